@@ -1,0 +1,347 @@
+//! The one error type of the crate.
+//!
+//! Every variant names precisely what was wrong, and where (a byte offset) for JSON and
+//! timestamps, because "401 Invalid signature" is all a provider will ever tell you.
+
+use core::fmt;
+
+/// Which input a field-level error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The client id (`X-CLIENT-KEY`).
+    ClientId,
+    /// The HTTP method.
+    Method,
+    /// The endpoint path (relative URL, with its query string).
+    Path,
+    /// The access token (without `Bearer `).
+    AccessToken,
+    /// The client secret used as the HMAC key.
+    ClientSecret,
+    /// The `X-TIMESTAMP` value.
+    Timestamp,
+    /// The `ORIGIN` header value.
+    Origin,
+    /// An authorization code or refresh token in a B2B2C token request.
+    GrantValue,
+    /// A signature (`X-SIGNATURE`).
+    Signature,
+    /// The `X-EXTERNAL-ID` header.
+    ExternalId,
+}
+
+impl Field {
+    /// The field's name as the SNAP standard spells it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Field::ClientId => "client id (X-CLIENT-KEY)",
+            Field::Method => "HTTP method",
+            Field::Path => "endpoint path",
+            Field::AccessToken => "access token",
+            Field::ClientSecret => "client secret",
+            Field::Timestamp => "X-TIMESTAMP",
+            Field::Origin => "ORIGIN",
+            Field::GrantValue => "authCode/refreshToken",
+            Field::Signature => "X-SIGNATURE",
+            Field::ExternalId => "X-EXTERNAL-ID",
+        }
+    }
+}
+
+/// What made a JSON body invalid (RFC 8259).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JsonErrorKind {
+    /// A byte that cannot start or continue the value at this point.
+    UnexpectedByte,
+    /// The body ended inside a value.
+    UnexpectedEnd,
+    /// A second value after the top-level one.
+    TrailingData,
+    /// A UTF-8 byte order mark; RFC 8259 forbids it in network JSON.
+    ByteOrderMark,
+    /// A raw control character (below U+0020) inside a string.
+    ControlCharacterInString,
+    /// A backslash escape other than `\" \\ \/ \b \f \n \r \t \uXXXX`.
+    InvalidEscape,
+    /// A `\uXXXX` escape that is a lone or misordered UTF-16 surrogate.
+    InvalidSurrogate,
+    /// Bytes that are not valid UTF-8.
+    InvalidUtf8,
+    /// A number that breaks the JSON grammar (leading zero, lone `-`, `1.`, `1e`).
+    InvalidNumber,
+    /// Nesting deeper than [`crate::minify::MAX_DEPTH`].
+    TooDeep,
+}
+
+impl JsonErrorKind {
+    const fn describe(self) -> &'static str {
+        match self {
+            JsonErrorKind::UnexpectedByte => "unexpected character",
+            JsonErrorKind::UnexpectedEnd => "unexpected end of input",
+            JsonErrorKind::TrailingData => "data after the top-level value",
+            JsonErrorKind::ByteOrderMark => "byte order mark (BOM) is not allowed",
+            JsonErrorKind::ControlCharacterInString => "raw control character in string (escape it)",
+            JsonErrorKind::InvalidEscape => "invalid escape sequence",
+            JsonErrorKind::InvalidSurrogate => "invalid UTF-16 surrogate in \\u escape",
+            JsonErrorKind::InvalidUtf8 => "invalid UTF-8",
+            JsonErrorKind::InvalidNumber => "invalid number",
+            JsonErrorKind::TooDeep => "nesting too deep",
+        }
+    }
+}
+
+/// What made an `X-TIMESTAMP` invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimestampErrorKind {
+    /// The text does not follow `yyyy-MM-ddTHH:mm:ss[.SSS](Z|±HH:mm)`.
+    Syntax,
+    /// The month is not 01–12.
+    Month,
+    /// The day does not exist in that month and year.
+    Day,
+    /// The hour is not 00–23.
+    Hour,
+    /// The minute is not 00–59.
+    Minute,
+    /// The second is not 00–59.
+    Second,
+    /// The offset is beyond ±18:00 or its minutes are not 00–59.
+    Offset,
+}
+
+impl TimestampErrorKind {
+    const fn describe(self) -> &'static str {
+        match self {
+            TimestampErrorKind::Syntax => "expected yyyy-MM-ddTHH:mm:ss[.SSS] followed by Z or +HH:mm",
+            TimestampErrorKind::Month => "month out of range",
+            TimestampErrorKind::Day => "day does not exist in this month",
+            TimestampErrorKind::Hour => "hour out of range",
+            TimestampErrorKind::Minute => "minute out of range",
+            TimestampErrorKind::Second => "second out of range",
+            TimestampErrorKind::Offset => "UTC offset out of range (max ±18:00)",
+        }
+    }
+}
+
+/// What is wrong with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyErrorKind {
+    /// Not PEM, DER or base64 of a key structure this crate knows.
+    Malformed,
+    /// A public key was given where a private key is needed.
+    PublicKeyGiven,
+    /// An X.509 certificate was given where a key is needed.
+    CertificateGiven,
+    /// An encrypted private key, and no passphrase was given.
+    Encrypted,
+    /// The passphrase did not decrypt the key.
+    WrongPassphrase,
+    /// A key of another algorithm (EC, Ed25519, OpenSSH, ...) or an RSA form not supported
+    /// (multi-prime, legacy OpenSSL-encrypted PEM).
+    Unsupported,
+}
+
+impl KeyErrorKind {
+    const fn describe(self) -> &'static str {
+        match self {
+            KeyErrorKind::Malformed => "not a PEM or DER RSA key",
+            KeyErrorKind::PublicKeyGiven => "found a public key where a private key is needed",
+            KeyErrorKind::CertificateGiven => "found a certificate where a key is needed",
+            KeyErrorKind::Encrypted => "the private key is encrypted and no passphrase was given",
+            KeyErrorKind::WrongPassphrase => "the passphrase does not decrypt the private key",
+            KeyErrorKind::Unsupported => "not an RSA key in a supported form (EC, OpenSSH, multi-prime or legacy-encrypted PEM)",
+        }
+    }
+}
+
+/// Everything that can go wrong in snapsign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The output buffer is too small; `needed` bytes are required.
+    BufferTooSmall {
+        /// Bytes needed for the whole output.
+        needed: usize,
+    },
+    /// The body is not valid JSON; `offset` is the byte where it went wrong.
+    InvalidJson {
+        /// Byte offset of the first offending byte (the body length for a premature end).
+        offset: usize,
+        /// What was wrong there.
+        kind: JsonErrorKind,
+    },
+    /// The `X-TIMESTAMP` text is malformed; `offset` is the byte where it went wrong.
+    InvalidTimestamp {
+        /// Byte offset into the timestamp text.
+        offset: usize,
+        /// What was wrong there.
+        kind: TimestampErrorKind,
+    },
+    /// A Unix time or offset that cannot be written as a four-digit-year timestamp.
+    TimestampOutOfRange,
+    /// A timestamp further from "now" than the allowed skew.
+    TimestampSkew {
+        /// Timestamp minus now, in seconds (negative: in the past).
+        skew_seconds: i64,
+        /// The allowed skew in seconds.
+        allowed_seconds: u32,
+    },
+    /// A required field is empty.
+    EmptyField {
+        /// Which field.
+        field: Field,
+    },
+    /// A field is longer than the standard allows (or than this crate's fixed buffers hold).
+    FieldTooLong {
+        /// Which field.
+        field: Field,
+        /// The maximum length in bytes.
+        max: usize,
+    },
+    /// A control character (U+0000–U+001F or U+007F) in a field that goes into a header.
+    ControlCharacter {
+        /// Which field.
+        field: Field,
+        /// Byte offset in that field.
+        offset: usize,
+    },
+    /// A field that must be UTF-8 text is not.
+    InvalidUtf8 {
+        /// Which field.
+        field: Field,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The client id contains `|`, which would make `clientId|timestamp` ambiguous.
+    PipeInClientId {
+        /// Byte offset of the `|`.
+        offset: usize,
+    },
+    /// The HTTP method is not one of upper-case `GET`, `POST`, `PUT`, `PATCH`, `DELETE`.
+    InvalidMethod,
+    /// The endpoint is an absolute URL (`https://host/...` or `//host/...`); SNAP signs the relative path.
+    AbsoluteUrl,
+    /// The endpoint path does not start with `/`.
+    PathWithoutLeadingSlash,
+    /// The access token still starts with `Bearer `; SNAP signs the bare token.
+    BearerPrefix,
+    /// Text that should be standard, padded base64 is not.
+    InvalidBase64 {
+        /// Which field.
+        field: Field,
+    },
+    /// A key could not be used.
+    InvalidKey {
+        /// Why.
+        kind: KeyErrorKind,
+    },
+    /// The RSA key is shorter than 2048 bits and weak keys were not allowed.
+    WeakKey {
+        /// The modulus length in bits.
+        bits: usize,
+    },
+    /// A decoded signature has the wrong length for the key or algorithm.
+    SignatureLength {
+        /// The length the key or algorithm produces, in bytes.
+        expected: usize,
+        /// The decoded length, in bytes.
+        actual: usize,
+    },
+    /// The signature does not match the message and key.
+    SignatureMismatch,
+    /// The random number generator failed.
+    Rng,
+    /// The RSA computation failed (should not happen with a validated key).
+    Crypto,
+    /// An access-token response could not be understood.
+    InvalidResponse {
+        /// What was missing or malformed.
+        kind: ResponseErrorKind,
+    },
+}
+
+/// What is wrong with an access-token response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResponseErrorKind {
+    /// The body is not a JSON object.
+    NotAnObject,
+    /// `responseCode` is missing.
+    MissingResponseCode,
+    /// `responseCode` is not seven digits (HTTP status, service code, case code).
+    BadResponseCode,
+    /// A successful response without `accessToken`.
+    MissingAccessToken,
+    /// A field has the wrong JSON type.
+    WrongType,
+    /// A string field is longer than its fixed buffer.
+    FieldTooLong,
+    /// `expiresIn` is not a non-negative whole number of seconds.
+    BadExpiresIn,
+}
+
+impl ResponseErrorKind {
+    const fn describe(self) -> &'static str {
+        match self {
+            ResponseErrorKind::NotAnObject => "the body is not a JSON object",
+            ResponseErrorKind::MissingResponseCode => "responseCode is missing",
+            ResponseErrorKind::BadResponseCode => "responseCode is not 7 digits (HTTP status + service code + case code)",
+            ResponseErrorKind::MissingAccessToken => "successful response without accessToken",
+            ResponseErrorKind::WrongType => "a field has the wrong JSON type",
+            ResponseErrorKind::FieldTooLong => "a field is longer than the standard allows",
+            ResponseErrorKind::BadExpiresIn => "expiresIn is not a whole number of seconds",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::BufferTooSmall { needed } => write!(f, "output buffer too small: {needed} bytes needed"),
+            Error::InvalidJson { offset, kind } => {
+                write!(f, "invalid JSON body at byte {offset}: {}", kind.describe())
+            }
+            Error::InvalidTimestamp { offset, kind } => {
+                write!(f, "invalid X-TIMESTAMP at byte {offset}: {}", kind.describe())
+            }
+            Error::TimestampOutOfRange => f.write_str("time or offset outside years 0000-9999 / ±18:00"),
+            Error::TimestampSkew { skew_seconds, allowed_seconds } => write!(
+                f,
+                "X-TIMESTAMP is {skew_seconds} s from now, more than the allowed {allowed_seconds} s"
+            ),
+            Error::EmptyField { field } => write!(f, "{} is empty", field.name()),
+            Error::FieldTooLong { field, max } => write!(f, "{} is longer than {max} bytes", field.name()),
+            Error::ControlCharacter { field, offset } => {
+                write!(f, "{} has a control character at byte {offset}", field.name())
+            }
+            Error::InvalidUtf8 { field, offset } => {
+                write!(f, "{} is not valid UTF-8 (byte {offset})", field.name())
+            }
+            Error::PipeInClientId { offset } => {
+                write!(f, "client id contains '|' at byte {offset}, which the token string-to-sign uses as separator")
+            }
+            Error::InvalidMethod => f.write_str("HTTP method must be upper-case GET, POST, PUT, PATCH or DELETE"),
+            Error::AbsoluteUrl => {
+                f.write_str("endpoint is an absolute URL; sign the relative path (with query string), e.g. /v1.0/...")
+            }
+            Error::PathWithoutLeadingSlash => f.write_str("endpoint path must start with '/'"),
+            Error::BearerPrefix => f.write_str("access token starts with 'Bearer '; sign the bare token"),
+            Error::InvalidBase64 { field } => {
+                write!(f, "{} is not standard padded base64 (no whitespace, '+' and '/' alphabet)", field.name())
+            }
+            Error::InvalidKey { kind } => write!(f, "invalid key: {}", kind.describe()),
+            Error::WeakKey { bits } => write!(f, "RSA key has {bits} bits; at least 2048 are required"),
+            Error::SignatureLength { expected, actual } => {
+                write!(f, "signature is {actual} bytes, expected {expected}")
+            }
+            Error::SignatureMismatch => f.write_str("signature does not match"),
+            Error::Rng => f.write_str("random number generator failed"),
+            Error::Crypto => f.write_str("RSA operation failed"),
+            Error::InvalidResponse { kind } => write!(f, "invalid access-token response: {}", kind.describe()),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// Result with this crate's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,135 @@
+//! HMAC-SHA512: the symmetric transaction signature.
+//!
+//! `X-SIGNATURE = base64(HMAC-SHA512(key = clientSecret as UTF-8 bytes, stringToSign))`, 88
+//! characters, over `METHOD:path:accessToken:sha256hex(minify(body)):timestamp`.
+//!
+//! An [`HmacSigner`] holds the keyed HMAC state (the secret itself is not kept), is zeroized on
+//! drop, and verifies in constant time.
+
+use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha512;
+
+use crate::body_digest::body_digest;
+use crate::error::{Error, Field, Result};
+use crate::b64::{decode_signature, encode_into};
+use crate::string_to_sign;
+
+/// Length of a base64 HMAC-SHA512 signature.
+pub const SIGNATURE_LEN: usize = 88;
+const MAC_LEN: usize = 64;
+
+/// A base64 HMAC-SHA512 signature.
+pub type HmacSignature = heapless::String<SIGNATURE_LEN>;
+
+/// A client secret keyed into HMAC-SHA512, ready to sign many transactions.
+///
+/// ```
+/// use snapsign_core::HmacSigner;
+/// let signer = HmacSigner::new(b"a-secret")?;
+/// let sig = signer.sign_transaction(
+///     "POST",
+///     "/api/v1.0/debit/payment-host-to-host",
+///     "eyJhbGciOiJSUzI1NiJ9.AQfgX3Jda3HmLegbUIbXmX1eGMTjLc56",
+///     b"{\n  \"grantType\": \"client_credentials\"\n}",
+///     "2021-05-24T09:37:37Z",
+/// )?;
+/// assert_eq!(sig, "RBr5w0o9yX8lcSvQrUwLBEzHIgGlwQUmuhWkNDi7TMPGwa5m60D7Ped7Ygerh0wf6y368TG89B6ELGtbbLSftQ==");
+/// # Ok::<(), snapsign_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct HmacSigner {
+    mac: Hmac<Sha512>,
+}
+
+impl fmt::Debug for HmacSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HmacSigner(<redacted>)")
+    }
+}
+
+impl HmacSigner {
+    /// Keys HMAC-SHA512 with the client secret's bytes (UTF-8, as the standard says).
+    ///
+    /// # Errors
+    /// [`Error::EmptyField`] for an empty secret, almost always a missing configuration value.
+    pub fn new(client_secret: &[u8]) -> Result<Self> {
+        if client_secret.is_empty() {
+            return Err(Error::EmptyField { field: Field::ClientSecret });
+        }
+        let mac = Hmac::<Sha512>::new_from_slice(client_secret).map_err(|_| Error::Crypto)?;
+        Ok(HmacSigner { mac })
+    }
+
+    fn mac(&self, message: &[u8]) -> Hmac<Sha512> {
+        let mut mac = self.mac.clone();
+        mac.update(message);
+        mac
+    }
+
+    /// Signs `message`, writing the base64 signature (88 bytes) into `out`.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] when `out` holds fewer than 88 bytes.
+    pub fn sign_into(&self, message: &[u8], out: &mut [u8]) -> Result<usize> {
+        if out.len() < SIGNATURE_LEN {
+            return Err(Error::BufferTooSmall { needed: SIGNATURE_LEN });
+        }
+        encode_into(&self.mac(message).finalize().into_bytes(), out)
+    }
+
+    /// Signs `message`.
+    pub fn sign(&self, message: &[u8]) -> HmacSignature {
+        let mut buf = [0u8; SIGNATURE_LEN];
+        let n = self.sign_into(message, &mut buf).unwrap_or(0);
+        let mut s = HmacSignature::new();
+        if let Some(text) = buf.get(..n).and_then(|b| core::str::from_utf8(b).ok()) {
+            let _ = s.push_str(text);
+        }
+        s
+    }
+
+    /// Verifies a base64 signature over `message`, comparing the MACs in constant time.
+    ///
+    /// # Errors
+    /// [`Error::InvalidBase64`], [`Error::SignatureLength`] or [`Error::SignatureMismatch`].
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        let mut buf = [0u8; MAC_LEN];
+        let raw = decode_signature(signature, MAC_LEN, &mut buf)?;
+        self.mac(message).verify_slice(raw).map_err(|_| Error::SignatureMismatch)
+    }
+
+    /// The transaction signature over `METHOD:path:accessToken:sha256hex(minify(body)):timestamp`.
+    ///
+    /// # Errors
+    /// Invalid JSON, method, path, access token or timestamp.
+    pub fn sign_transaction(
+        &self,
+        method: &str,
+        path: &str,
+        access_token: &str,
+        body: &[u8],
+        timestamp: &str,
+    ) -> Result<HmacSignature> {
+        let s = string_to_sign::transaction(method, path, access_token, &body_digest(body)?, timestamp)?;
+        Ok(self.sign(s.as_bytes()))
+    }
+
+    /// Verifies a transaction signature (for example a DOKU notification).
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify), or invalid JSON, method, path, access token or timestamp.
+    pub fn verify_transaction(
+        &self,
+        method: &str,
+        path: &str,
+        access_token: &str,
+        body: &[u8],
+        timestamp: &str,
+        signature: &[u8],
+    ) -> Result<()> {
+        let s = string_to_sign::transaction(method, path, access_token, &body_digest(body)?, timestamp)?;
+        self.verify(s.as_bytes(), signature)
+    }
+}

@@ -1,0 +1,58 @@
+//! # snapsign-core
+//!
+//! Byte-exact signing and verification of SNAP requests (Bank Indonesia's *Standar Nasional Open
+//! API Pembayaran*, used by DOKU, iFortepay, Midtrans, DANA and the banks), `no_std`, into fixed
+//! buffers. Only the RSA arithmetic (and key loading) uses the heap.
+//!
+//! Each formula of the standard lives in one module:
+//!
+//! | what | module |
+//! |---|---|
+//! | `minify(RequestBody)` | [`minify`] |
+//! | `Lowercase(HexEncode(SHA-256(minify(body))))` | [`body_digest`] |
+//! | `X-TIMESTAMP` | [`timestamp`] |
+//! | `clientId|timestamp`, `METHOD:path:token:digest:timestamp`, `METHOD:path:digest:timestamp` | [`string_to_sign`] |
+//! | `SHA256withRSA` (token and service signatures) | [`rsa`], keys in [`key`] |
+//! | `HMAC_SHA512(clientSecret, stringToSign)` (transaction signature) | [`hmac`] |
+//! | access-token request and response, `X-EXTERNAL-ID` | [`access_token`] |
+//!
+//! ```
+//! use snapsign_core::{HmacSigner, KeyOptions, RsaSigner, RsaVerifier};
+//! use snapsign_core::timestamp::{Timestamp, TimestampFormat, WIB};
+//!
+//! # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+//! // 1. The access token: sign clientId|X-TIMESTAMP with the merchant's private key.
+//! let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+//! let ts = Timestamp::from_unix_seconds(1_601_808_958, WIB)?.format(TimestampFormat::default());
+//! assert_eq!(ts, "2020-10-04T17:55:58+07:00");
+//! let sig = signer.sign_token("MCPD00000006", &ts, &mut getrandom::SysRng)?;
+//! signer.verifier().verify_token("MCPD00000006", &ts, sig.as_bytes())?;
+//!
+//! // 2. Each transaction: HMAC-SHA512 with the client secret over the request.
+//! let hmac = HmacSigner::new(b"a-secret")?;
+//! let sig = hmac.sign_transaction("POST", "/v1.0/balance-inquiry", "token", br#"{ "a": 1 }"#, &ts)?;
+//! assert_eq!(sig.len(), 88);
+//! # Ok::<(), snapsign_core::Error>(())
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod access_token;
+mod b64;
+pub mod body_digest;
+mod error;
+pub mod hmac;
+pub mod key;
+pub mod minify;
+pub mod rsa;
+pub mod string_to_sign;
+pub mod timestamp;
+
+pub use crate::body_digest::{body_digest, BodyDigest};
+pub use crate::error::{Error, Field, JsonErrorKind, KeyErrorKind, ResponseErrorKind, Result, TimestampErrorKind};
+pub use crate::hmac::HmacSigner;
+pub use crate::key::KeyOptions;
+pub use crate::rsa::{RsaSigner, RsaVerifier};

@@ -1,0 +1,241 @@
+//! SHA256withRSA (RSASSA-PKCS1-v1_5 with SHA-256): the access-token and service signatures.
+//!
+//! `X-SIGNATURE = base64(RSASSA-PKCS1-v1_5(SHA-256, privateKey, stringToSign))`, standard base64
+//! with padding (344 characters for a 2048-bit key).
+//!
+//! A [`RsaSigner`] is parsed once and signs many times. Every private-key operation is blinded
+//! with the caller's RNG, on top of the constant-time arithmetic of the `rsa` 0.10 line (the
+//! mitigations for the Marvin timing attack, RUSTSEC-2023-0071). The key is zeroized on drop.
+
+use core::fmt;
+
+use rand_core::TryCryptoRng;
+use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::signature::{RandomizedSigner, SignatureEncoding, Verifier};
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPublicKey;
+use sha2::Sha256;
+
+use crate::body_digest::body_digest;
+use crate::b64::{decode_signature, encode_into, encoded_len};
+use crate::error::{Error, Result};
+use crate::key::{self, KeyOptions};
+use crate::string_to_sign;
+
+/// The longest RSA signature in base64: an 8192-bit key (the largest the `rsa` crate loads).
+pub const MAX_SIGNATURE_LEN: usize = 1368;
+const MAX_SIGNATURE_BYTES: usize = 1024;
+
+/// A base64 RSA signature in a fixed buffer.
+pub type RsaSignature = heapless::String<MAX_SIGNATURE_LEN>;
+
+/// Remembers whether the caller's RNG failed, so that failure is reported as [`Error::Rng`]
+/// rather than as a generic signing error.
+struct TrackingRng<'a, R: ?Sized> {
+    inner: &'a mut R,
+    failed: bool,
+}
+
+impl<R: TryCryptoRng + ?Sized> rand_core::TryRng for TrackingRng<'_, R> {
+    type Error = R::Error;
+
+    fn try_next_u32(&mut self) -> core::result::Result<u32, Self::Error> {
+        let r = self.inner.try_next_u32();
+        self.failed |= r.is_err();
+        r
+    }
+
+    fn try_next_u64(&mut self) -> core::result::Result<u64, Self::Error> {
+        let r = self.inner.try_next_u64();
+        self.failed |= r.is_err();
+        r
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Self::Error> {
+        let r = self.inner.try_fill_bytes(dst);
+        self.failed |= r.is_err();
+        r
+    }
+}
+
+impl<R: TryCryptoRng + ?Sized> TryCryptoRng for TrackingRng<'_, R> {}
+
+/// A loaded RSA private key that signs SNAP requests.
+///
+/// ```
+/// use snapsign_core::{KeyOptions, RsaSigner};
+/// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+/// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+/// assert_eq!(signer.signature_len(), 344);
+/// let mut rng = getrandom::SysRng;
+/// let sig = signer.sign_token("MCPD00000006", "2020-10-04T17:55:58+07:00", &mut rng)?;
+/// // PKCS#1 v1.5 is deterministic: this is the value OpenSSL computes (tests/vectors).
+/// assert!(sig.starts_with("2JlCK1mKDbeEMX1wtG6jJvRBn+6t"));
+/// # Ok::<(), snapsign_core::Error>(())
+/// ```
+pub struct RsaSigner {
+    key: SigningKey<Sha256>,
+    public: RsaPublicKey,
+}
+
+impl fmt::Debug for RsaSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RsaSigner").field("bits", &self.modulus_bits()).finish_non_exhaustive()
+    }
+}
+
+impl RsaSigner {
+    /// Loads a private key: PEM or DER, PKCS#8 (also encrypted, with `options.passphrase`) or
+    /// PKCS#1, tolerating CRLF, literal `\n` sequences and a bare base64 body.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] (naming a public key, certificate, encrypted key, ... found instead)
+    /// or [`Error::WeakKey`] for a key under 2048 bits without `options.allow_weak`.
+    pub fn from_bytes(key: &[u8], options: &KeyOptions<'_>) -> Result<Self> {
+        let key = key::private_key(key, options)?;
+        let public = key.to_public_key();
+        Ok(RsaSigner { key: SigningKey::new(key), public })
+    }
+
+    /// The modulus length in bits.
+    pub fn modulus_bits(&self) -> usize {
+        self.public.n().bits_vartime() as usize
+    }
+
+    /// The length of this key's base64 signatures (344 for 2048 bits).
+    pub fn signature_len(&self) -> usize {
+        encoded_len(self.public.size())
+    }
+
+    /// The verifier for this key's public half.
+    pub fn verifier(&self) -> RsaVerifier {
+        RsaVerifier { key: VerifyingKey::new(self.public.clone()) }
+    }
+
+    /// Signs `message` and writes the base64 signature into `out`, returning its length.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] (checked before any work), [`Error::Rng`], [`Error::Crypto`].
+    pub fn sign_into<R: TryCryptoRng + ?Sized>(&self, message: &[u8], rng: &mut R, out: &mut [u8]) -> Result<usize> {
+        let needed = self.signature_len();
+        if out.len() < needed {
+            return Err(Error::BufferTooSmall { needed });
+        }
+        let mut rng = TrackingRng { inner: rng, failed: false };
+        let sig = self
+            .key
+            .try_sign_with_rng(&mut rng, message)
+            .map_err(|_| if rng.failed { Error::Rng } else { Error::Crypto })?;
+        encode_into(&sig.to_bytes(), out)
+    }
+
+    /// Signs `message`, returning the base64 signature.
+    ///
+    /// # Errors
+    /// [`Error::Rng`], [`Error::Crypto`].
+    pub fn sign<R: TryCryptoRng + ?Sized>(&self, message: &[u8], rng: &mut R) -> Result<RsaSignature> {
+        let mut buf = [0u8; MAX_SIGNATURE_LEN];
+        let n = self.sign_into(message, rng, &mut buf)?;
+        let mut s = RsaSignature::new();
+        let text = buf.get(..n).and_then(|b| core::str::from_utf8(b).ok()).ok_or(Error::Crypto)?;
+        s.push_str(text).map_err(|_| Error::Crypto)?;
+        Ok(s)
+    }
+
+    /// The access-token signature: signs `clientId|timestamp`.
+    ///
+    /// # Errors
+    /// An invalid client id or timestamp, or a signing failure.
+    pub fn sign_token<R: TryCryptoRng + ?Sized>(&self, client_id: &str, timestamp: &str, rng: &mut R) -> Result<RsaSignature> {
+        self.sign(string_to_sign::token(client_id, timestamp)?.as_bytes(), rng)
+    }
+
+    /// The service signature: signs `METHOD:path:sha256hex(minify(body)):timestamp`.
+    ///
+    /// # Errors
+    /// Invalid JSON, method, path or timestamp, or a signing failure.
+    pub fn sign_service<R: TryCryptoRng + ?Sized>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        timestamp: &str,
+        rng: &mut R,
+    ) -> Result<RsaSignature> {
+        let s = string_to_sign::service(method, path, &body_digest(body)?, timestamp)?;
+        self.sign(s.as_bytes(), rng)
+    }
+}
+
+/// A loaded RSA public key that verifies SNAP signatures.
+///
+/// ```
+/// use snapsign_core::{KeyOptions, RsaVerifier};
+/// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-public.pem").unwrap();
+/// let verifier = RsaVerifier::from_bytes(&pem, &KeyOptions::default())?;
+/// let sig = "2JlCK1mKDbeEMX1wtG6jJvRBn+6tvbhqVjaD+FfsGo2Db0ISlRiUbhZGpfHlhhdkAzpGyRkPf+gcq2pPHYqMXDLRyuv9anGNJXcUaWk8e1awFCGnDITdx8SJDWBaM206CuxTgexzixKHRfXNz27nOIYdDruEgyDAPjo4cm+tMOJg+o6s/s4hShnEZ6JySgxgGsunI3p1KS2qd7VZ5futmIun3awYVM+TPJA0HRKDyF1Ciczp4PYxYX5Gno4hsuuA4nVTxhvJuasLrgFfMU9+bllkqwK2KjX/vt93COeaIVEQ0ZPblasAZ7WCSyzfdj6cuzUTl3HbdJ8TBIlNO2SF8w==";
+/// verifier.verify_token("MCPD00000006", "2020-10-04T17:55:58+07:00", sig.as_bytes())?;
+/// assert!(verifier.verify_token("MCPD00000007", "2020-10-04T17:55:58+07:00", sig.as_bytes()).is_err());
+/// # Ok::<(), snapsign_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct RsaVerifier {
+    key: VerifyingKey<Sha256>,
+}
+
+impl fmt::Debug for RsaVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RsaVerifier").field("bits", &self.modulus_bits()).finish()
+    }
+}
+
+impl RsaVerifier {
+    /// Loads a public key: PEM or DER, SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`) or PKCS#1
+    /// (`BEGIN RSA PUBLIC KEY`); a private key is accepted too and its public half used.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] or [`Error::WeakKey`].
+    pub fn from_bytes(key: &[u8], options: &KeyOptions<'_>) -> Result<Self> {
+        Ok(RsaVerifier { key: VerifyingKey::new(key::public_key(key, options)?) })
+    }
+
+    /// The modulus length in bits.
+    pub fn modulus_bits(&self) -> usize {
+        self.key.as_ref().n().bits_vartime() as usize
+    }
+
+    /// The length of this key's base64 signatures.
+    pub fn signature_len(&self) -> usize {
+        encoded_len(self.key.as_ref().size())
+    }
+
+    /// Verifies a base64 signature over `message`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidBase64`], [`Error::SignatureLength`] (truncated or padded), or
+    /// [`Error::SignatureMismatch`] (another message or key, another hash algorithm, malformed
+    /// padding or DigestInfo).
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        let mut buf = [0u8; MAX_SIGNATURE_BYTES];
+        let raw = decode_signature(signature, self.key.as_ref().size(), &mut buf)?;
+        let sig = Signature::try_from(raw).map_err(|_| Error::SignatureMismatch)?;
+        self.key.verify(message, &sig).map_err(|_| Error::SignatureMismatch)
+    }
+
+    /// Verifies an access-token signature over `clientId|timestamp`.
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify), or an invalid client id or timestamp.
+    pub fn verify_token(&self, client_id: &str, timestamp: &str, signature: &[u8]) -> Result<()> {
+        self.verify(string_to_sign::token(client_id, timestamp)?.as_bytes(), signature)
+    }
+
+    /// Verifies a service signature over `METHOD:path:sha256hex(minify(body)):timestamp`.
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify), or invalid JSON, method, path or timestamp.
+    pub fn verify_service(&self, method: &str, path: &str, body: &[u8], timestamp: &str, signature: &[u8]) -> Result<()> {
+        let s = string_to_sign::service(method, path, &body_digest(body)?, timestamp)?;
+        self.verify(s.as_bytes(), signature)
+    }
+}
