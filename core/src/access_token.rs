@@ -145,6 +145,7 @@ impl<'a> TokenRequestHeaders<'a> {
 /// assert!(id.bytes().all(|b| b.is_ascii_digit()));
 /// # Ok::<(), snapsign_core::Error>(())
 /// ```
+#[allow(clippy::arithmetic_side_effects, reason = "a byte below 250 modulo 10 plus b'0' is an ASCII digit")]
 pub fn external_id<R: TryCryptoRng + ?Sized>(rng: &mut R, digits: usize) -> Result<heapless::String<MAX_EXTERNAL_ID_LEN>> {
     if digits == 0 {
         return Err(Error::EmptyField { field: Field::ExternalId });
@@ -191,6 +192,8 @@ impl ResponseCode {
     /// assert!(!c.is_success());
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
+    #[allow(clippy::arithmetic_side_effects, reason = "at most three decimal digits are folded into a u16")]
+    #[allow(clippy::cast_possible_truncation, reason = "two-digit values fit in u8")]
     pub fn parse(code: &str) -> Result<Self> {
         let bad = Error::InvalidResponse { kind: ResponseErrorKind::BadResponseCode };
         let b = code.as_bytes();
@@ -241,6 +244,7 @@ impl TokenResponse {
     /// assert_eq!((e.response_code.http_status, e.response_message.as_str()), (401, "Unauthorized. Unknown Client"));
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
+    #[allow(clippy::arithmetic_side_effects, reason = "cursor steps over validated JSON, bounded by the body length")]
     pub fn parse(body: &[u8]) -> Result<Self> {
         minify_to(body, &mut Counter::default())?;
         let bad = |kind| Error::InvalidResponse { kind };
@@ -318,6 +322,7 @@ struct Cursor<'a> {
     pos: usize,
 }
 
+#[allow(clippy::arithmetic_side_effects, reason = "the cursor never moves more than a few bytes past the end of the body, far below usize::MAX")]
 impl Cursor<'_> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()

@@ -6,7 +6,7 @@ use crate::error::{Error, Field, Result};
 
 /// Base64 length of `len` bytes.
 pub(crate) const fn encoded_len(len: usize) -> usize {
-    len.div_ceil(3) * 4
+    len.div_ceil(3).saturating_mul(4)
 }
 
 /// Writes `bytes` as base64 into `out`, returning the length.
@@ -31,7 +31,7 @@ pub(crate) fn decode_signature<'o>(signature: &[u8], expected: usize, out: &'o m
         return Err(invalid);
     }
     let padding = signature.iter().rev().take(2).take_while(|&&b| b == b'=').count();
-    let actual = signature.len() / 4 * 3 - padding;
+    let actual = (signature.len() / 4).saturating_mul(3).saturating_sub(padding);
     if actual != expected {
         // Still report bad characters before a bad length: they say more about the cause.
         if !signature.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
@@ -41,7 +41,10 @@ pub(crate) fn decode_signature<'o>(signature: &[u8], expected: usize, out: &'o m
     }
     let text = core::str::from_utf8(signature).map_err(|_| invalid)?;
     let dst = out.get_mut(..expected).ok_or(Error::Crypto)?;
-    Base64::decode(text, dst).map(|s| &*s).map_err(|_| invalid)
+    match Base64::decode(text, dst) {
+        Ok(decoded) => Ok(decoded),
+        Err(_) => Err(invalid),
+    }
 }
 
 #[cfg(test)]

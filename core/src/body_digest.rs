@@ -26,6 +26,7 @@ impl BodyDigest {
         Self::from_sha256(&Sha256::digest(minified).into())
     }
 
+    #[allow(clippy::indexing_slicing, reason = "a nibble is always below 16, the table's length")]
     fn from_sha256(hash: &[u8; 32]) -> Self {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out = [0u8; 64];

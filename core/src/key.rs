@@ -75,6 +75,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Base64 text with line breaks in any form removed: whitespace, and the two-character
 /// sequences `\n` and `\r` that environment variables carry instead of real line breaks.
+#[allow(clippy::arithmetic_side_effects, reason = "i indexes the text and grows by at most 2 per step")]
 fn base64_body(text: &[u8]) -> Zeroizing<Vec<u8>> {
     let mut out = Zeroizing::new(Vec::with_capacity(text.len()));
     let mut i = 0;
@@ -103,6 +104,7 @@ const fn malformed() -> Error {
 }
 
 /// Turns PEM, DER or bare base64 into DER and what the PEM label says it is.
+#[allow(clippy::arithmetic_side_effects, reason = "offsets are positions found inside the input plus marker lengths")]
 fn to_der(input: &[u8]) -> Result<(Label, Zeroizing<Vec<u8>>)> {
     let start = input.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(input.len());
     let input = input.get(start..).unwrap_or_default();
@@ -137,6 +139,7 @@ fn check_bits(bits: usize, options: &KeyOptions<'_>) -> Result<()> {
 
 /// The modulus length of a DER RSA structure the `rsa` crate refused, to tell a weak key
 /// (under its 1024-bit floor) from a malformed one.
+#[allow(clippy::arithmetic_side_effects, reason = "a modulus is at most a few thousand bytes, so its bit length fits")]
 fn modulus_bits_of(der: &[u8]) -> Option<usize> {
     let pkcs1_der = match pkcs8::PrivateKeyInfoRef::from_der(der) {
         Ok(info) => info.private_key.as_bytes(),
@@ -188,6 +191,7 @@ fn is_encrypted_der(der: &[u8]) -> bool {
 
 /// Looks like an X.509 certificate: SEQUENCE { SEQUENCE { [0] version ... } ... }.
 fn is_certificate_der(der: &[u8]) -> bool {
+    #[allow(clippy::arithmetic_side_effects, reason = "a DER length-of-length is at most 127")]
     fn header_len(der: &[u8]) -> Option<usize> {
         match der.get(1)? {
             l if *l < 0x80 => Some(2),

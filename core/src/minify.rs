@@ -202,6 +202,7 @@ const fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+#[allow(clippy::arithmetic_side_effects, reason = "each arm subtracts the low end of its own matched range")]
 const fn hex_value(b: u8) -> Option<u16> {
     match b {
         b'0'..=b'9' => Some((b - b'0') as u16),
@@ -221,6 +222,7 @@ impl Minifier {
     ///
     /// # Errors
     /// [`Error::InvalidJson`] at the first invalid byte; the minifier must not be used afterwards.
+    #[allow(clippy::arithmetic_side_effects, reason = "i counts bytes of the chunk, so it stays below chunk.len() + 1")]
     pub fn update<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<()> {
         let mut run_start = 0usize;
         let mut i = 0usize;
@@ -329,6 +331,7 @@ impl Minifier {
     }
 
     /// One byte; returns whether it belongs in the output.
+    #[allow(clippy::arithmetic_side_effects, reason = "done < 3, left > 1 and pos < 5 where they are incremented or decremented")]
     fn step(&mut self, b: u8, offset: usize) -> Result<bool> {
         match self.state {
             State::Value | State::ArrayFirst | State::ObjectFirst | State::Key | State::Colon | State::After
@@ -555,7 +558,7 @@ mod tests {
         assert_eq!(err_at(b"[}"), (1, JsonErrorKind::UnexpectedByte));
         assert_eq!(err_at(b"{]"), (1, JsonErrorKind::UnexpectedByte));
         assert_eq!(err_at(b"nul"), (3, JsonErrorKind::UnexpectedEnd));
-        let deep: Vec<u8> = core::iter::repeat(b'[').take(MAX_DEPTH + 1).collect();
+        let deep: Vec<u8> = core::iter::repeat_n(b'[', MAX_DEPTH + 1).collect();
         assert_eq!(err_at(&deep), (MAX_DEPTH, JsonErrorKind::TooDeep));
     }
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test suite of the project, in order, and ends with one summary line.
+# Each suite is built once per profile; all of them share target/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+passed=0; failed=0; failures=()
+suite() {
+  local name="$1"; shift
+  echo; echo "=== $name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+suite "rust: cargo test (workspace, with doc tests)" cargo test --workspace --quiet
+suite "rust: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+suite "no_std proof" bash tests/no_std/check.sh
+
+echo
+[ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine with Rust, Python 3 and a JDK.
+# Idempotent: installed things are skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v cmake >/dev/null || need_apt+=(cmake)
+command -v valgrind >/dev/null || need_apt+=(valgrind)
+command -v curl >/dev/null || need_apt+=(curl)
+command -v openssl >/dev/null || need_apt+=(openssl)
+[ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+python3 -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+
+# Bare-metal target for the no_std proof (tests/no_std/check.sh falls back if it cannot be had).
+rustup target add thumbv7em-none-eabihf >/dev/null 2>&1 || echo "setup: thumbv7em-none-eabihf unavailable; the no_std proof will use its host fallback"
+rustup component add clippy >/dev/null 2>&1 || true
+echo "setup: done"
