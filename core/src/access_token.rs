@@ -120,6 +120,17 @@ impl<'a> TokenRequestHeaders<'a> {
     }
 
     /// The headers as (name, value) pairs, in the order the standard lists them.
+    ///
+    /// ```
+    /// use snapsign_core::{access_token::TokenRequestHeaders, KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let h = TokenRequestHeaders::new(&signer, "C1", "2020-01-01T00:00:00Z", Some("www.example.com"), &mut getrandom::SysRng)?;
+    /// let all: Vec<_> = h.iter().collect();
+    /// assert_eq!(all[0], ("X-TIMESTAMP", "2020-01-01T00:00:00Z"));
+    /// assert_eq!(all[4], ("ORIGIN", "www.example.com"));
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
         [
             Some(("X-TIMESTAMP", self.timestamp)),
@@ -207,6 +218,12 @@ impl ResponseCode {
     }
 
     /// A 2xx status.
+    ///
+    /// ```
+    /// use snapsign_core::access_token::ResponseCode;
+    /// assert!(ResponseCode::parse("2007300")?.is_success());
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub const fn is_success(&self) -> bool {
         self.http_status >= 200 && self.http_status < 300
     }

@@ -37,12 +37,24 @@ impl BodyDigest {
     }
 
     /// The digest as text.
+    ///
+    /// ```
+    /// let d = snapsign_core::body_digest(b"{}")?;
+    /// assert_eq!(d.as_str(), "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         // Only ASCII hex digits are ever stored.
         core::str::from_utf8(&self.0).unwrap_or_default()
     }
 
     /// The digest as ASCII bytes.
+    ///
+    /// ```
+    /// let d = snapsign_core::body_digest(b"")?;
+    /// assert_eq!(&d.as_bytes()[..8], b"e3b0c442");
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub const fn as_bytes(&self) -> &[u8; 64] {
         &self.0
     }
@@ -96,11 +108,22 @@ pub struct BodyHasher {
 
 impl BodyHasher {
     /// A hasher at the start of a body.
+    ///
+    /// ```
+    /// let h = snapsign_core::body_digest::BodyHasher::new();
+    /// assert_eq!(h.finish()?.as_str(), snapsign_core::body_digest::EMPTY_BODY_DIGEST);
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Consumes the next chunk.
+    ///
+    /// ```
+    /// let mut h = snapsign_core::body_digest::BodyHasher::new();
+    /// assert!(h.update(b"{\"a\" 1}").is_err());
+    /// ```
     ///
     /// # Errors
     /// [`crate::Error::InvalidJson`] at the first invalid byte.
@@ -109,6 +132,13 @@ impl BodyHasher {
     }
 
     /// Ends the body and returns its digest.
+    ///
+    /// ```
+    /// let mut h = snapsign_core::body_digest::BodyHasher::new();
+    /// h.update(b"[1,")?;
+    /// assert!(h.finish().is_err()); // ended inside the array
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`crate::Error::InvalidJson`] when the body stopped inside a value.

@@ -32,6 +32,10 @@ pub enum Field {
 
 impl Field {
     /// The field's name as the SNAP standard spells it.
+    ///
+    /// ```
+    /// assert_eq!(snapsign_core::Field::Timestamp.name(), "X-TIMESTAMP");
+    /// ```
     pub const fn name(self) -> &'static str {
         match self {
             Field::ClientId => "client id (X-CLIENT-KEY)",

@@ -52,6 +52,12 @@ impl fmt::Debug for HmacSigner {
 impl HmacSigner {
     /// Keys HMAC-SHA512 with the client secret's bytes (UTF-8, as the standard says).
     ///
+    /// ```
+    /// use snapsign_core::{Error, Field, HmacSigner};
+    /// assert!(HmacSigner::new("k\u{e9}y with spaces".as_bytes()).is_ok());
+    /// assert_eq!(HmacSigner::new(b"").unwrap_err(), Error::EmptyField { field: Field::ClientSecret });
+    /// ```
+    ///
     /// # Errors
     /// [`Error::EmptyField`] for an empty secret, almost always a missing configuration value.
     pub fn new(client_secret: &[u8]) -> Result<Self> {
@@ -70,6 +76,14 @@ impl HmacSigner {
 
     /// Signs `message`, writing the base64 signature (88 bytes) into `out`.
     ///
+    /// ```
+    /// let signer = snapsign_core::HmacSigner::new(b"a-secret")?;
+    /// let mut out = [0u8; 88];
+    /// assert_eq!(signer.sign_into(b"message", &mut out)?, 88);
+    /// assert!(signer.sign_into(b"message", &mut [0u8; 10]).is_err());
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::BufferTooSmall`] when `out` holds fewer than 88 bytes.
     pub fn sign_into(&self, message: &[u8], out: &mut [u8]) -> Result<usize> {
@@ -80,6 +94,16 @@ impl HmacSigner {
     }
 
     /// Signs `message`.
+    ///
+    /// ```
+    /// let signer = snapsign_core::HmacSigner::new(b"key")?;
+    /// // The value Python's hmac module computes.
+    /// assert_eq!(
+    ///     signer.sign(b"The quick brown fox jumps over the lazy dog"),
+    ///     "tCrwkFe6weLUFwjkipAuCbX/fxKrQopP6GZTxz3SSPuC+UilSfe3kaW0GRXuTR7Dk1NX5OIxclDQNyr6Lr7rOg=="
+    /// );
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn sign(&self, message: &[u8]) -> HmacSignature {
         let mut buf = [0u8; SIGNATURE_LEN];
         let n = self.sign_into(message, &mut buf).unwrap_or(0);
@@ -92,6 +116,14 @@ impl HmacSigner {
 
     /// Verifies a base64 signature over `message`, comparing the MACs in constant time.
     ///
+    /// ```
+    /// let signer = snapsign_core::HmacSigner::new(b"key")?;
+    /// let sig = signer.sign(b"message");
+    /// signer.verify(b"message", sig.as_bytes())?;
+    /// assert!(signer.verify(b"messagE", sig.as_bytes()).is_err());
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidBase64`], [`Error::SignatureLength`] or [`Error::SignatureMismatch`].
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
@@ -101,6 +133,14 @@ impl HmacSigner {
     }
 
     /// The transaction signature over `METHOD:path:accessToken:sha256hex(minify(body)):timestamp`.
+    ///
+    /// ```
+    /// let signer = snapsign_core::HmacSigner::new(b"a-secret")?;
+    /// let a = signer.sign_transaction("POST", "/v1.0/x", "tok", b"{ \"a\": 1 }", "2020-01-01T00:00:00Z")?;
+    /// let b = signer.sign_transaction("POST", "/v1.0/x", "tok", b"{\"a\":1}", "2020-01-01T00:00:00Z")?;
+    /// assert_eq!(a, b); // the body is minified before hashing
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Invalid JSON, method, path, access token or timestamp.
@@ -117,6 +157,14 @@ impl HmacSigner {
     }
 
     /// Verifies a transaction signature (for example a DOKU notification).
+    ///
+    /// ```
+    /// let signer = snapsign_core::HmacSigner::new(b"a-secret")?;
+    /// let sig = signer.sign_transaction("GET", "/v1.0/x?id=1", "tok", b"", "2020-01-01T00:00:00Z")?;
+    /// signer.verify_transaction("GET", "/v1.0/x?id=1", "tok", b"", "2020-01-01T00:00:00Z", sig.as_bytes())?;
+    /// assert!(signer.verify_transaction("GET", "/v1.0/x", "tok", b"", "2020-01-01T00:00:00Z", sig.as_bytes()).is_err());
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`verify`](Self::verify), or invalid JSON, method, path, access token or timestamp.

@@ -214,11 +214,26 @@ const fn hex_value(b: u8) -> Option<u16> {
 
 impl Minifier {
     /// A minifier at the start of a body.
+    ///
+    /// ```
+    /// // Nothing fed: an empty body, which minifies to the empty string.
+    /// assert!(snapsign_core::minify::Minifier::new().finish().is_ok());
+    /// ```
     pub const fn new() -> Self {
         Minifier { state: State::Value, stack: 0, depth: 0, offset: 0, started: false, want_low_surrogate: false }
     }
 
     /// Consumes the next chunk of the body, writing minified bytes to `sink` in runs.
+    ///
+    /// ```
+    /// use snapsign_core::{minify::Minifier, Error, JsonErrorKind};
+    /// let mut m = Minifier::new();
+    /// let mut out = Vec::new();
+    /// m.update(b"[1, ", &mut out)?;
+    /// // Offsets count from the start of the body, across chunks.
+    /// assert_eq!(m.update(b"2,]", &mut out), Err(Error::InvalidJson { offset: 6, kind: JsonErrorKind::UnexpectedByte }));
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidJson`] at the first invalid byte; the minifier must not be used afterwards.
@@ -263,6 +278,14 @@ impl Minifier {
     }
 
     /// Ends the body.
+    ///
+    /// ```
+    /// use snapsign_core::{minify::Minifier, Error, JsonErrorKind};
+    /// let mut m = Minifier::new();
+    /// m.update(b"{\"a\":", &mut Vec::new())?;
+    /// assert_eq!(m.finish(), Err(Error::InvalidJson { offset: 5, kind: JsonErrorKind::UnexpectedEnd }));
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidJson`] with [`JsonErrorKind::UnexpectedEnd`] (or `InvalidNumber`) when the

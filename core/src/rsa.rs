@@ -85,6 +85,15 @@ impl fmt::Debug for RsaSigner {
 }
 
 impl RsaSigner {
+    /// ```
+    /// use snapsign_core::{Error, KeyErrorKind, KeyOptions, RsaSigner};
+    /// # let public = std::fs::read("../tests/vectors/keys/rsa2048-public.pem").unwrap();
+    /// assert_eq!(
+    ///     RsaSigner::from_bytes(&public, &KeyOptions::default()).unwrap_err(),
+    ///     Error::InvalidKey { kind: KeyErrorKind::PublicKeyGiven }
+    /// );
+    /// ```
+    ///
     /// Loads a private key: PEM or DER, PKCS#8 (also encrypted, with `options.passphrase`) or
     /// PKCS#1, tolerating CRLF, literal `\n` sequences and a bare base64 body.
     ///
@@ -98,21 +107,54 @@ impl RsaSigner {
     }
 
     /// The modulus length in bits.
+    ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa3072-pkcs1.pem").unwrap();
+    /// assert_eq!(RsaSigner::from_bytes(&pem, &KeyOptions::default())?.modulus_bits(), 3072);
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn modulus_bits(&self) -> usize {
         self.public.n().bits_vartime() as usize
     }
 
     /// The length of this key's base64 signatures (344 for 2048 bits).
+    ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa4096-pkcs8.der").unwrap();
+    /// assert_eq!(RsaSigner::from_bytes(&pem, &KeyOptions::default())?.signature_len(), 684);
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn signature_len(&self) -> usize {
         encoded_len(self.public.size())
     }
 
     /// The verifier for this key's public half.
+    ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let sig = signer.sign(b"hello", &mut getrandom::SysRng)?;
+    /// signer.verifier().verify(b"hello", sig.as_bytes())?;
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn verifier(&self) -> RsaVerifier {
         RsaVerifier { key: VerifyingKey::new(self.public.clone()) }
     }
 
     /// Signs `message` and writes the base64 signature into `out`, returning its length.
+    ///
+    /// ```
+    /// # use snapsign_core::{Error, KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let mut out = [0u8; 344];
+    /// assert_eq!(signer.sign_into(b"hello", &mut getrandom::SysRng, &mut out)?, 344);
+    /// assert_eq!(signer.sign_into(b"hello", &mut getrandom::SysRng, &mut out[..100]), Err(Error::BufferTooSmall { needed: 344 }));
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::BufferTooSmall`] (checked before any work), [`Error::Rng`], [`Error::Crypto`].
@@ -131,6 +173,16 @@ impl RsaSigner {
 
     /// Signs `message`, returning the base64 signature.
     ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let a = signer.sign(b"hello", &mut getrandom::SysRng)?;
+    /// let b = signer.sign(b"hello", &mut getrandom::SysRng)?;
+    /// assert_eq!(a, b); // blinding does not change PKCS#1 v1.5 output
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Rng`], [`Error::Crypto`].
     pub fn sign<R: TryCryptoRng + ?Sized>(&self, message: &[u8], rng: &mut R) -> Result<RsaSignature> {
@@ -144,6 +196,15 @@ impl RsaSigner {
 
     /// The access-token signature: signs `clientId|timestamp`.
     ///
+    /// ```
+    /// # use snapsign_core::{Error, KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let err = signer.sign_token("A|B", "2020-01-01T00:00:00Z", &mut getrandom::SysRng).unwrap_err();
+    /// assert_eq!(err, Error::PipeInClientId { offset: 1 });
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// An invalid client id or timestamp, or a signing failure.
     pub fn sign_token<R: TryCryptoRng + ?Sized>(&self, client_id: &str, timestamp: &str, rng: &mut R) -> Result<RsaSignature> {
@@ -151,6 +212,15 @@ impl RsaSigner {
     }
 
     /// The service signature: signs `METHOD:path:sha256hex(minify(body)):timestamp`.
+    ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let sig = signer.sign_service("POST", "/v1.0/notify", b"{}", "2020-01-01T00:00:00Z", &mut getrandom::SysRng)?;
+    /// signer.verifier().verify_service("POST", "/v1.0/notify", b" { } ", "2020-01-01T00:00:00Z", sig.as_bytes())?;
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Invalid JSON, method, path or timestamp, or a signing failure.
@@ -190,6 +260,13 @@ impl fmt::Debug for RsaVerifier {
 }
 
 impl RsaVerifier {
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaVerifier};
+    /// # let der = std::fs::read("../tests/vectors/keys/rsa3072-public.der").unwrap();
+    /// assert_eq!(RsaVerifier::from_bytes(&der, &KeyOptions::default())?.modulus_bits(), 3072);
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
     /// Loads a public key: PEM or DER, SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`) or PKCS#1
     /// (`BEGIN RSA PUBLIC KEY`); a private key is accepted too and its public half used.
     ///
@@ -200,16 +277,39 @@ impl RsaVerifier {
     }
 
     /// The modulus length in bits.
+    ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaVerifier};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-public.pem").unwrap();
+    /// assert_eq!(RsaVerifier::from_bytes(&pem, &KeyOptions::default())?.modulus_bits(), 2048);
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn modulus_bits(&self) -> usize {
         self.key.as_ref().n().bits_vartime() as usize
     }
 
     /// The length of this key's base64 signatures.
+    ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaVerifier};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-public.pem").unwrap();
+    /// assert_eq!(RsaVerifier::from_bytes(&pem, &KeyOptions::default())?.signature_len(), 344);
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn signature_len(&self) -> usize {
         encoded_len(self.key.as_ref().size())
     }
 
     /// Verifies a base64 signature over `message`.
+    ///
+    /// ```
+    /// # use snapsign_core::{Error, Field, KeyOptions, RsaVerifier};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-public.pem").unwrap();
+    /// let v = RsaVerifier::from_bytes(&pem, &KeyOptions::default())?;
+    /// assert_eq!(v.verify(b"m", b"AAAA"), Err(Error::SignatureLength { expected: 256, actual: 3 }));
+    /// assert_eq!(v.verify(b"m", b"not base64!"), Err(Error::InvalidBase64 { field: Field::Signature }));
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidBase64`], [`Error::SignatureLength`] (truncated or padded), or
@@ -224,6 +324,18 @@ impl RsaVerifier {
 
     /// Verifies an access-token signature over `clientId|timestamp`.
     ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let sig = signer.sign_token("C1", "2020-01-01T00:00:00Z", &mut getrandom::SysRng)?;
+    /// let v = signer.verifier();
+    /// v.verify_token("C1", "2020-01-01T00:00:00Z", sig.as_bytes())?;
+    /// // The same instant written differently is a different string-to-sign.
+    /// assert!(v.verify_token("C1", "2020-01-01T07:00:00+07:00", sig.as_bytes()).is_err());
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`verify`](Self::verify), or an invalid client id or timestamp.
     pub fn verify_token(&self, client_id: &str, timestamp: &str, signature: &[u8]) -> Result<()> {
@@ -231,6 +343,16 @@ impl RsaVerifier {
     }
 
     /// Verifies a service signature over `METHOD:path:sha256hex(minify(body)):timestamp`.
+    ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let sig = signer.sign_service("POST", "/n", b"{\"a\":\"\\/\"}", "2020-01-01T00:00:00Z", &mut getrandom::SysRng)?;
+    /// // Re-serialising `\/` as `/` changes the digest, so it no longer verifies.
+    /// assert!(signer.verifier().verify_service("POST", "/n", b"{\"a\":\"/\"}", "2020-01-01T00:00:00Z", sig.as_bytes()).is_err());
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`verify`](Self::verify), or invalid JSON, method, path or timestamp.

@@ -47,11 +47,23 @@ pub type ServiceStringToSign = StringToSign<SERVICE_CAPACITY>;
 
 impl<const N: usize> StringToSign<N> {
     /// The text.
+    ///
+    /// ```
+    /// let s = snapsign_core::string_to_sign::token("C1", "2020-01-01T00:00:00Z")?;
+    /// assert_eq!(s.as_str(), "C1|2020-01-01T00:00:00Z");
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
 
     /// The bytes that are signed.
+    ///
+    /// ```
+    /// let s = snapsign_core::string_to_sign::token("C1", "2020-01-01T00:00:00Z")?;
+    /// assert_eq!(s.as_bytes(), b"C1|2020-01-01T00:00:00Z");
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }
