@@ -20,6 +20,8 @@ suite() {
 suite "rust: cargo test (workspace, with doc tests)" cargo test --workspace --quiet
 suite "rust: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite "no_std proof" bash tests/no_std/check.sh
+suite "README first command, verified by openssl" bash tests/readme_check.sh
+suite "e2e: snapsign CLI against a SNAP server" bash tests/e2e/run.sh
 
 echo
 [ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"

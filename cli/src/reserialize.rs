@@ -1,0 +1,410 @@
+//! Re-serialising a JSON body the way common SDKs do (`JSON.stringify(JSON.parse(x))`, Python's
+//! `json.dumps`, PHP's `json_encode`, Go's `json.Marshal`), so that `explain` can tell whether the
+//! other side hashed a re-serialised body instead of the minified bytes.
+//!
+//! Only used on bodies the core minifier has already accepted as valid JSON.
+
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    /// The number's text as written.
+    Num(String),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            self.i += 1;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Json> {
+        if depth > 200 {
+            return None;
+        }
+        self.ws();
+        let v = match *self.s.get(self.i)? {
+            b'n' => self.lit("null", Json::Null)?,
+            b't' => self.lit("true", Json::Bool(true))?,
+            b'f' => self.lit("false", Json::Bool(false))?,
+            b'"' => Json::Str(self.string()?),
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.s.get(self.i) == Some(&b']') {
+                    self.i += 1;
+                } else {
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        self.ws();
+                        match self.s.get(self.i)? {
+                            b',' => self.i += 1,
+                            b']' => {
+                                self.i += 1;
+                                break;
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+                Json::Arr(items)
+            }
+            b'{' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.s.get(self.i) == Some(&b'}') {
+                    self.i += 1;
+                } else {
+                    loop {
+                        self.ws();
+                        let k = self.string()?;
+                        self.ws();
+                        if self.s.get(self.i) != Some(&b':') {
+                            return None;
+                        }
+                        self.i += 1;
+                        let v = self.value(depth + 1)?;
+                        items.push((k, v));
+                        self.ws();
+                        match self.s.get(self.i)? {
+                            b',' => self.i += 1,
+                            b'}' => {
+                                self.i += 1;
+                                break;
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+                Json::Obj(items)
+            }
+            _ => {
+                let start = self.i;
+                while matches!(self.s.get(self.i), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
+                    self.i += 1;
+                }
+                if start == self.i {
+                    return None;
+                }
+                Json::Num(String::from_utf8_lossy(self.s.get(start..self.i)?).into_owned())
+            }
+        };
+        Some(v)
+    }
+
+    fn lit(&mut self, text: &str, v: Json) -> Option<Json> {
+        if self.s.get(self.i..self.i + text.len())? == text.as_bytes() {
+            self.i += text.len();
+            Some(v)
+        } else {
+            None
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = std::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
+        self.i += 4;
+        u32::from_str_radix(h, 16).ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        if self.s.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.i += 1;
+        let mut out = Vec::new();
+        loop {
+            let b = *self.s.get(self.i)?;
+            self.i += 1;
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let e = *self.s.get(self.i)?;
+                    self.i += 1;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&hi) && self.s.get(self.i..self.i + 2) == Some(b"\\u") {
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF))?
+                            } else {
+                                char::from_u32(hi).unwrap_or('\u{fffd}')
+                            }
+                        }
+                        _ => return None,
+                    };
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                b => out.push(b),
+            }
+        }
+        String::from_utf8(out).ok()
+    }
+}
+
+fn parse(body: &[u8]) -> Option<Json> {
+    let mut p = Parser { s: body, i: 0 };
+    let v = p.value(0)?;
+    p.ws();
+    (p.i == body.len()).then_some(v)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Numbers {
+    /// As written.
+    Keep,
+    /// Parsed as a double and written as JavaScript does.
+    Js,
+    /// Integers kept, other numbers as Python's `repr(float)` (PHP is the same).
+    Python,
+}
+
+/// One way of writing JSON.
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    name: &'static str,
+    item_sep: &'static str,
+    key_sep: &'static str,
+    /// `\uXXXX` for every non-ASCII character.
+    ascii: bool,
+    /// `\/` for `/`.
+    slash: bool,
+    /// Go's HTML escaping: `<`, `>`, `&`, U+2028, U+2029 as `\uXXXX`.
+    html: bool,
+    numbers: Numbers,
+    sort_keys: bool,
+}
+
+const fn style(name: &'static str, ascii: bool, slash: bool, numbers: Numbers) -> Style {
+    Style { name, item_sep: ",", key_sep: ":", ascii, slash, html: false, numbers, sort_keys: false }
+}
+
+const STYLES: &[Style] = &[
+    style("JSON.stringify(JSON.parse(body)) (JavaScript: escapes decoded, numbers as doubles)", false, false, Numbers::Js),
+    Style {
+        name: "Python json.dumps(body) with default separators ', ' and ': ' (ensure_ascii)",
+        item_sep: ", ",
+        key_sep: ": ",
+        ascii: true,
+        slash: false,
+        html: false,
+        numbers: Numbers::Python,
+        sort_keys: false,
+    },
+    Style {
+        name: "Python json.dumps(body, ensure_ascii=False) with default separators ', ' and ': '",
+        item_sep: ", ",
+        key_sep: ": ",
+        ascii: false,
+        slash: false,
+        html: false,
+        numbers: Numbers::Python,
+        sort_keys: false,
+    },
+    style("Python json.dumps(body, separators=(',', ':')) (non-ASCII as \\uXXXX)", true, false, Numbers::Python),
+    style("Python json.dumps(body, separators=(',', ':'), ensure_ascii=False)", false, false, Numbers::Python),
+    Style {
+        name: "Python json.dumps(body, separators=(',', ':'), sort_keys=True)",
+        item_sep: ",",
+        key_sep: ":",
+        ascii: true,
+        slash: false,
+        html: false,
+        numbers: Numbers::Python,
+        sort_keys: true,
+    },
+    style("PHP json_encode(body) (escapes '/' as '\\/' and non-ASCII as \\uXXXX)", true, true, Numbers::Python),
+    style("PHP json_encode(body, JSON_UNESCAPED_UNICODE) ('/' as '\\/')", false, true, Numbers::Python),
+    style("PHP json_encode(body, JSON_UNESCAPED_SLASHES) (non-ASCII as \\uXXXX)", true, false, Numbers::Python),
+    Style {
+        name: "Go json.Marshal (HTML characters < > & as \\u003c..., map keys sorted)",
+        item_sep: ",",
+        key_sep: ":",
+        ascii: false,
+        slash: false,
+        html: true,
+        numbers: Numbers::Keep,
+        sort_keys: true,
+    },
+    style("escapes decoded (\\/ as /, \\uXXXX as raw UTF-8), numbers kept (e.g. serde_json, Jackson)", false, false, Numbers::Keep),
+    style("every non-ASCII character as \\uXXXX, numbers kept", true, false, Numbers::Keep),
+    Style {
+        name: "keys sorted, numbers and escapes otherwise decoded (e.g. a sorted map)",
+        item_sep: ",",
+        key_sep: ":",
+        ascii: false,
+        slash: false,
+        html: false,
+        numbers: Numbers::Keep,
+        sort_keys: true,
+    },
+];
+
+fn write_str(out: &mut String, s: &str, st: &Style) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '/' if st.slash => out.push_str("\\/"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if st.html => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c if (c as u32) < 0x20 || (st.ascii && (c as u32) >= 0x7f) => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn exponent_form(f: f64, min_exp_digits: usize, plus: bool) -> String {
+    // Rust writes e.g. "1.5e-7" / "1e21".
+    let s = format!("{f:e}");
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => (if plus { "+" } else { "" }, exp),
+    };
+    format!("{mant}e{sign}{digits:0>min_exp_digits$}")
+}
+
+fn write_num(out: &mut String, text: &str, numbers: Numbers) {
+    let parsed = text.parse::<f64>().ok().filter(|f| f.is_finite());
+    match (numbers, parsed) {
+        (Numbers::Js, Some(f)) => {
+            let a = f.abs();
+            if f == 0.0 {
+                out.push('0');
+            } else if !(1e-6..1e21).contains(&a) {
+                out.push_str(&exponent_form(f, 1, true));
+            } else {
+                let _ = write!(out, "{f}");
+            }
+        }
+        (Numbers::Python, Some(f)) if text.contains(['.', 'e', 'E']) => {
+            let a = f.abs();
+            if a != 0.0 && !(1e-4..1e16).contains(&a) {
+                out.push_str(&exponent_form(f, 2, true));
+            } else {
+                let s = format!("{f}");
+                out.push_str(&s);
+                if !s.contains('.') {
+                    out.push_str(".0");
+                }
+            }
+        }
+        _ => out.push_str(text),
+    }
+}
+
+fn write(out: &mut String, v: &Json, st: &Style) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Num(n) => write_num(out, n, st.numbers),
+        Json::Str(s) => write_str(out, s, st),
+        Json::Arr(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(st.item_sep);
+                }
+                write(out, item, st);
+            }
+            out.push(']');
+        }
+        Json::Obj(items) => {
+            let mut refs: Vec<&(String, Json)> = items.iter().collect();
+            if st.sort_keys {
+                // Python and Go sort by code point; UTF-8 byte order is the same.
+                refs.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            out.push('{');
+            for (i, (k, item)) in refs.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(st.item_sep);
+                }
+                write_str(out, k, st);
+                out.push_str(st.key_sep);
+                write(out, item, st);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// The body re-serialised in each style: `(description, bytes)`, distinct and different from
+/// `minified`. Empty when the body does not parse (or is empty).
+pub fn variants(raw: &[u8], minified: &[u8]) -> Vec<(&'static str, String)> {
+    let Some(v) = parse(raw) else { return Vec::new() };
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for st in STYLES {
+        let mut s = String::new();
+        write(&mut s, &v, st);
+        if s.as_bytes() == minified || seen.contains(&s) {
+            continue;
+        }
+        seen.push(s.clone());
+        out.push((st.name, s));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find<'a>(v: &'a [(&'static str, String)], prefix: &str) -> Option<&'a str> {
+        v.iter().find(|(n, _)| n.starts_with(prefix)).map(|(_, s)| s.as_str())
+    }
+
+    #[test]
+    fn styles() {
+        let raw = r#"{"b":"caf\u00e9 / <x>","a":[2.50,-3e10,1e-7,7]}"#;
+        let v = variants(raw.as_bytes(), raw.as_bytes());
+        assert_eq!(find(&v, "JSON.stringify"), Some(r#"{"b":"café / <x>","a":[2.5,-30000000000,1e-7,7]}"#));
+        assert_eq!(
+            find(&v, "Python json.dumps(body) with"),
+            Some(r#"{"b": "caf\u00e9 / <x>", "a": [2.5, -30000000000.0, 1e-07, 7]}"#)
+        );
+        assert_eq!(find(&v, "PHP json_encode(body) ("), Some(r#"{"b":"caf\u00e9 \/ <x>","a":[2.5,-30000000000.0,1e-07,7]}"#));
+        assert_eq!(find(&v, "Go json"), Some(r#"{"a":[2.50,-3e10,1e-7,7],"b":"café / \u003cx\u003e"}"#));
+        let emoji = "[\"\u{1F600}\"]";
+        let v = variants(emoji.as_bytes(), emoji.as_bytes());
+        assert_eq!(find(&v, "Python json.dumps(body) with"), Some(r#"["\ud83d\ude00"]"#));
+    }
+}
