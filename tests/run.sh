@@ -22,6 +22,9 @@ suite "rust: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnin
 suite "no_std proof" bash tests/no_std/check.sh
 suite "README first command, verified by openssl" bash tests/readme_check.sh
 suite "e2e: snapsign CLI against a SNAP server" bash tests/e2e/run.sh
+suite "C: vectors and every error code, plain, valgrind, ASan+UBSan" bash tests/c/run.sh
+suite "C++: RAII wrapper built with CMake" bash tests/cpp/run.sh
+suite "Python ctypes over libsnapsign.so" bash tests/python/run.sh
 
 echo
 [ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"

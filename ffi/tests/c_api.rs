@@ -1,0 +1,322 @@
+//! The C ABI's wrapper behaviour, called from Rust exactly as C would call it.
+
+use std::path::PathBuf;
+use std::ptr;
+
+use snapsign::c_api::*;
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+fn key(name: &str) -> Vec<u8> {
+    std::fs::read(vectors_dir().join("keys").join(name)).unwrap()
+}
+
+const CLIENT_ID: &str = "MCPD00000006";
+const TS: &str = "2020-10-04T17:55:58+07:00";
+const TOKEN_SIG: &str = "2JlCK1mKDbeEMX1wtG6jJvRBn+6tvbhqVjaD+FfsGo2Db0ISlRiUbhZGpfHlhhdkAzpGyRkPf+gcq2pPHYqMXDLRyuv9anGNJXcUaWk8e1awFCGnDITdx8SJDWBaM206CuxTgexzixKHRfXNz27nOIYdDruEgyDAPjo4cm+tMOJg+o6s/s4hShnEZ6JySgxgGsunI3p1KS2qd7VZ5futmIun3awYVM+TPJA0HRKDyF1Ciczp4PYxYX5Gno4hsuuA4nVTxhvJuasLrgFfMU9+bllkqwK2KjX/vt93COeaIVEQ0ZPblasAZ7WCSyzfdj6cuzUTl3HbdJ8TBIlNO2SF8w==";
+
+struct Signer(*mut snapsign_signer);
+// SAFETY: the C ABI documents signers as immutable and shareable across threads.
+unsafe impl Send for Signer {}
+unsafe impl Sync for Signer {}
+
+fn signer() -> Signer {
+    let k = key("rsa2048-pkcs8.pem");
+    let mut out = ptr::null_mut();
+    let rc = unsafe { snapsign_signer_new(k.as_ptr(), k.len(), ptr::null(), 0, 0, &mut out) };
+    assert_eq!(rc, snapsign_result::Ok);
+    Signer(out)
+}
+
+impl Drop for Signer {
+    fn drop(&mut self) {
+        unsafe { snapsign_signer_free(self.0) };
+    }
+}
+
+fn sign_token(s: &Signer, client_id: &str) -> (snapsign_result, String) {
+    let mut buf = vec![0u8; 512];
+    let mut n = 0usize;
+    let rc = unsafe {
+        snapsign_signer_sign_token(
+            s.0,
+            client_id.as_ptr(),
+            client_id.len(),
+            TS.as_ptr(),
+            TS.len(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut n,
+        )
+    };
+    buf.truncate(n);
+    (rc, String::from_utf8(buf).unwrap())
+}
+
+#[test]
+fn a_panic_becomes_internal_panic() {
+    assert_eq!(
+        catch_panic_for_tests(|| panic!("boom")),
+        snapsign_result::InternalPanic
+    );
+    assert_eq!(catch_panic_for_tests(|| {}), snapsign_result::Ok);
+    assert_eq!(
+        snapsign_internal_test_panic(),
+        snapsign_result::InternalPanic
+    );
+    // The library still works afterwards, on the same thread.
+    assert_eq!(
+        sign_token(&signer(), CLIENT_ID),
+        (snapsign_result::Ok, TOKEN_SIG.to_string())
+    );
+}
+
+#[test]
+fn result_codes_are_fixed() {
+    use snapsign_result as R;
+    let fixed = [
+        (R::Ok, 0),
+        (R::BufferTooSmall, 1),
+        (R::InvalidJson, 2),
+        (R::InvalidTimestamp, 3),
+        (R::TimestampOutOfRange, 4),
+        (R::TimestampSkew, 5),
+        (R::EmptyField, 6),
+        (R::FieldTooLong, 7),
+        (R::ControlCharacter, 8),
+        (R::InvalidUtf8, 9),
+        (R::PipeInClientId, 10),
+        (R::InvalidMethod, 11),
+        (R::AbsoluteUrl, 12),
+        (R::PathWithoutLeadingSlash, 13),
+        (R::BearerPrefix, 14),
+        (R::InvalidBase64, 15),
+        (R::KeyMalformed, 16),
+        (R::KeyIsPublic, 17),
+        (R::KeyIsCertificate, 18),
+        (R::KeyEncrypted, 19),
+        (R::KeyWrongPassphrase, 20),
+        (R::KeyUnsupported, 21),
+        (R::WeakKey, 22),
+        (R::SignatureLength, 23),
+        (R::SignatureMismatch, 24),
+        (R::Rng, 25),
+        (R::Crypto, 26),
+        (R::InvalidResponse, 27),
+        (R::NullPointer, 100),
+        (R::OverlappingBuffers, 101),
+        (R::InvalidArgument, 102),
+        (R::InternalPanic, 103),
+        (R::Unknown, 104),
+    ];
+    assert_eq!(fixed.len(), ALL_RESULTS.len());
+    for (code, value) in fixed {
+        assert_eq!(code as u32, value);
+        assert_eq!(snapsign_result::from_u32(value), Some(code));
+        let text = unsafe { std::ffi::CStr::from_ptr(snapsign_result_str(value)) };
+        assert!(!text.to_bytes().is_empty());
+    }
+}
+
+#[test]
+fn null_pointers_and_empty_inputs() {
+    let mut buf = [0u8; 128];
+    let mut n = 0usize;
+    unsafe {
+        assert_eq!(
+            snapsign_minify(ptr::null(), 3, buf.as_mut_ptr(), buf.len(), &mut n),
+            snapsign_result::NullPointer
+        );
+        assert_eq!(
+            snapsign_minify(
+                b"[]".as_ptr(),
+                2,
+                buf.as_mut_ptr(),
+                buf.len(),
+                ptr::null_mut()
+            ),
+            snapsign_result::NullPointer
+        );
+        assert_eq!(
+            snapsign_minify(b"[]".as_ptr(), 2, ptr::null_mut(), 5, &mut n),
+            snapsign_result::NullPointer
+        );
+        // NULL with length 0 is an empty body.
+        assert_eq!(
+            snapsign_minify(ptr::null(), 0, ptr::null_mut(), 0, &mut n),
+            snapsign_result::Ok
+        );
+        assert_eq!(n, 0);
+        assert_eq!(
+            snapsign_body_digest(ptr::null(), 0, buf.as_mut_ptr(), buf.len(), &mut n),
+            snapsign_result::Ok
+        );
+        assert_eq!(
+            &buf[..n],
+            b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        let mut h: *mut snapsign_hmac = ptr::NonNull::dangling().as_ptr();
+        assert_eq!(
+            snapsign_hmac_new(ptr::null(), 4, &mut h),
+            snapsign_result::NullPointer
+        );
+        assert!(h.is_null());
+        assert_eq!(
+            snapsign_signer_sign(
+                ptr::null(),
+                b"x".as_ptr(),
+                1,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut n
+            ),
+            snapsign_result::NullPointer
+        );
+        assert_eq!(snapsign_signer_signature_len(ptr::null()), 0);
+        snapsign_signer_free(ptr::null_mut());
+        snapsign_verifier_free(ptr::null_mut());
+        snapsign_hmac_free(ptr::null_mut());
+    }
+}
+
+#[test]
+fn overlapping_buffers_are_refused() {
+    let mut buf = *b"[1, 2]\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+    let mut n = 0usize;
+    let p = buf.as_mut_ptr();
+    unsafe {
+        assert_eq!(
+            snapsign_minify(p, 6, p, 20, &mut n),
+            snapsign_result::OverlappingBuffers
+        );
+        assert_eq!(
+            snapsign_minify(p, 6, p.add(5), 10, &mut n),
+            snapsign_result::OverlappingBuffers
+        );
+        assert_eq!(
+            snapsign_minify(p, 6, p.add(6), 10, &mut n),
+            snapsign_result::Ok
+        );
+        assert_eq!(&buf[6..6 + n], b"[1,2]");
+        // out_len inside the input counts too.
+        let mut words = [0usize; 4];
+        let wp = words.as_mut_ptr();
+        let mut out = [0u8; 8];
+        assert_eq!(
+            snapsign_minify(wp.cast::<u8>(), 16, out.as_mut_ptr(), out.len(), wp.add(1)),
+            snapsign_result::OverlappingBuffers
+        );
+    }
+}
+
+#[test]
+fn buffer_too_small_writes_nothing_and_reports_the_length() {
+    let s = signer();
+    let mut buf = [b'Z'; 100];
+    let mut n = 0usize;
+    let rc = unsafe {
+        snapsign_signer_sign_token(
+            s.0,
+            CLIENT_ID.as_ptr(),
+            CLIENT_ID.len(),
+            TS.as_ptr(),
+            TS.len(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut n,
+        )
+    };
+    assert_eq!(rc, snapsign_result::BufferTooSmall);
+    assert_eq!(n, 344);
+    assert!(buf.iter().all(|&b| b == b'Z'));
+    let rc = unsafe { snapsign_minify(b"[1, 2]".as_ptr(), 6, buf.as_mut_ptr(), 4, &mut n) };
+    assert_eq!((rc, n), (snapsign_result::BufferTooSmall, 5));
+    assert!(buf.iter().all(|&b| b == b'Z'));
+}
+
+#[test]
+fn invalid_utf8_and_error_details() {
+    let mut buf = [0u8; 128];
+    let mut n = 0usize;
+    let bad = b"MC\xffPD";
+    let rc = unsafe {
+        snapsign_string_to_sign_token(
+            bad.as_ptr(),
+            bad.len(),
+            TS.as_ptr(),
+            TS.len(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut n,
+        )
+    };
+    assert_eq!(rc, snapsign_result::InvalidUtf8);
+    assert_eq!(snapsign_last_error_offset(), 2);
+    let rc = unsafe { snapsign_last_error_message(buf.as_mut_ptr(), buf.len(), &mut n) };
+    assert_eq!(rc, snapsign_result::Ok);
+    assert_eq!(
+        std::str::from_utf8(&buf[..n]).unwrap(),
+        "client id (X-CLIENT-KEY) is not valid UTF-8 (byte 2)"
+    );
+    assert_eq!(
+        snapsign_last_error_offset(),
+        2,
+        "reading the message keeps the detail"
+    );
+    let rc = unsafe { snapsign_minify(b"[]".as_ptr(), 2, buf.as_mut_ptr(), buf.len(), &mut n) };
+    assert_eq!(rc, snapsign_result::Ok);
+    assert_eq!(snapsign_last_error_offset(), SNAPSIGN_NO_OFFSET);
+}
+
+#[test]
+fn one_signer_many_threads() {
+    let s = signer();
+    std::thread::scope(|scope| {
+        for t in 0..4 {
+            let s = &s;
+            scope.spawn(move || {
+                for _ in 0..3 {
+                    assert_eq!(
+                        sign_token(s, CLIENT_ID),
+                        (snapsign_result::Ok, TOKEN_SIG.to_string())
+                    );
+                    // Per-thread error details do not leak between threads.
+                    let (rc, _) = sign_token(s, "a|b");
+                    assert_eq!(rc, snapsign_result::PipeInClientId);
+                    assert_eq!(snapsign_last_error_offset(), 1, "thread {t}");
+                }
+            });
+        }
+    });
+}
+
+unsafe extern "C" fn failing_fill(
+    _userdata: *mut core::ffi::c_void,
+    _buf: *mut u8,
+    _len: usize,
+) -> core::ffi::c_int {
+    -1
+}
+
+#[test]
+fn a_failing_entropy_callback_is_an_rng_error() {
+    let k = key("rsa2048-pkcs8.pem");
+    let mut out = ptr::null_mut();
+    let rc = unsafe {
+        snapsign_signer_new_with_rng(
+            k.as_ptr(),
+            k.len(),
+            ptr::null(),
+            0,
+            0,
+            Some(failing_fill),
+            ptr::null_mut(),
+            &mut out,
+        )
+    };
+    assert_eq!(rc, snapsign_result::Ok);
+    let s = Signer(out);
+    assert_eq!(sign_token(&s, CLIENT_ID).0, snapsign_result::Rng);
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the C ABI (static library), generates the vector header, then builds and runs the C
+# test (tests/c/test_snapsign.c) and the README example (tests/c/example.c): plainly, under
+# valgrind, and with AddressSanitizer + UndefinedBehaviorSanitizer.
+# Needs: gcc, python3, valgrind (apt-get install -y valgrind).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+out="$root/target/c-tests"
+mkdir -p "$out"
+
+cargo build -p snapsign-ffi --quiet
+lib="$root/target/debug/libsnapsign.a"
+python3 tests/c/gen_vectors.py tests/vectors/snap-vectors.json "$out/snap_vectors.h"
+
+CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -g -I"$root/include" -I"$out")
+LIBS=("$lib" -lpthread -ldl -lm)
+
+# The header alone, as C and as C++.
+printf '#include "snapsign.h"\nint main(void) { return snapsign_version()[0] == 0; }\n' > "$out/header_only.c"
+gcc "${CFLAGS[@]}" -c "$out/header_only.c" -o "$out/header_only.o"
+cp "$out/header_only.c" "$out/header_only.cpp"
+g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$root/include" -c "$out/header_only.cpp" -o "$out/header_only_cpp.o"
+
+gcc "${CFLAGS[@]}" tests/c/test_snapsign.c -o "$out/test_snapsign" "${LIBS[@]}"
+gcc "${CFLAGS[@]}" tests/c/example.c -o "$out/example" "${LIBS[@]}"
+gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer tests/c/test_snapsign.c \
+  -o "$out/test_snapsign_asan" "${LIBS[@]}"
+
+# The "Use from C" example in both READMEs must be tests/c/example.c, verbatim.
+python3 - <<'PY'
+import re, sys
+example = open("tests/c/example.c", encoding="utf-8").read()
+for path in ("include/README.md", "README.md"):
+    section = open(path, encoding="utf-8").read().split("## Use from C", 1)[1]
+    block = re.search(r"```c\n(.*?)```", section, re.S).group(1)
+    if block != example:
+        sys.exit(path + "'s 'Use from C' example differs from tests/c/example.c")
+PY
+
+args=(tests/vectors tests/fixtures)
+echo "--- example"
+"$out/example" tests/vectors/keys/rsa2048-pkcs8.pem
+echo "--- valgrind example"
+valgrind -q --leak-check=full --error-exitcode=1 "$out/example" tests/vectors/keys/rsa2048-pkcs8.pem >/dev/null
+echo "--- ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  "$out/test_snapsign_asan" "${args[@]}" 2>"$out/asan.log" | tail -1 || { cat "$out/asan.log"; exit 1; }
+echo "--- valgrind"
+valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+  "$out/test_snapsign" "${args[@]}" 2>"$out/valgrind.log" | tail -1 || { cat "$out/valgrind.log"; exit 1; }
+echo "--- C test"
+"$out/test_snapsign" "${args[@]}" 2>"$out/stderr.log" || { cat "$out/stderr.log"; exit 1; }

@@ -1,0 +1,367 @@
+"""The C ABI from Python ctypes, as a user holding only libsnapsign.so would call it.
+
+The library is SNAPSIGN_LIB, or target/debug/libsnapsign.so under the repository root.
+Argument and result types are declared from include/snapsign.h; the result codes below are
+checked against the header's enum.
+"""
+import base64
+import ctypes as C
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS = json.loads((ROOT / "tests/vectors/snap-vectors.json").read_text(encoding="utf-8"))
+KEYS = ROOT / "tests/vectors/keys"
+FIXTURES = ROOT / "tests/fixtures"
+
+# snapsign_result values (fixed by the ABI).
+OK, BUFFER_TOO_SMALL, INVALID_JSON, INVALID_TIMESTAMP, TIMESTAMP_OUT_OF_RANGE, TIMESTAMP_SKEW = 0, 1, 2, 3, 4, 5
+EMPTY_FIELD, FIELD_TOO_LONG, CONTROL_CHARACTER, INVALID_UTF8, PIPE_IN_CLIENT_ID = 6, 7, 8, 9, 10
+INVALID_METHOD, ABSOLUTE_URL, PATH_WITHOUT_LEADING_SLASH, BEARER_PREFIX, INVALID_BASE64 = 11, 12, 13, 14, 15
+KEY_MALFORMED, KEY_IS_PUBLIC, KEY_IS_CERTIFICATE, KEY_ENCRYPTED, KEY_WRONG_PASSPHRASE = 16, 17, 18, 19, 20
+KEY_UNSUPPORTED, WEAK_KEY, SIGNATURE_LENGTH, SIGNATURE_MISMATCH, RNG, CRYPTO, INVALID_RESPONSE = (
+    21, 22, 23, 24, 25, 26, 27)
+NULL_POINTER, OVERLAPPING_BUFFERS, INVALID_ARGUMENT, INTERNAL_PANIC, UNKNOWN = 100, 101, 102, 103, 104
+NO_OFFSET = C.c_size_t(-1).value
+
+u8p, size_t, sizep = C.c_char_p, C.c_size_t, C.POINTER(C.c_size_t)
+OUT = [C.c_void_p, size_t, sizep]  # out, out_cap, out_len
+FILL = C.CFUNCTYPE(C.c_int, C.c_void_p, C.POINTER(C.c_uint8), size_t)
+
+
+def _load():
+    path = os.environ.get("SNAPSIGN_LIB") or str(ROOT / "target/debug/libsnapsign.so")
+    lib = C.CDLL(path)
+    h = C.c_void_p
+    text = [u8p, size_t]
+    sigs = {
+        "snapsign_result_str": ([C.c_uint32], C.c_char_p),
+        "snapsign_version": ([], C.c_char_p),
+        "snapsign_last_error_offset": ([], size_t),
+        "snapsign_last_error_message": (OUT, C.c_uint32),
+        "snapsign_signer_new": ([u8p, size_t, u8p, size_t, C.c_uint32, C.POINTER(h)], C.c_uint32),
+        "snapsign_signer_new_with_rng": (
+            [u8p, size_t, u8p, size_t, C.c_uint32, FILL, C.c_void_p, C.POINTER(h)], C.c_uint32),
+        "snapsign_signer_free": ([h], None),
+        "snapsign_signer_signature_len": ([h], size_t),
+        "snapsign_signer_verifier": ([h, C.POINTER(h)], C.c_uint32),
+        "snapsign_signer_sign": ([h] + text + OUT, C.c_uint32),
+        "snapsign_signer_sign_token": ([h] + text * 2 + OUT, C.c_uint32),
+        "snapsign_signer_sign_service": ([h] + text * 4 + OUT, C.c_uint32),
+        "snapsign_verifier_new": ([u8p, size_t, C.c_uint32, C.POINTER(h)], C.c_uint32),
+        "snapsign_verifier_free": ([h], None),
+        "snapsign_verifier_signature_len": ([h], size_t),
+        "snapsign_verifier_verify": ([h] + text * 2, C.c_uint32),
+        "snapsign_verifier_verify_token": ([h] + text * 3, C.c_uint32),
+        "snapsign_verifier_verify_service": ([h] + text * 5, C.c_uint32),
+        "snapsign_hmac_new": ([u8p, size_t, C.POINTER(h)], C.c_uint32),
+        "snapsign_hmac_free": ([h], None),
+        "snapsign_hmac_sign": ([h] + text + OUT, C.c_uint32),
+        "snapsign_hmac_verify": ([h] + text * 2, C.c_uint32),
+        "snapsign_hmac_sign_transaction": ([h] + text * 5 + OUT, C.c_uint32),
+        "snapsign_hmac_verify_transaction": ([h] + text * 6, C.c_uint32),
+        "snapsign_hmac_sign_transaction_with_secret": (text * 6 + OUT, C.c_uint32),
+        "snapsign_hmac_verify_transaction_with_secret": (text * 7, C.c_uint32),
+        "snapsign_string_to_sign_token": (text * 2 + OUT, C.c_uint32),
+        "snapsign_string_to_sign_transaction": (text * 5 + OUT, C.c_uint32),
+        "snapsign_string_to_sign_service": (text * 4 + OUT, C.c_uint32),
+        "snapsign_minify": (text + OUT, C.c_uint32),
+        "snapsign_body_digest": (text + OUT, C.c_uint32),
+        "snapsign_timestamp_format": ([C.c_int64, C.c_int32, C.c_uint32] + OUT, C.c_uint32),
+        "snapsign_timestamp_parse": (text + [C.POINTER(C.c_int64), C.POINTER(C.c_int32)], C.c_uint32),
+        "snapsign_timestamp_check_skew": (text + [C.c_int64, C.c_uint32, C.POINTER(C.c_int64)], C.c_uint32),
+        "snapsign_internal_test_panic": ([], C.c_uint32),
+    }
+    for name, (argtypes, restype) in sigs.items():
+        fn = getattr(lib, name)
+        fn.argtypes, fn.restype = argtypes, restype
+    return lib
+
+
+lib = _load()
+
+
+def t(*parts):
+    """Expands str/bytes arguments into (pointer, length) pairs."""
+    out = []
+    for p in parts:
+        if isinstance(p, str):
+            p = p.encode("utf-8")
+        out += [p, len(p)]
+    return out
+
+
+def call_out(fn, *args):
+    """The two-call pattern: probe with (NULL, 0), then call with exactly that capacity."""
+    n = C.c_size_t(12345)
+    rc = fn(*args, None, 0, C.byref(n))
+    if rc == OK:
+        assert n.value == 0
+        return b""
+    assert rc == BUFFER_TOO_SMALL, (rc, lib.snapsign_result_str(rc))
+    buf = C.create_string_buffer(n.value)
+    rc = fn(*args, buf, n.value, C.byref(n))
+    assert rc == OK, (rc, lib.snapsign_result_str(rc))
+    return buf.raw[: n.value]
+
+
+def rc_of(fn, *args):
+    """The code of an output function called with a roomy buffer."""
+    buf, n = C.create_string_buffer(8192), C.c_size_t()
+    return fn(*args, buf, len(buf), C.byref(n))
+
+
+def new(fn, *args):
+    handle = C.c_void_p()
+    rc = fn(*args, C.byref(handle))
+    assert rc == OK, (rc, lib.snapsign_result_str(rc))
+    return handle
+
+
+def new_rc(fn, *args):
+    handle = C.c_void_p(1)
+    rc = fn(*args, C.byref(handle))
+    assert rc != OK or handle.value
+    if rc != OK:
+        assert handle.value is None
+    return rc
+
+
+def signer(name):
+    return new(lib.snapsign_signer_new, *t((KEYS / f"{name}-pkcs8.pem").read_bytes()), None, 0, 0)
+
+
+def verifier(name):
+    return new(lib.snapsign_verifier_new, *t((KEYS / f"{name}-public.pem").read_bytes()), 0)
+
+
+def test_result_codes_match_header():
+    header = (ROOT / "include/snapsign.h").read_text()
+    in_header = {m[0]: int(m[1]) for m in re.findall(r"SNAPSIGN_RESULT_(\w+) = (\d+)", header)}
+    here = {k: v for k, v in globals().items() if k in in_header}
+    assert here == in_header
+    assert lib.snapsign_result_str(OK) == b"success"
+    assert lib.snapsign_result_str(99999) == b"unknown error"
+    assert lib.snapsign_version().decode()
+
+
+@pytest.mark.parametrize("v", VECTORS["token_b2b"], ids=lambda v: v["client_id"])
+def test_token_vectors(v):
+    s, ver = signer(v["key"]), verifier(v["key"])
+    try:
+        assert call_out(lib.snapsign_string_to_sign_token, *t(v["client_id"], v["timestamp"])) == \
+            v["string_to_sign"].encode()
+        sig = call_out(lib.snapsign_signer_sign_token, s, *t(v["client_id"], v["timestamp"]))
+        assert sig == v["signature"].encode()
+        assert lib.snapsign_signer_signature_len(s) == len(sig)
+        assert call_out(lib.snapsign_signer_sign, s, *t(v["string_to_sign"])) == sig
+        assert lib.snapsign_verifier_verify_token(ver, *t(v["client_id"], v["timestamp"], sig)) == OK
+        assert lib.snapsign_verifier_verify(ver, *t(v["string_to_sign"], sig)) == OK
+        assert lib.snapsign_verifier_verify_token(ver, *t("X" + v["client_id"], v["timestamp"], sig)) == \
+            SIGNATURE_MISMATCH
+    finally:
+        lib.snapsign_signer_free(s)
+        lib.snapsign_verifier_free(ver)
+
+
+@pytest.mark.parametrize("v", VECTORS["transaction_hmac"], ids=lambda v: v["path"])
+def test_transaction_vectors(v):
+    fields = (v["method"], v["path"], v["access_token"], v["body"], v["timestamp"])
+    h = new(lib.snapsign_hmac_new, *t(v["client_secret"]))
+    try:
+        assert call_out(lib.snapsign_string_to_sign_transaction, *t(*fields)) == v["string_to_sign"].encode()
+        sig = v["signature"].encode()
+        assert call_out(lib.snapsign_hmac_sign_transaction, h, *t(*fields)) == sig
+        assert call_out(lib.snapsign_hmac_sign_transaction_with_secret, *t(v["client_secret"], *fields)) == sig
+        assert call_out(lib.snapsign_hmac_sign, h, *t(v["string_to_sign"])) == sig
+        assert lib.snapsign_hmac_verify_transaction(h, *t(*fields, sig)) == OK
+        assert lib.snapsign_hmac_verify(h, *t(v["string_to_sign"], sig)) == OK
+        assert lib.snapsign_hmac_verify_transaction_with_secret(*t(v["client_secret"], *fields, sig)) == OK
+        assert lib.snapsign_hmac_verify_transaction_with_secret(*t("nope", *fields, sig)) == SIGNATURE_MISMATCH
+        assert call_out(lib.snapsign_body_digest, *t(v["body"])) == v["body_sha256_hex"].encode()
+        assert call_out(lib.snapsign_minify, *t(v["body"])) == v["body_minified"].encode()
+    finally:
+        lib.snapsign_hmac_free(h)
+
+
+@pytest.mark.parametrize("v", VECTORS["service_rsa"], ids=lambda v: v["key"] + v["path"])
+def test_service_vectors(v):
+    fields = (v["method"], v["path"], v["body"], v["timestamp"])
+    s = signer(v["key"])
+    ver = new(lib.snapsign_signer_verifier, s)
+    try:
+        assert call_out(lib.snapsign_string_to_sign_service, *t(*fields)) == v["string_to_sign"].encode()
+        assert call_out(lib.snapsign_signer_sign_service, s, *t(*fields)) == v["signature"].encode()
+        assert lib.snapsign_verifier_verify_service(ver, *t(*fields, v["signature"])) == OK
+    finally:
+        lib.snapsign_verifier_free(ver)
+        lib.snapsign_signer_free(s)
+
+
+@pytest.mark.parametrize("v", VECTORS["minify"], ids=range(len(VECTORS["minify"])))
+def test_minify_vectors(v):
+    assert call_out(lib.snapsign_minify, *t(v["input"])) == v["output"].encode()
+
+
+@pytest.mark.parametrize("v", VECTORS["minify_invalid"], ids=lambda v: v["input_b64"])
+def test_minify_invalid_vectors(v):
+    body = base64.b64decode(v["input_b64"])
+    assert rc_of(lib.snapsign_minify, *t(body)) == INVALID_JSON
+    assert lib.snapsign_last_error_offset() <= len(body)
+    assert rc_of(lib.snapsign_body_digest, *t(body)) == INVALID_JSON
+
+
+def test_error_offset_and_message():
+    assert rc_of(lib.snapsign_minify, *t('{"a":1,}')) == INVALID_JSON
+    assert lib.snapsign_last_error_offset() == 7
+    assert call_out(lib.snapsign_last_error_message) == b"invalid JSON body at byte 7: unexpected character"
+    assert lib.snapsign_last_error_offset() == 7
+    assert call_out(lib.snapsign_body_digest, *t("")) == \
+        b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    assert lib.snapsign_last_error_offset() == NO_OFFSET
+    assert call_out(lib.snapsign_last_error_message) == b""
+
+
+def test_timestamps():
+    assert call_out(lib.snapsign_timestamp_format, 1577826600000, 420, 0) == b"2020-01-01T04:10:00+07:00"
+    assert call_out(lib.snapsign_timestamp_format, 1709609836196, 0, 3) == b"2024-03-05T03:37:16.196Z"
+    assert rc_of(lib.snapsign_timestamp_format, 0, 2000, 0) == TIMESTAMP_OUT_OF_RANGE
+    assert rc_of(lib.snapsign_timestamp_format, 0, 0, 4) == INVALID_ARGUMENT
+    ms, off, skew = C.c_int64(), C.c_int32(), C.c_int64()
+    assert lib.snapsign_timestamp_parse(*t("2024-03-05T10:37:16.196+07:00"), C.byref(ms), C.byref(off)) == OK
+    assert (ms.value, off.value) == (1709609836196, 420)
+    assert lib.snapsign_timestamp_parse(*t("2023-02-29T00:00:00Z"), None, None) == INVALID_TIMESTAMP
+    assert lib.snapsign_last_error_offset() == 8
+    now = 1577826600000
+    assert lib.snapsign_timestamp_check_skew(*t("2020-01-01T04:20:00+07:00"), now, 900, C.byref(skew)) == OK
+    assert skew.value == 600
+    assert lib.snapsign_timestamp_check_skew(*t("2020-01-01T03:50:00+07:00"), now, 900, C.byref(skew)) == \
+        TIMESTAMP_SKEW
+    assert skew.value == -1200
+
+
+TS = "2020-01-01T04:10:00+07:00"
+
+
+@pytest.mark.parametrize("args, code, offset", [
+    (("", TS), EMPTY_FIELD, None),
+    (("A" * 300, TS), FIELD_TOO_LONG, None),
+    (("ab\ncd", TS), CONTROL_CHARACTER, 2),
+    ((b"ab\xff", TS), INVALID_UTF8, 2),
+    (("MCP|D", TS), PIPE_IN_CLIENT_ID, 3),
+    (("MCPD", "2020-01-01"), INVALID_TIMESTAMP, 10),
+])
+def test_token_field_errors(args, code, offset):
+    assert rc_of(lib.snapsign_string_to_sign_token, *t(*args)) == code
+    assert lib.snapsign_last_error_offset() == (NO_OFFSET if offset is None else offset)
+
+
+@pytest.mark.parametrize("method, path, token, code", [
+    ("post", "/x", "tok", INVALID_METHOD),
+    ("GET", "https://api.example.com/x", "tok", ABSOLUTE_URL),
+    ("GET", "x", "tok", PATH_WITHOUT_LEADING_SLASH),
+    ("GET", "/x", "Bearer tok", BEARER_PREFIX),
+])
+def test_transaction_field_errors(method, path, token, code):
+    assert rc_of(lib.snapsign_string_to_sign_transaction, *t(method, path, token, "", TS)) == code
+
+
+def test_key_errors():
+    def load(data, passphrase=None, flags=0):
+        p = t(passphrase) if passphrase is not None else [None, 0]
+        return new_rc(lib.snapsign_signer_new, *t(data), *p, flags)
+
+    assert load(b"not a key") == KEY_MALFORMED
+    assert load((KEYS / "rsa2048-public.pem").read_bytes()) == KEY_IS_PUBLIC
+    assert load((FIXTURES / "rsa2048-cert.pem").read_bytes()) == KEY_IS_CERTIFICATE
+    assert load((FIXTURES / "ec-p256-pkcs8.pem").read_bytes()) == KEY_UNSUPPORTED
+    enc = (FIXTURES / "rsa2048-encrypted-pkcs8.pem").read_bytes()
+    assert load(enc) == KEY_ENCRYPTED
+    assert load(enc, "wrong") == KEY_WRONG_PASSPHRASE
+    weak = (KEYS / "weak1024-pkcs8.pem").read_bytes()
+    assert load(weak) == WEAK_KEY
+    assert load(weak, flags=8) == INVALID_ARGUMENT
+    s = new(lib.snapsign_signer_new, *t(enc), *t("test-passphrase"), 0)
+    v = VECTORS["token_b2b"][0]
+    assert call_out(lib.snapsign_signer_sign_token, s, *t(v["client_id"], v["timestamp"])) == v["signature"].encode()
+    lib.snapsign_signer_free(s)
+    w = new(lib.snapsign_signer_new, *t(weak), None, 0, 1)
+    assert lib.snapsign_signer_signature_len(w) == 172
+    lib.snapsign_signer_free(w)
+
+
+def test_signature_errors():
+    v = VECTORS["token_b2b"][0]
+    ver = verifier("rsa2048")
+    assert lib.snapsign_verifier_verify_token(ver, *t(v["client_id"], v["timestamp"], "not base64!")) == \
+        INVALID_BASE64
+    assert lib.snapsign_verifier_verify_token(ver, *t(v["client_id"], v["timestamp"], "AAAA")) == SIGNATURE_LENGTH
+    lib.snapsign_verifier_free(ver)
+
+
+def test_rng_callback():
+    v = VECTORS["token_b2b"][0]
+    state = {"calls": 0, "fail": False}
+
+    @FILL
+    def fill(_userdata, buf, n):
+        state["calls"] += 1
+        if state["fail"]:
+            return 1
+        C.memmove(buf, os.urandom(n), n)
+        return 0
+
+    s = new(lib.snapsign_signer_new_with_rng, *t((KEYS / "rsa2048-pkcs8.pem").read_bytes()), None, 0, 0, fill, None)
+    try:
+        assert call_out(lib.snapsign_signer_sign_token, s, *t(v["client_id"], v["timestamp"])) == \
+            v["signature"].encode()
+        assert state["calls"] > 0
+        state["fail"] = True
+        assert rc_of(lib.snapsign_signer_sign_token, s, *t(v["client_id"], v["timestamp"])) == RNG
+    finally:
+        lib.snapsign_signer_free(s)
+
+
+def test_call_errors():
+    n = C.c_size_t()
+    buf = C.create_string_buffer(64)
+    assert lib.snapsign_minify(None, 5, buf, 64, C.byref(n)) == NULL_POINTER
+    assert lib.snapsign_minify(*t("[1]"), buf, 64, None) == NULL_POINTER
+    assert lib.snapsign_minify(*t("[1]"), None, 64, C.byref(n)) == NULL_POINTER
+    assert lib.snapsign_signer_sign(None, *t("x"), buf, 64, C.byref(n)) == NULL_POINTER
+    assert new_rc(lib.snapsign_hmac_new, *t("")) == EMPTY_FIELD
+    # In-place (overlapping) output is refused.
+    buf.value = b"[1, 2]"
+    assert lib.snapsign_minify(buf, 6, buf, 64, C.byref(n)) == OVERLAPPING_BUFFERS
+    # Too small: nothing written, needed length reported.
+    small = C.create_string_buffer(b"ZZZZZZ", 6)
+    assert lib.snapsign_minify(*t("[1, 2, 3]"), small, 6, C.byref(n)) == BUFFER_TOO_SMALL
+    assert n.value == 7 and small.raw == b"ZZZZZZ"
+    # A panic inside the library is a code, not a crash.
+    assert lib.snapsign_internal_test_panic() == INTERNAL_PANIC
+    lib.snapsign_signer_free(None)
+    lib.snapsign_verifier_free(None)
+    lib.snapsign_hmac_free(None)
+
+
+def test_threads_share_one_signer():
+    v = VECTORS["token_b2b"][0]
+    s = signer(v["key"])
+    results = []
+
+    def work():
+        for _ in range(3):
+            results.append(call_out(lib.snapsign_signer_sign_token, s, *t(v["client_id"], v["timestamp"])))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    lib.snapsign_signer_free(s)
+    assert results == [v["signature"].encode()] * 12
