@@ -60,6 +60,7 @@ mod error;
 pub mod hmac;
 pub mod key;
 pub mod minify;
+pub mod rng;
 pub mod rsa;
 pub mod string_to_sign;
 pub mod timestamp;

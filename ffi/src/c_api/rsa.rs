@@ -2,10 +2,10 @@
 //! `snapsign_verifier` (public key).
 
 use core::ffi::{c_int, c_void};
-use core::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use snapsign_core::body_digest::body_digest;
+use snapsign_core::rng::{EntropyError, FillRng};
 use snapsign_core::{string_to_sign, Error, Field, KeyOptions, RsaSigner, RsaVerifier};
 
 use super::io::{free_handle, guard, handle, FfiResult, HandleOut, RawIn, RawOut};
@@ -68,55 +68,24 @@ unsafe impl Send for CallbackRng {}
 // SAFETY: as above; the struct itself is never mutated after creation.
 unsafe impl Sync for CallbackRng {}
 
-/// The callback returned non-zero.
-#[derive(Debug)]
-struct CallbackFailed(c_int);
-
-impl fmt::Display for CallbackFailed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "entropy callback failed with {}", self.0)
-    }
-}
-
-impl core::error::Error for CallbackFailed {}
-
-impl rand_core::TryRng for CallbackRng {
-    type Error = CallbackFailed;
-
-    fn try_next_u32(&mut self) -> Result<u32, CallbackFailed> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, CallbackFailed> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), CallbackFailed> {
-        if dst.is_empty() {
-            return Ok(());
-        }
+impl CallbackRng {
+    fn fill(&self, dst: &mut [u8]) -> Result<(), EntropyError> {
         // SAFETY: `dst` is a valid, initialised, writable buffer of `dst.len()` bytes; the
         // callback's own contract (fill at most `len` bytes) is the caller's.
-        let rc = unsafe { (self.fill)(self.userdata, dst.as_mut_ptr(), dst.len()) };
-        if rc == 0 {
-            Ok(())
-        } else {
-            Err(CallbackFailed(rc))
+        match unsafe { (self.fill)(self.userdata, dst.as_mut_ptr(), dst.len()) } {
+            0 => Ok(()),
+            _ => Err(EntropyError),
         }
     }
 }
-
-impl rand_core::TryCryptoRng for CallbackRng {}
 
 impl snapsign_signer {
     fn sign_into(&self, message: &[u8], out: &mut [u8]) -> snapsign_core::Result<usize> {
         match self.rng {
             RngSource::Os => self.signer.sign_into(message, &mut getrandom::SysRng, out),
-            RngSource::Callback(mut rng) => self.signer.sign_into(message, &mut rng, out),
+            RngSource::Callback(callback) => {
+                self.signer.sign_into(message, &mut FillRng::new(|buf: &mut [u8]| callback.fill(buf)), out)
+            }
         }
     }
 

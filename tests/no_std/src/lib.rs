@@ -8,6 +8,7 @@ use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
+use snapsign_core::rng::{EntropyError, FillRng};
 use snapsign_core::{HmacSigner, KeyOptions, RsaSigner};
 
 #[panic_handler]
@@ -57,50 +58,21 @@ unsafe impl GlobalAlloc for Arena {
 #[global_allocator]
 static HEAP: Arena = Arena { memory: UnsafeCell::new([0; ARENA_SIZE]), next: AtomicUsize::new(0), live: AtomicUsize::new(0) };
 
-/// Entropy from the terminal's hardware RNG, via a C function the firmware provides.
-struct HardwareRng;
-
 extern "C" {
+    /// The terminal's hardware RNG, provided by the firmware; 0 on success.
     fn terminal_fill_random(buf: *mut u8, len: usize) -> i32;
 }
 
-#[derive(Debug)]
-struct RngFailed;
-
-impl core::fmt::Display for RngFailed {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("hardware RNG failed")
-    }
-}
-
-impl core::error::Error for RngFailed {}
-
-impl rand_core::TryRng for HardwareRng {
-    type Error = RngFailed;
-
-    fn try_next_u32(&mut self) -> Result<u32, RngFailed> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, RngFailed> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), RngFailed> {
-        // SAFETY: dst is a valid, writable buffer of dst.len() bytes.
-        if unsafe { terminal_fill_random(dst.as_mut_ptr(), dst.len()) } == 0 {
-            Ok(())
-        } else {
-            Err(RngFailed)
+/// Entropy from the terminal's hardware RNG.
+fn hardware_rng() -> FillRng<impl FnMut(&mut [u8]) -> Result<(), EntropyError>> {
+    FillRng::new(|buf: &mut [u8]| {
+        // SAFETY: buf is a valid, writable buffer of buf.len() bytes.
+        match unsafe { terminal_fill_random(buf.as_mut_ptr(), buf.len()) } {
+            0 => Ok(()),
+            _ => Err(EntropyError),
         }
-    }
+    })
 }
-
-impl rand_core::TryCryptoRng for HardwareRng {}
 
 /// Signs `clientId|timestamp` with a DER/PEM key, verifies it, and writes the base64 signature.
 /// Returns its length, or -1 on any error.
@@ -132,7 +104,7 @@ pub unsafe extern "C" fn snapsign_nostd_token(
     };
     let Ok(signer) = RsaSigner::from_bytes(key, &KeyOptions::default()) else { return -1 };
     let Ok(message) = snapsign_core::string_to_sign::token(client_id, timestamp) else { return -1 };
-    let Ok(n) = signer.sign_into(message.as_bytes(), &mut HardwareRng, out) else { return -1 };
+    let Ok(n) = signer.sign_into(message.as_bytes(), &mut hardware_rng(), out) else { return -1 };
     match signer.verifier().verify(message.as_bytes(), out.get(..n).unwrap_or_default()) {
         Ok(()) => n as isize,
         Err(_) => -1,
