@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds and installs the Python package (pip install ./bindings/python: maturin, uniffi
+# bindings, libsnapsign inside) and runs bindings/python/tests with pytest.
+#
+# SNAPSIGN_WHEEL_PROFILE=dev (the default here) reuses target/debug, already built by the other
+# checks, so the wheel is ready in seconds; =release builds what `pip install` gives users
+# (several minutes on 2 cores). Extra arguments go to pytest.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+profile="${SNAPSIGN_WHEEL_PROFILE:-dev}"
+python="${PYTHON:-python3}"
+
+"$python" -m pip install --quiet --disable-pip-version-check "maturin>=1.9,<2" "pytest>=7" "cryptography>=41"
+# --no-build-isolation: use the maturin just installed rather than fetching another one.
+MATURIN_PEP517_ARGS="--profile $profile" \
+    "$python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps "$here"
+cd "$here"
+"$python" -m pytest -q -p no:cacheprovider tests "$@"
