@@ -28,6 +28,7 @@ suite "Python ctypes over libsnapsign.so" bash tests/python/run.sh
 suite "bindings: generated Kotlin/Swift/Python are fresh" bash bindings/check-fresh.sh
 suite "bindings: Python package (maturin) with pytest" bash bindings/python/run.sh
 suite "bindings: Kotlin on the JVM" bash bindings/kotlin/run.sh
+suite "benchmarks: smoke run (criterion --test, compare.py --quick)" bash bench/smoke.sh
 
 echo
 [ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"

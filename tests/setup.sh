@@ -10,6 +10,9 @@ command -v valgrind >/dev/null || need_apt+=(valgrind)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v openssl >/dev/null || need_apt+=(openssl)
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
+# The benchmarks compare against OpenSSL through the `openssl` crate.
+dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq

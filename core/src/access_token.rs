@@ -362,9 +362,11 @@ impl Cursor<'_> {
         v
     }
 
-    /// Reads a string at the cursor, unescaped into `out`. Returns false when it did not fit;
-    /// what fits is kept, cut at a character boundary.
+    /// Reads a string at the cursor, unescaped into `out` (replacing what it held, so the last of
+    /// duplicate keys wins, as in other JSON parsers). Returns false when it did not fit; what
+    /// fits is kept, cut at a character boundary.
     fn string<const N: usize>(&mut self, out: &mut heapless::String<N>) -> bool {
+        out.clear();
         self.pos += 1; // opening quote
         let mut fits = true;
         loop {
@@ -521,6 +523,17 @@ mod tests {
         let long = alloc::format!(r#"{{"responseCode":"2007300","accessToken":"{}"}}"#, "a".repeat(2049));
         assert_eq!(kind(long.as_bytes()), ResponseErrorKind::FieldTooLong);
         assert!(matches!(TokenResponse::parse(b"{"), Err(Error::InvalidJson { .. })));
+    }
+
+    #[test]
+    fn duplicate_keys_last_one_wins() {
+        // Found by fuzz/fuzz_targets/access_token_response.rs: the values used to be concatenated.
+        let r = TokenResponse::parse(br#"{"responseCode":"2007300","accessToken":"a","accessToken":"b","tokenType":"x","tokenType":"Bearer","responseMessage":"1","responseMessage":"2"}"#).unwrap();
+        assert_eq!(r.access_token, "b");
+        assert_eq!(r.token_type, "Bearer");
+        assert_eq!(r.response_message, "2");
+        let r = TokenResponse::parse(br#"{"responseCode":"4017300","responseCode":"2007300","accessToken":"t"}"#).unwrap();
+        assert!(r.response_code.is_success());
     }
 
     #[test]

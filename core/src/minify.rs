@@ -241,38 +241,50 @@ impl Minifier {
     pub fn update<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<()> {
         let mut run_start = 0usize;
         let mut i = 0usize;
-        while let Some(&b) = chunk.get(i) {
-            // Fast path through the plain ASCII content of a string, the bulk of most bodies.
-            if let State::Str { .. } = self.state {
-                if !self.want_low_surrogate {
-                    while let Some(&c) = chunk.get(i) {
-                        if c < 0x20 || c == b'"' || c == b'\\' || c >= 0x80 {
-                            break;
-                        }
-                        i += 1;
-                    }
-                    if i >= chunk.len() {
-                        break;
-                    }
+        let mut stage = Stage::new();
+        loop {
+            // Fast paths over the bulk of a body, which need no state change: the plain ASCII
+            // content of a string, whitespace between tokens (dropped as one run), the digits of
+            // a number. Each stops at the first byte that needs the state machine.
+            match self.state {
+                State::Str { .. } if !self.want_low_surrogate => i = scan_string(chunk, i),
+                State::Value | State::ArrayFirst | State::ObjectFirst | State::Key | State::Colon | State::After
+                    if chunk.get(i).is_some_and(|&c| is_ws(c)) =>
+                {
+                    stage.write_run(chunk.get(run_start..i), sink);
+                    i = skip_ws(chunk, i + 1);
+                    run_start = i;
                 }
+                State::Int | State::Frac | State::ExpDigits => i = skip_digits(chunk, i),
+                _ => {}
             }
-            let b = chunk.get(i).copied().unwrap_or(b);
-            let keep = self.step(b, self.offset.saturating_add(i))?;
-            if !keep {
-                if let Some(run) = chunk.get(run_start..i) {
-                    if !run.is_empty() {
-                        sink.write(run);
+            let Some(&b) = chunk.get(i) else { break };
+            // The most frequent transitions, taken here without the general state machine
+            // (`step` does exactly the same for these bytes).
+            match (self.state, b) {
+                (State::Str { key }, b'"') if !self.want_low_surrogate => {
+                    self.state = if key { State::Colon } else { State::After };
+                }
+                (State::Colon, b':') => self.state = State::Value,
+                (State::Key | State::ObjectFirst, b'"') => self.state = State::Str { key: true },
+                (State::Value | State::ArrayFirst, b'"') => {
+                    self.started = true;
+                    self.state = State::Str { key: false };
+                }
+                (State::After, b',') if self.depth > 0 => {
+                    self.state = if self.in_object() { State::Key } else { State::Value };
+                }
+                _ => {
+                    if !self.step(b, self.offset.saturating_add(i))? {
+                        stage.write_run(chunk.get(run_start..i), sink);
+                        run_start = i.saturating_add(1);
                     }
                 }
-                run_start = i.saturating_add(1);
             }
             i += 1;
         }
-        if let Some(run) = chunk.get(run_start..) {
-            if !run.is_empty() {
-                sink.write(run);
-            }
-        }
+        stage.write_run(chunk.get(run_start..), sink);
+        stage.flush(sink);
         self.offset = self.offset.saturating_add(chunk.len());
         Ok(())
     }
@@ -525,6 +537,116 @@ impl Minifier {
         }
         Ok(())
     }
+}
+
+/// Collects short output runs and hands them to the sink in larger pieces: a pretty-printed body
+/// minifies to many runs of a few dozen bytes, and a hasher's per-call cost would dominate.
+struct Stage {
+    buf: [u8; STAGE_LEN],
+    len: usize,
+}
+
+const STAGE_LEN: usize = 512;
+
+impl Stage {
+    const fn new() -> Self {
+        Stage { buf: [0; STAGE_LEN], len: 0 }
+    }
+
+    fn write_run<S: Sink + ?Sized>(&mut self, run: Option<&[u8]>, sink: &mut S) {
+        let Some(run) = run else { return };
+        if run.is_empty() {
+            return;
+        }
+        let end = self.len.saturating_add(run.len());
+        if end > STAGE_LEN {
+            self.flush(sink);
+            if run.len() >= STAGE_LEN / 2 {
+                sink.write(run);
+                return;
+            }
+            self.write_run(Some(run), sink);
+            return;
+        }
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(run);
+            self.len = end;
+        }
+    }
+
+    fn flush<S: Sink + ?Sized>(&mut self, sink: &mut S) {
+        if let Some(staged) = self.buf.get(..self.len) {
+            if !staged.is_empty() {
+                sink.write(staged);
+            }
+        }
+        self.len = 0;
+    }
+}
+
+/// `0x01` in every byte of a word.
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+/// `0x80` in every byte of a word.
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The index of the first byte at or after `i` that ends the plain ASCII content of a string
+/// (`"`, `\`, a control character or a non-ASCII byte), or `chunk.len()`. Eight bytes at a time:
+/// in each word, a byte's high bit is set in `special` if it is one of those; the lowest such
+/// byte is exact (the subtraction tricks can only mis-flag bytes above a truly flagged one).
+#[allow(clippy::arithmetic_side_effects, reason = "i < chunk.len() in the byte loop; i + 8 <= chunk.len() in the word loop; trailing_zeros / 8 < 8")]
+fn scan_string(chunk: &[u8], mut i: usize) -> usize {
+    while let Some(word) = chunk.get(i..i.saturating_add(8)).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        let special = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w)
+            | w;
+        let special = special & HIGHS;
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = chunk.get(i) {
+        if c < 0x20 || c == b'"' || c == b'\\' || c >= 0x80 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The index of the first non-whitespace byte at or after `i`, or `chunk.len()`. Runs of spaces
+/// (indentation) are skipped eight bytes at a time.
+#[allow(clippy::arithmetic_side_effects, reason = "i < chunk.len() when incremented by 1; i + 8 <= chunk.len() in the word loop; trailing_zeros / 8 < 8")]
+fn skip_ws(chunk: &[u8], mut i: usize) -> usize {
+    loop {
+        while let Some(word) = chunk.get(i..i.saturating_add(8)).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            // High bit set in each byte that is not a space (exact for the lowest such byte).
+            let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
+            let not_space = ((x & !HIGHS).wrapping_add(!HIGHS) | x) & HIGHS;
+            if not_space != 0 {
+                i += (not_space.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        if !chunk.get(i).is_some_and(|&c| is_ws(c)) {
+            return i;
+        }
+        i += 1;
+    }
+}
+
+/// The index of the first byte at or after `i` that is not an ASCII digit, or `chunk.len()`.
+#[allow(clippy::arithmetic_side_effects, reason = "i < chunk.len() when incremented")]
+fn skip_digits(chunk: &[u8], mut i: usize) -> usize {
+    while chunk.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
 }
 
 const fn unexpected(offset: usize) -> Error {
