@@ -68,10 +68,35 @@ impl HmacSigner {
         Ok(HmacSigner { mac })
     }
 
-    fn mac(&self, message: &[u8]) -> Hmac<Sha512> {
+    fn mac<'p>(&self, pieces: impl IntoIterator<Item = &'p [u8]>) -> Hmac<Sha512> {
         let mut mac = self.mac.clone();
-        mac.update(message);
+        for piece in pieces {
+            mac.update(piece);
+        }
         mac
+    }
+
+    fn finish_into(mac: Hmac<Sha512>, out: &mut [u8]) -> Result<usize> {
+        if out.len() < SIGNATURE_LEN {
+            return Err(Error::BufferTooSmall { needed: SIGNATURE_LEN });
+        }
+        encode_into(&mac.finalize().into_bytes(), out)
+    }
+
+    fn finish(mac: Hmac<Sha512>) -> HmacSignature {
+        let mut buf = [0u8; SIGNATURE_LEN];
+        let n = Self::finish_into(mac, &mut buf).unwrap_or(0);
+        let mut s = HmacSignature::new();
+        if let Some(text) = buf.get(..n).and_then(|b| core::str::from_utf8(b).ok()) {
+            let _ = s.push_str(text);
+        }
+        s
+    }
+
+    fn check(mac: Hmac<Sha512>, signature: &[u8]) -> Result<()> {
+        let mut buf = [0u8; MAC_LEN];
+        let raw = decode_signature(signature, MAC_LEN, &mut buf)?;
+        mac.verify_slice(raw).map_err(|_| Error::SignatureMismatch)
     }
 
     /// Signs `message`, writing the base64 signature (88 bytes) into `out`.
@@ -87,10 +112,7 @@ impl HmacSigner {
     /// # Errors
     /// [`Error::BufferTooSmall`] when `out` holds fewer than 88 bytes.
     pub fn sign_into(&self, message: &[u8], out: &mut [u8]) -> Result<usize> {
-        if out.len() < SIGNATURE_LEN {
-            return Err(Error::BufferTooSmall { needed: SIGNATURE_LEN });
-        }
-        encode_into(&self.mac(message).finalize().into_bytes(), out)
+        Self::finish_into(self.mac([message]), out)
     }
 
     /// Signs `message`.
@@ -105,13 +127,7 @@ impl HmacSigner {
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     pub fn sign(&self, message: &[u8]) -> HmacSignature {
-        let mut buf = [0u8; SIGNATURE_LEN];
-        let n = self.sign_into(message, &mut buf).unwrap_or(0);
-        let mut s = HmacSignature::new();
-        if let Some(text) = buf.get(..n).and_then(|b| core::str::from_utf8(b).ok()) {
-            let _ = s.push_str(text);
-        }
-        s
+        Self::finish(self.mac([message]))
     }
 
     /// Verifies a base64 signature over `message`, comparing the MACs in constant time.
@@ -127,9 +143,7 @@ impl HmacSigner {
     /// # Errors
     /// [`Error::InvalidBase64`], [`Error::SignatureLength`] or [`Error::SignatureMismatch`].
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
-        let mut buf = [0u8; MAC_LEN];
-        let raw = decode_signature(signature, MAC_LEN, &mut buf)?;
-        self.mac(message).verify_slice(raw).map_err(|_| Error::SignatureMismatch)
+        Self::check(self.mac([message]), signature)
     }
 
     /// The transaction signature over `METHOD:path:accessToken:sha256hex(minify(body)):timestamp`.
@@ -152,8 +166,9 @@ impl HmacSigner {
         body: &[u8],
         timestamp: &str,
     ) -> Result<HmacSignature> {
-        let s = string_to_sign::transaction(method, path, access_token, &body_digest(body)?, timestamp)?;
-        Ok(self.sign(s.as_bytes()))
+        let digest = body_digest(body)?;
+        let parts = string_to_sign::transaction_parts(method, path, access_token, &digest, timestamp)?;
+        Ok(Self::finish(self.mac(parts.pieces())))
     }
 
     /// Verifies a transaction signature (for example a DOKU notification).
@@ -177,7 +192,8 @@ impl HmacSigner {
         timestamp: &str,
         signature: &[u8],
     ) -> Result<()> {
-        let s = string_to_sign::transaction(method, path, access_token, &body_digest(body)?, timestamp)?;
-        self.verify(s.as_bytes(), signature)
+        let digest = body_digest(body)?;
+        let parts = string_to_sign::transaction_parts(method, path, access_token, &digest, timestamp)?;
+        Self::check(self.mac(parts.pieces()), signature)
     }
 }

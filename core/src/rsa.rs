@@ -11,10 +11,11 @@ use core::fmt;
 
 use rand_core::TryCryptoRng;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::signature::{RandomizedSigner, SignatureEncoding, Verifier};
+use rsa::signature::hazmat::PrehashVerifier;
+use rsa::signature::{RandomizedMultipartSigner, SignatureEncoding};
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 use crate::body_digest::body_digest;
 use crate::b64::{decode_signature, encode_into, encoded_len};
@@ -159,6 +160,11 @@ impl RsaSigner {
     /// # Errors
     /// [`Error::BufferTooSmall`] (checked before any work), [`Error::Rng`], [`Error::Crypto`].
     pub fn sign_into<R: TryCryptoRng + ?Sized>(&self, message: &[u8], rng: &mut R, out: &mut [u8]) -> Result<usize> {
+        self.sign_pieces_into(&[message], rng, out)
+    }
+
+    /// Signs the concatenation of `pieces` (a string-to-sign never joined in memory).
+    fn sign_pieces_into<R: TryCryptoRng + ?Sized>(&self, pieces: &[&[u8]], rng: &mut R, out: &mut [u8]) -> Result<usize> {
         let needed = self.signature_len();
         if out.len() < needed {
             return Err(Error::BufferTooSmall { needed });
@@ -166,7 +172,7 @@ impl RsaSigner {
         let mut rng = TrackingRng { inner: rng, failed: false };
         let sig = self
             .key
-            .try_sign_with_rng(&mut rng, message)
+            .try_multipart_sign_with_rng(&mut rng, pieces)
             .map_err(|_| if rng.failed { Error::Rng } else { Error::Crypto })?;
         encode_into(&sig.to_bytes(), out)
     }
@@ -186,8 +192,12 @@ impl RsaSigner {
     /// # Errors
     /// [`Error::Rng`], [`Error::Crypto`].
     pub fn sign<R: TryCryptoRng + ?Sized>(&self, message: &[u8], rng: &mut R) -> Result<RsaSignature> {
+        self.sign_pieces(&[message], rng)
+    }
+
+    fn sign_pieces<R: TryCryptoRng + ?Sized>(&self, pieces: &[&[u8]], rng: &mut R) -> Result<RsaSignature> {
         let mut buf = [0u8; MAX_SIGNATURE_LEN];
-        let n = self.sign_into(message, rng, &mut buf)?;
+        let n = self.sign_pieces_into(pieces, rng, &mut buf)?;
         let mut s = RsaSignature::new();
         let text = buf.get(..n).and_then(|b| core::str::from_utf8(b).ok()).ok_or(Error::Crypto)?;
         s.push_str(text).map_err(|_| Error::Crypto)?;
@@ -208,7 +218,8 @@ impl RsaSigner {
     /// # Errors
     /// An invalid client id or timestamp, or a signing failure.
     pub fn sign_token<R: TryCryptoRng + ?Sized>(&self, client_id: &str, timestamp: &str, rng: &mut R) -> Result<RsaSignature> {
-        self.sign(string_to_sign::token(client_id, timestamp)?.as_bytes(), rng)
+        let (pieces, n) = string_to_sign::token_parts(client_id, timestamp)?.piece_array();
+        self.sign_pieces(pieces.get(..n).unwrap_or_default(), rng)
     }
 
     /// The service signature: signs `METHOD:path:sha256hex(minify(body)):timestamp`.
@@ -232,8 +243,9 @@ impl RsaSigner {
         timestamp: &str,
         rng: &mut R,
     ) -> Result<RsaSignature> {
-        let s = string_to_sign::service(method, path, &body_digest(body)?, timestamp)?;
-        self.sign(s.as_bytes(), rng)
+        let digest = body_digest(body)?;
+        let (pieces, n) = string_to_sign::service_parts(method, path, &digest, timestamp)?.piece_array();
+        self.sign_pieces(pieces.get(..n).unwrap_or_default(), rng)
     }
 }
 
@@ -316,10 +328,19 @@ impl RsaVerifier {
     /// [`Error::SignatureMismatch`] (another message or key, another hash algorithm, malformed
     /// padding or DigestInfo).
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        self.verify_pieces([message], signature)
+    }
+
+    /// Verifies a signature over the concatenation of `pieces`.
+    fn verify_pieces<'p>(&self, pieces: impl IntoIterator<Item = &'p [u8]>, signature: &[u8]) -> Result<()> {
         let mut buf = [0u8; MAX_SIGNATURE_BYTES];
         let raw = decode_signature(signature, self.key.as_ref().size(), &mut buf)?;
         let sig = Signature::try_from(raw).map_err(|_| Error::SignatureMismatch)?;
-        self.key.verify(message, &sig).map_err(|_| Error::SignatureMismatch)
+        let mut hash = Sha256::new();
+        for piece in pieces {
+            hash.update(piece);
+        }
+        self.key.verify_prehash(&hash.finalize(), &sig).map_err(|_| Error::SignatureMismatch)
     }
 
     /// Verifies an access-token signature over `clientId|timestamp`.
@@ -339,7 +360,7 @@ impl RsaVerifier {
     /// # Errors
     /// As [`verify`](Self::verify), or an invalid client id or timestamp.
     pub fn verify_token(&self, client_id: &str, timestamp: &str, signature: &[u8]) -> Result<()> {
-        self.verify(string_to_sign::token(client_id, timestamp)?.as_bytes(), signature)
+        self.verify_pieces(string_to_sign::token_parts(client_id, timestamp)?.pieces(), signature)
     }
 
     /// Verifies a service signature over `METHOD:path:sha256hex(minify(body)):timestamp`.
@@ -357,7 +378,7 @@ impl RsaVerifier {
     /// # Errors
     /// As [`verify`](Self::verify), or invalid JSON, method, path or timestamp.
     pub fn verify_service(&self, method: &str, path: &str, body: &[u8], timestamp: &str, signature: &[u8]) -> Result<()> {
-        let s = string_to_sign::service(method, path, &body_digest(body)?, timestamp)?;
-        self.verify(s.as_bytes(), signature)
+        let digest = body_digest(body)?;
+        self.verify_pieces(string_to_sign::service_parts(method, path, &digest, timestamp)?.pieces(), signature)
     }
 }

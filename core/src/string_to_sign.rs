@@ -68,14 +68,46 @@ impl<const N: usize> StringToSign<N> {
         self.0.as_bytes()
     }
 
-    fn build(parts: &[&str]) -> Self {
-        let mut s = heapless::String::new();
-        for (i, part) in parts.iter().enumerate() {
-            // Capacities are the sum of the validated maximum lengths, so pushes cannot fail.
-            if i > 0 {
-                let _ = s.push(':');
+}
+
+/// The validated fields of a string-to-sign, not yet joined. Signing feeds these pieces straight
+/// into the hash, so the 4 KB joined string never has to exist on a small device's stack.
+pub(crate) struct Parts<'a, const K: usize> {
+    fields: [&'a str; K],
+    separator: &'static str,
+}
+
+/// Most pieces a string-to-sign has: five fields and four separators.
+pub(crate) const MAX_PIECES: usize = 9;
+
+impl<'a, const K: usize> Parts<'a, K> {
+    /// The fields with their separators between them, in order.
+    pub(crate) fn pieces(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.fields.iter().enumerate().flat_map(|(i, field)| {
+            let separator = if i == 0 { "" } else { self.separator };
+            [separator.as_bytes(), field.as_bytes()]
+        })
+    }
+
+    /// The pieces as an array (for APIs that take a slice of slices) and how many there are.
+    pub(crate) fn piece_array(&self) -> ([&'a [u8]; MAX_PIECES], usize) {
+        let mut out: [&[u8]; MAX_PIECES] = [&[]; MAX_PIECES];
+        let mut n = 0;
+        for piece in self.pieces().filter(|p| !p.is_empty()) {
+            if let Some(slot) = out.get_mut(n) {
+                *slot = piece;
+                n = n.saturating_add(1);
             }
-            let _ = s.push_str(part);
+        }
+        (out, n)
+    }
+
+    fn join<const N: usize>(&self) -> StringToSign<N> {
+        let mut s = heapless::String::new();
+        for piece in self.pieces() {
+            // Capacities are the sum of the validated maximum lengths, so pushes cannot fail;
+            // every piece is a whole &str.
+            let _ = s.push_str(core::str::from_utf8(piece).unwrap_or_default());
         }
         StringToSign(s)
     }
@@ -239,13 +271,13 @@ pub fn check_access_token(token: &str) -> Result<()> {
 /// # Ok::<(), snapsign_core::Error>(())
 /// ```
 pub fn token(client_id: &str, timestamp: &str) -> Result<TokenStringToSign> {
+    Ok(token_parts(client_id, timestamp)?.join())
+}
+
+pub(crate) fn token_parts<'a>(client_id: &'a str, timestamp: &'a str) -> Result<Parts<'a, 2>> {
     check_client_id(client_id)?;
     timestamp::validate(timestamp)?;
-    let mut s = heapless::String::new();
-    let _ = s.push_str(client_id);
-    let _ = s.push('|');
-    let _ = s.push_str(timestamp);
-    Ok(StringToSign(s))
+    Ok(Parts { fields: [client_id, timestamp], separator: "|" })
 }
 
 /// `METHOD:path:accessToken:bodyDigest:timestamp`, the transaction string-to-sign.
@@ -270,11 +302,21 @@ pub fn transaction(
     body_digest: &BodyDigest,
     timestamp: &str,
 ) -> Result<TransactionStringToSign> {
+    Ok(transaction_parts(method, path, access_token, body_digest, timestamp)?.join())
+}
+
+pub(crate) fn transaction_parts<'a>(
+    method: &str,
+    path: &'a str,
+    access_token: &'a str,
+    body_digest: &'a BodyDigest,
+    timestamp: &'a str,
+) -> Result<Parts<'a, 5>> {
     let method = Method::parse(method)?;
     check_path(path)?;
     check_access_token(access_token)?;
     timestamp::validate(timestamp)?;
-    Ok(StringToSign::build(&[method.as_str(), path, access_token, body_digest.as_str(), timestamp]))
+    Ok(Parts { fields: [method.as_str(), path, access_token, body_digest.as_str(), timestamp], separator: ":" })
 }
 
 /// `METHOD:path:bodyDigest:timestamp`, the service (asymmetric, no token) string-to-sign.
@@ -290,10 +332,19 @@ pub fn transaction(
 /// # Ok::<(), snapsign_core::Error>(())
 /// ```
 pub fn service(method: &str, path: &str, body_digest: &BodyDigest, timestamp: &str) -> Result<ServiceStringToSign> {
+    Ok(service_parts(method, path, body_digest, timestamp)?.join())
+}
+
+pub(crate) fn service_parts<'a>(
+    method: &str,
+    path: &'a str,
+    body_digest: &'a BodyDigest,
+    timestamp: &'a str,
+) -> Result<Parts<'a, 4>> {
     let method = Method::parse(method)?;
     check_path(path)?;
     timestamp::validate(timestamp)?;
-    Ok(StringToSign::build(&[method.as_str(), path, body_digest.as_str(), timestamp]))
+    Ok(Parts { fields: [method.as_str(), path, body_digest.as_str(), timestamp], separator: ":" })
 }
 
 #[cfg(test)]
