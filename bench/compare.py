@@ -15,6 +15,7 @@ Rows:
   * transaction signature, 1 KiB body: minify, SHA-256, string-to-sign, HMAC-SHA512, base64.
     Python stdlib = what the DOKU Python SDK does:
     json.dumps(json.loads(body), separators=(',', ':')) + hashlib + hmac + base64.
+    The Python binding is timed both as the free function and as a TransactionSigner keyed once.
   * body digest on 1 KiB, 64 KiB, 16 MiB (the bodies of core/benches/body_digest.rs).
 
 Needs: cargo (builds target/release/libsnapsign.so and the bench executables; reuses target/).
@@ -285,6 +286,11 @@ def main():
         assert binding.sign_transaction(secret_str, METHOD, PATH, TOKEN, body, TIMESTAMP) == ours
         sides.append(Side("Python binding: snapsign.sign_transaction",
                           lambda: binding.sign_transaction(secret_str, METHOD, PATH, TOKEN, body, TIMESTAMP)))
+        if hasattr(binding, "TransactionSigner"):  # an installed binding may predate it
+            tx_signer = binding.TransactionSigner(secret_str)
+            assert tx_signer.sign(METHOD, PATH, TOKEN, body, TIMESTAMP) == ours
+            sides.append(Side("Python binding: snapsign.TransactionSigner.sign (keyed once)",
+                              lambda: tx_signer.sign(METHOD, PATH, TOKEN, body, TIMESTAMP)))
     text, _ = compare(f"Transaction signature, 1 KiB body ({len(body)} B); stdlib result: {agree}", sides, rounds, args.quick)
     out.append(text)
 

@@ -318,6 +318,31 @@ int8_t uniffi_snapsign_fn_method_snapverifier_verify_service(uint64_t ptr, RustB
 int8_t uniffi_snapsign_fn_method_snapverifier_verify_token(uint64_t ptr, RustBuffer client_id, RustBuffer timestamp, RustBuffer signature, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_CLONE_TRANSACTIONSIGNER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_CLONE_TRANSACTIONSIGNER
+uint64_t uniffi_snapsign_fn_clone_transactionsigner(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_FREE_TRANSACTIONSIGNER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_FREE_TRANSACTIONSIGNER
+void uniffi_snapsign_fn_free_transactionsigner(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_CONSTRUCTOR_TRANSACTIONSIGNER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_CONSTRUCTOR_TRANSACTIONSIGNER_NEW
+uint64_t uniffi_snapsign_fn_constructor_transactionsigner_new(RustBuffer client_secret, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_METHOD_TRANSACTIONSIGNER_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_METHOD_TRANSACTIONSIGNER_SIGN
+RustBuffer uniffi_snapsign_fn_method_transactionsigner_sign(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer access_token, RustBuffer body, RustBuffer timestamp, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_METHOD_TRANSACTIONSIGNER_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_METHOD_TRANSACTIONSIGNER_VERIFY
+int8_t uniffi_snapsign_fn_method_transactionsigner_verify(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer access_token, RustBuffer body, RustBuffer timestamp, RustBuffer signature, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_FUNC_BODY_DIGEST
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FN_FUNC_BODY_DIGEST
 RustBuffer uniffi_snapsign_fn_func_body_digest(RustBuffer body, RustCallStatus *_Nonnull out_status
@@ -775,6 +800,18 @@ uint16_t uniffi_snapsign_checksum_method_snapverifier_verify_token(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_METHOD_TRANSACTIONSIGNER_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_METHOD_TRANSACTIONSIGNER_SIGN
+uint16_t uniffi_snapsign_checksum_method_transactionsigner_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_METHOD_TRANSACTIONSIGNER_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_METHOD_TRANSACTIONSIGNER_VERIFY
+uint16_t uniffi_snapsign_checksum_method_transactionsigner_verify(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_CONSTRUCTOR_SNAPSIGNER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_CONSTRUCTOR_SNAPSIGNER_NEW
 uint16_t uniffi_snapsign_checksum_constructor_snapsigner_new(void
@@ -784,6 +821,12 @@ uint16_t uniffi_snapsign_checksum_constructor_snapsigner_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_CONSTRUCTOR_SNAPVERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_CONSTRUCTOR_SNAPVERIFIER_NEW
 uint16_t uniffi_snapsign_checksum_constructor_snapverifier_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_CONSTRUCTOR_TRANSACTIONSIGNER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_CHECKSUM_CONSTRUCTOR_TRANSACTIONSIGNER_NEW
+uint16_t uniffi_snapsign_checksum_constructor_transactionsigner_new(void
     
 );
 #endif

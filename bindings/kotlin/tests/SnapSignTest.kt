@@ -209,6 +209,18 @@ fun main(args: Array<String>) {
         check("$name verifies", verifyTransaction(t.str("client_secret"), t.str("method"), t.str("path"), t.str("access_token"), body, t.str("timestamp"), sig))
         check("$name wrong secret", !verifyTransaction(t.str("client_secret") + "x", t.str("method"), t.str("path"), t.str("access_token"), body, t.str("timestamp"), sig))
         check("$name flipped bit", !verifyTransaction(t.str("client_secret"), t.str("method"), t.str("path"), t.str("access_token"), body, t.str("timestamp"), flip(sig)))
+        // The same through a TransactionSigner keyed once (used twice: the key is not consumed).
+        TransactionSigner(t.str("client_secret")).use { ts ->
+            repeat(2) { i ->
+                eq("$name TransactionSigner.sign #$i", ts.sign(t.str("method"), t.str("path"), t.str("access_token"), body, t.str("timestamp")), t.str("signature"))
+            }
+            check("$name TransactionSigner.verify", ts.verify(t.str("method"), t.str("path"), t.str("access_token"), body, t.str("timestamp"), sig))
+            check("$name TransactionSigner.verify flipped bit", !ts.verify(t.str("method"), t.str("path"), t.str("access_token"), body, t.str("timestamp"), flip(sig)))
+            check("$name TransactionSigner.verify other token", !ts.verify(t.str("method"), t.str("path"), t.str("access_token") + "x", body, t.str("timestamp"), sig))
+        }
+        TransactionSigner(t.str("client_secret") + "x").use { ts ->
+            check("$name TransactionSigner wrong secret", !ts.verify(t.str("method"), t.str("path"), t.str("access_token"), body, t.str("timestamp"), sig))
+        }
     }
 
     // ------------------------------------------------------------ service_rsa
@@ -282,6 +294,19 @@ fun main(args: Array<String>) {
     check("bad base64 is false", !verifiers["rsa2048"]!!.verifyToken("c", ts, "not base64!"))
     check("empty signature is false", !verifyTransaction("s", "GET", "/p", "t", ByteArray(0), ts, ""))
     check("hmac wrong length is false", !verifyTransaction("s", "GET", "/p", "t", ByteArray(0), ts, "QUJD"))
+    // TransactionSigner: the same error mapping as the free functions.
+    val emptyTs = throws<SnapException.EmptyField>("TransactionSigner empty secret") { TransactionSigner("") }
+    eq("TransactionSigner empty secret field", emptyTs?.field, SnapField.CLIENT_SECRET)
+    TransactionSigner("s").use { hs ->
+        throws<SnapException.InvalidMethod>("TransactionSigner lower-case method") { hs.sign("post", "/p", "t", ByteArray(0), ts) }
+        throws<SnapException.BearerPrefix>("TransactionSigner Bearer prefix") { hs.sign("GET", "/p", "Bearer t", ByteArray(0), ts) }
+        val bad = throws<SnapException.InvalidJson>("TransactionSigner invalid JSON") { hs.sign("POST", "/p", "t", "{\"a\" 1}".toByteArray(), ts) }
+        eq("TransactionSigner invalid JSON offset", bad?.offset, 5UL)
+        throws<SnapException.InvalidTimestamp>("TransactionSigner.verify invalid timestamp") { hs.verify("GET", "/p", "t", ByteArray(0), "yesterday", "x") }
+        check("TransactionSigner empty signature is false", !hs.verify("GET", "/p", "t", ByteArray(0), ts, ""))
+        check("TransactionSigner wrong length is false", !hs.verify("GET", "/p", "t", ByteArray(0), ts, "QUJD"))
+        eq("TransactionSigner = signTransaction", hs.sign("GET", "/p", "t", ByteArray(0), ts), signTransaction("s", "GET", "/p", "t", ByteArray(0), ts))
+    }
 
     // ------------------------------------------------------------ timestamps and the rest
     eq("format WIB", formatTimestamp(1_577_826_600_000L, 420, false), ts)
