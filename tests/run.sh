@@ -29,6 +29,7 @@ suite "bindings: generated Kotlin/Swift/Python are fresh" bash bindings/check-fr
 suite "bindings: Python package (maturin) with pytest" bash bindings/python/run.sh
 suite "bindings: Kotlin on the JVM" bash bindings/kotlin/run.sh
 suite "benchmarks: smoke run (criterion --test, compare.py --quick)" bash bench/smoke.sh
+suite "fuzz: every target for 15 s (ASan)" env FUZZ_JOBS=2 bash fuzz/run.sh 15
 
 echo
 [ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"

@@ -24,4 +24,6 @@ python3 -m pip install -q --disable-pip-version-check -r tests/requirements.txt
 # Bare-metal target for the no_std proof (tests/no_std/check.sh falls back if it cannot be had).
 rustup target add thumbv7em-none-eabihf >/dev/null 2>&1 || echo "setup: thumbv7em-none-eabihf unavailable; the no_std proof will use its host fallback"
 rustup component add clippy >/dev/null 2>&1 || true
+# The fuzz smoke run (fuzz/run.sh) needs cargo-fuzz; from source, about 2 minutes.
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 echo "setup: done"

@@ -1,0 +1,420 @@
+//! The C ABI (ffi/src/c_api, the `snapsign` rlib) with arbitrary inputs, lengths and capacities.
+//!
+//! Input: byte 0 picks the output capacity and which empty inputs are passed as NULL; the rest
+//! is split on 0x1F into method, path, access token, body, timestamp, client id, and
+//! signature/secret.
+//!
+//! For every function that writes to a caller buffer:
+//! - the size query (`out == NULL`, `out_cap == 0`) gives BUFFER_TOO_SMALL with the exact length
+//!   needed (or OK with 0 for an empty output, or the same error as a full call, `*out_len == 0`);
+//! - a buffer of exactly that length succeeds and is filled completely; one byte less is
+//!   BUFFER_TOO_SMALL and leaves the buffer untouched;
+//! - an arbitrary capacity behaves consistently with the above;
+//! - `out == NULL` with a non-zero capacity, and any NULL input with a non-zero length, is
+//!   NULL_POINTER (never dereferenced: ASan would report it);
+//! - the results agree with snapsign-core called directly.
+//! No call may return INTERNAL_PANIC.
+#![no_main]
+
+mod common;
+
+use std::ptr;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use snapsign::c_api::*;
+
+/// Signer and verifier handles for the TEST-ONLY 2048-bit key, made once.
+struct Handles {
+    signer: *mut snapsign_signer,
+    verifier: *mut snapsign_verifier,
+}
+// SAFETY: the C ABI documents handles as immutable and usable from several threads.
+unsafe impl Send for Handles {}
+unsafe impl Sync for Handles {}
+
+fn handles() -> &'static Handles {
+    static H: OnceLock<Handles> = OnceLock::new();
+    H.get_or_init(|| unsafe {
+        let key = common::PKCS8_2048_PEM;
+        let mut signer = ptr::null_mut();
+        assert_eq!(
+            snapsign_signer_new(key.as_ptr(), key.len(), ptr::null(), 0, 0, &mut signer),
+            snapsign_result::Ok
+        );
+        let mut verifier = ptr::null_mut();
+        assert_eq!(
+            snapsign_signer_verifier(signer, &mut verifier),
+            snapsign_result::Ok
+        );
+        Handles { signer, verifier }
+    })
+}
+
+const SENTINEL: u8 = 0xA5;
+
+/// Checks one output-writing call made through `f(out, out_cap, out_len)`; returns the result
+/// and the output of a successful call.
+fn check_out(
+    name: &str,
+    cap: usize,
+    f: &dyn Fn(*mut u8, usize, *mut usize) -> snapsign_result,
+) -> (snapsign_result, Vec<u8>) {
+    assert_ne!(
+        f(ptr::null_mut(), 0, ptr::null_mut()),
+        snapsign_result::Ok,
+        "{name}: NULL out_len accepted"
+    );
+    // Size query.
+    let mut needed = usize::MAX;
+    let rc = f(ptr::null_mut(), 0, &mut needed);
+    assert_ne!(rc, snapsign_result::InternalPanic, "{name}: panic");
+    let (rc, out) = match rc {
+        snapsign_result::BufferTooSmall => {
+            assert!(needed > 0 && needed < 1 << 20, "{name}: needed {needed}");
+            let mut buf = vec![SENTINEL; needed];
+            let mut len = usize::MAX;
+            assert_eq!(
+                f(buf.as_mut_ptr(), needed, &mut len),
+                snapsign_result::Ok,
+                "{name}: exact buffer"
+            );
+            assert_eq!(len, needed, "{name}: length written");
+            let mut short = vec![SENTINEL; needed - 1];
+            let mut len2 = usize::MAX;
+            assert_eq!(
+                f(short.as_mut_ptr(), needed - 1, &mut len2),
+                snapsign_result::BufferTooSmall,
+                "{name}: short"
+            );
+            assert_eq!(len2, needed, "{name}: needed from a short buffer");
+            assert!(
+                short.iter().all(|&b| b == SENTINEL),
+                "{name}: a short buffer was written to"
+            );
+            (snapsign_result::Ok, buf)
+        }
+        snapsign_result::Ok => {
+            assert_eq!(
+                needed, 0,
+                "{name}: OK from a size query with a non-empty output"
+            );
+            (rc, Vec::new())
+        }
+        err => {
+            assert_eq!(needed, 0, "{name}: *out_len after {err:?}");
+            (err, Vec::new())
+        }
+    };
+    // An arbitrary capacity.
+    let mut buf = vec![SENTINEL; cap];
+    let mut len = usize::MAX;
+    let rc2 = f(
+        if cap == 0 {
+            ptr::null_mut()
+        } else {
+            buf.as_mut_ptr()
+        },
+        cap,
+        &mut len,
+    );
+    match rc {
+        snapsign_result::Ok if cap >= out.len() => {
+            assert_eq!(rc2, snapsign_result::Ok, "{name}: cap {cap}");
+            assert_eq!(
+                &buf[..len],
+                &out[..],
+                "{name}: output differs between calls"
+            );
+        }
+        snapsign_result::Ok => {
+            assert_eq!(rc2, snapsign_result::BufferTooSmall, "{name}: cap {cap}");
+            assert_eq!(len, out.len());
+            assert!(
+                buf.iter().all(|&b| b == SENTINEL),
+                "{name}: a short buffer was written to"
+            );
+        }
+        err => assert_eq!(rc2, err, "{name}: result depends on the capacity"),
+    }
+    // NULL out with a capacity.
+    if cap > 0 {
+        let mut len = 0;
+        assert_eq!(
+            f(ptr::null_mut(), cap, &mut len),
+            snapsign_result::NullPointer,
+            "{name}: NULL out, cap {cap}"
+        );
+    }
+    (rc, out)
+}
+
+/// Pointer for an input: NULL for an empty one when `null_empty` is set.
+fn p(field: &[u8], null_empty: bool) -> *const u8 {
+    if field.is_empty() && null_empty {
+        ptr::null()
+    } else {
+        field.as_ptr()
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&ctl, rest)) = data.split_first() else {
+        return;
+    };
+    let cap = match ctl & 0x0F {
+        0 => 0,
+        1..=8 => usize::from(ctl & 0x0F) * 11,
+        9 => 344,
+        10 => 343,
+        11 => 88,
+        12 => 87,
+        13 => 64,
+        14 => 29,
+        _ => 4096,
+    };
+    let null_empty = ctl & 0x10 != 0;
+    let mut fields = rest.split(|&b| b == 0x1F);
+    let mut next = || fields.next().unwrap_or(&[]);
+    let (method, path, token, body, ts, client, sig) =
+        (next(), next(), next(), next(), next(), next(), next());
+    let n = |f: &[u8]| p(f, null_empty);
+    let h = handles();
+
+    unsafe {
+        // Text functions.
+        let (rc, out) = check_out("minify", cap, &|o, c, l| {
+            snapsign_minify(n(body), body.len(), o, c, l)
+        });
+        let mut core_out = Vec::new();
+        match snapsign_core::minify::minify_to(body, &mut core_out) {
+            Ok(()) => assert_eq!((rc, out), (snapsign_result::Ok, core_out)),
+            Err(_) => assert_eq!(rc, snapsign_result::InvalidJson),
+        }
+        let (rc, out) = check_out("body_digest", cap, &|o, c, l| {
+            snapsign_body_digest(n(body), body.len(), o, c, l)
+        });
+        match snapsign_core::body_digest(body) {
+            Ok(d) => assert_eq!((rc, &out[..]), (snapsign_result::Ok, &d.as_bytes()[..])),
+            Err(_) => assert_eq!(rc, snapsign_result::InvalidJson),
+        }
+        check_out("string_to_sign_token", cap, &|o, c, l| {
+            snapsign_string_to_sign_token(n(client), client.len(), n(ts), ts.len(), o, c, l)
+        });
+        let (rc_tx, tx) = check_out("string_to_sign_transaction", cap, &|o, c, l| {
+            snapsign_string_to_sign_transaction(
+                n(method),
+                method.len(),
+                n(path),
+                path.len(),
+                n(token),
+                token.len(),
+                n(body),
+                body.len(),
+                n(ts),
+                ts.len(),
+                o,
+                c,
+                l,
+            )
+        });
+        check_out("string_to_sign_service", cap, &|o, c, l| {
+            snapsign_string_to_sign_service(
+                n(method),
+                method.len(),
+                n(path),
+                path.len(),
+                n(body),
+                body.len(),
+                n(ts),
+                ts.len(),
+                o,
+                c,
+                l,
+            )
+        });
+        let mut ms = 0i64;
+        let mut off = 0i32;
+        let rc = snapsign_timestamp_parse(n(ts), ts.len(), &mut ms, &mut off);
+        let core_ts = std::str::from_utf8(ts)
+            .ok()
+            .map(snapsign_core::timestamp::Timestamp::parse);
+        match core_ts {
+            Some(Ok(t)) => assert_eq!(
+                (rc, ms, off),
+                (
+                    snapsign_result::Ok,
+                    t.unix_millis(),
+                    i32::from(t.offset_minutes())
+                )
+            ),
+            _ => assert_ne!(rc, snapsign_result::Ok),
+        }
+        let raw_ms = i64::from_le_bytes(
+            sig.get(..8)
+                .and_then(|b| b.try_into().ok())
+                .unwrap_or([0; 8]),
+        );
+        let raw_off = i32::from_le_bytes(
+            sig.get(8..12)
+                .and_then(|b| b.try_into().ok())
+                .unwrap_or([0; 4]),
+        );
+        check_out("timestamp_format", cap, &|o, c, l| {
+            snapsign_timestamp_format(raw_ms, raw_off, u32::from(ctl >> 5), o, c, l)
+        });
+        let mut skew = 0i64;
+        let _ = snapsign_timestamp_check_skew(n(ts), ts.len(), raw_ms, raw_off as u32, &mut skew);
+
+        // HMAC.
+        let mut hmac = ptr::null_mut();
+        let rc = snapsign_hmac_new(n(sig), sig.len(), &mut hmac);
+        if sig.is_empty() {
+            assert_ne!(rc, snapsign_result::Ok);
+        } else {
+            assert_eq!(rc, snapsign_result::Ok);
+            let (rc, mac) = check_out("hmac_sign", cap, &|o, c, l| {
+                snapsign_hmac_sign(hmac, n(body), body.len(), o, c, l)
+            });
+            assert_eq!(rc, snapsign_result::Ok);
+            assert_eq!(
+                snapsign_hmac_verify(hmac, n(body), body.len(), mac.as_ptr(), mac.len()),
+                snapsign_result::Ok
+            );
+            assert_ne!(
+                snapsign_hmac_verify(hmac, n(body), body.len(), n(token), token.len()),
+                snapsign_result::Ok,
+                "forged HMAC accepted"
+            );
+            let (rc, mac) = check_out("hmac_sign_transaction", cap, &|o, c, l| {
+                snapsign_hmac_sign_transaction(
+                    hmac,
+                    n(method),
+                    method.len(),
+                    n(path),
+                    path.len(),
+                    n(token),
+                    token.len(),
+                    n(body),
+                    body.len(),
+                    n(ts),
+                    ts.len(),
+                    o,
+                    c,
+                    l,
+                )
+            });
+            assert_eq!(rc, rc_tx, "sign_transaction vs string_to_sign_transaction");
+            if rc == snapsign_result::Ok {
+                let core = snapsign_core::HmacSigner::new(sig).unwrap().sign(&tx);
+                assert_eq!(mac, core.as_bytes());
+                let v = snapsign_hmac_verify_transaction(
+                    hmac,
+                    n(method),
+                    method.len(),
+                    n(path),
+                    path.len(),
+                    n(token),
+                    token.len(),
+                    n(body),
+                    body.len(),
+                    n(ts),
+                    ts.len(),
+                    mac.as_ptr(),
+                    mac.len(),
+                );
+                assert_eq!(v, snapsign_result::Ok);
+            }
+        }
+        snapsign_hmac_free(hmac);
+
+        // RSA with the fixed handles. A signature costs milliseconds under ASan: sign for a
+        // quarter of the inputs only, so the cheap paths get most of the executions.
+        if ctl & 0x60 == 0x60 {
+            let (rc, rsa_sig) = check_out("signer_sign_token", cap, &|o, c, l| {
+                snapsign_signer_sign_token(
+                    h.signer,
+                    n(client),
+                    client.len(),
+                    n(ts),
+                    ts.len(),
+                    o,
+                    c,
+                    l,
+                )
+            });
+            if rc == snapsign_result::Ok {
+                assert_eq!(rsa_sig.len(), snapsign_signer_signature_len(h.signer));
+                let v = snapsign_verifier_verify_token(
+                    h.verifier,
+                    n(client),
+                    client.len(),
+                    n(ts),
+                    ts.len(),
+                    rsa_sig.as_ptr(),
+                    rsa_sig.len(),
+                );
+                assert_eq!(v, snapsign_result::Ok);
+            }
+        }
+        let v = snapsign_verifier_verify(h.verifier, n(body), body.len(), n(sig), sig.len());
+        assert!(
+            matches!(
+                v,
+                snapsign_result::InvalidBase64
+                    | snapsign_result::SignatureLength
+                    | snapsign_result::SignatureMismatch
+            ),
+            "verify of arbitrary text: {v:?}"
+        );
+
+        // NULL inputs with a length are refused before any dereference.
+        let mut len = 0;
+        let mut buf = [0u8; 8];
+        if !body.is_empty() {
+            assert_eq!(
+                snapsign_minify(
+                    ptr::null(),
+                    body.len(),
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &mut len
+                ),
+                snapsign_result::NullPointer
+            );
+            assert_eq!(
+                snapsign_verifier_verify(h.verifier, ptr::null(), body.len(), n(sig), sig.len()),
+                snapsign_result::NullPointer
+            );
+        }
+        // Handle constructors on arbitrary bytes; NULL handles.
+        let mut s2 = ptr::null_mut();
+        let _ = snapsign_signer_new(
+            n(body),
+            body.len(),
+            n(token),
+            token.len(),
+            u32::from(ctl >> 7),
+            &mut s2,
+        );
+        snapsign_signer_free(s2);
+        let mut v2 = ptr::null_mut();
+        let _ = snapsign_verifier_new(n(body), body.len(), u32::from(ctl >> 7), &mut v2);
+        snapsign_verifier_free(v2);
+        assert_eq!(
+            snapsign_verifier_verify(ptr::null(), n(body), body.len(), n(sig), sig.len()),
+            snapsign_result::NullPointer
+        );
+
+        // The last-error message is always retrievable, with the same buffer protocol.
+        let _ = snapsign_minify(n(body), body.len(), ptr::null_mut(), 0, &mut len);
+        let mut mlen = 0;
+        let rc = snapsign_last_error_message(ptr::null_mut(), 0, &mut mlen);
+        assert!(
+            matches!(rc, snapsign_result::Ok | snapsign_result::BufferTooSmall),
+            "{rc:?}"
+        );
+        let _ = snapsign_last_error_offset();
+        let _ = snapsign_result_str(u32::from(ctl) * 7);
+    }
+});
