@@ -166,9 +166,7 @@ impl HmacSigner {
         body: &[u8],
         timestamp: &str,
     ) -> Result<HmacSignature> {
-        let digest = body_digest(body)?;
-        let parts = string_to_sign::transaction_parts(method, path, access_token, &digest, timestamp)?;
-        Ok(Self::finish(self.mac(parts.pieces())))
+        Ok(Self::finish(self.transaction_mac(method, path, access_token, body, timestamp)?))
     }
 
     /// Verifies a transaction signature (for example a DOKU notification).
@@ -192,8 +190,20 @@ impl HmacSigner {
         timestamp: &str,
         signature: &[u8],
     ) -> Result<()> {
+        Self::check(self.transaction_mac(method, path, access_token, body, timestamp)?, signature)
+    }
+
+    /// The MAC state over the transaction string-to-sign, fed piece by piece.
+    fn transaction_mac(
+        &self,
+        method: &str,
+        path: &str,
+        access_token: &str,
+        body: &[u8],
+        timestamp: &str,
+    ) -> Result<Hmac<Sha512>> {
         let digest = body_digest(body)?;
         let parts = string_to_sign::transaction_parts(method, path, access_token, &digest, timestamp)?;
-        Self::check(self.mac(parts.pieces()), signature)
+        Ok(self.mac(parts.pieces()))
     }
 }
