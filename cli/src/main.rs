@@ -57,7 +57,7 @@ enum Command {
 #[derive(Args, Debug, Clone)]
 struct TimeArgs {
     /// X-TIMESTAMP to sign, used byte for byte (e.g. 2020-01-01T04:10:00+07:00). Default: now.
-    #[arg(long, value_name = "TS")]
+    #[arg(long, value_name = "TS", allow_hyphen_values = true)]
     timestamp: Option<String>,
     /// UTC offset for the current time when --timestamp is absent: +07:00 (WIB), +08:00 (WITA),
     /// +09:00 (WIT), Z or +00:00 (UTC), or any ±HH:MM.
@@ -110,10 +110,10 @@ struct OptSecretArgs {
 #[derive(Args, Debug, Clone)]
 struct RequestArgs {
     /// HTTP method, upper case (GET, POST, PUT, PATCH, DELETE).
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_hyphen_values = true)]
     method: String,
     /// Endpoint path relative to the host, with its query string (e.g. /v1.0/transfer-va/inquiry).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", allow_hyphen_values = true)]
     path: String,
     /// Request body file, or - for standard input. Default: empty body (a GET).
     #[arg(long, value_name = "FILE|-")]
@@ -124,16 +124,16 @@ struct RequestArgs {
 #[derive(Args, Debug, Clone)]
 struct ExtraHeaders {
     /// X-PARTNER-ID header to print.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     partner_id: Option<String>,
     /// X-EXTERNAL-ID header to print (unique per day, at most 36 characters).
-    #[arg(long, value_name = "ID", conflicts_with = "new_external_id")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true, conflicts_with = "new_external_id")]
     external_id: Option<String>,
     /// Generate a random 32-digit X-EXTERNAL-ID.
     #[arg(long)]
     new_external_id: bool,
     /// CHANNEL-ID header to print.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     channel_id: Option<String>,
 }
 
@@ -142,12 +142,12 @@ struct TokenArgs {
     #[command(flatten)]
     key: KeyArgs,
     /// Client id (X-CLIENT-KEY).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     client_id: String,
     #[command(flatten)]
     time: TimeArgs,
     /// ORIGIN header (the origin domain registered with the provider).
-    #[arg(long, value_name = "O")]
+    #[arg(long, value_name = "O", allow_hyphen_values = true)]
     origin: Option<String>,
     /// Print a ready-to-run curl command for this URL instead of the headers.
     #[arg(long, value_name = "URL", conflicts_with = "json")]
@@ -164,7 +164,7 @@ struct TransactionArgs {
     #[command(flatten)]
     request: RequestArgs,
     /// Access token, without the "Bearer " prefix.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
     token: String,
     #[command(flatten)]
     time: TimeArgs,
@@ -200,10 +200,10 @@ struct ServiceArgs {
 #[derive(Args, Debug)]
 struct VerifyCommon {
     /// X-TIMESTAMP as received.
-    #[arg(long, value_name = "TS")]
+    #[arg(long, value_name = "TS", allow_hyphen_values = true)]
     timestamp: String,
     /// X-SIGNATURE as received (base64).
-    #[arg(long, value_name = "SIG")]
+    #[arg(long, value_name = "SIG", allow_hyphen_values = true)]
     signature: String,
     /// Also require X-TIMESTAMP to be within this many seconds of now.
     #[arg(long, value_name = "SECONDS")]
@@ -224,7 +224,7 @@ enum VerifyCommand {
         #[arg(long)]
         allow_weak_key: bool,
         /// Client id (X-CLIENT-KEY).
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", allow_hyphen_values = true)]
         client_id: String,
         #[command(flatten)]
         common: VerifyCommon,
@@ -249,7 +249,7 @@ enum VerifyCommand {
         #[command(flatten)]
         request: RequestArgs,
         /// Access token, without the "Bearer " prefix.
-        #[arg(long, value_name = "T")]
+        #[arg(long, value_name = "T", allow_hyphen_values = true)]
         token: String,
         #[command(flatten)]
         common: VerifyCommon,
@@ -277,7 +277,7 @@ struct DigestArgs {
 #[derive(Args, Debug, Clone)]
 pub(crate) struct ExplainCommon {
     /// The X-SIGNATURE to check (base64); the likely causes of a mismatch are searched.
-    #[arg(long, value_name = "SIG")]
+    #[arg(long, value_name = "SIG", allow_hyphen_values = true)]
     signature: Option<String>,
     /// Print one JSON object.
     #[arg(long)]
@@ -305,10 +305,10 @@ struct ExplainKeys {
 #[derive(Args, Debug, Clone)]
 struct ExplainRequest {
     /// HTTP method as the other side used it.
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_hyphen_values = true)]
     method: String,
     /// Endpoint path (or the URL, to check whether the other side signed the absolute URL).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", allow_hyphen_values = true)]
     path: String,
     /// Request body file, or - for standard input. Default: empty body.
     #[arg(long, value_name = "FILE|-")]
@@ -325,7 +325,7 @@ enum ExplainCommand {
         #[command(flatten)]
         keys: ExplainKeys,
         /// Client id (X-CLIENT-KEY).
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", allow_hyphen_values = true)]
         client_id: String,
         #[command(flatten)]
         time: TimeArgs,
@@ -339,7 +339,7 @@ enum ExplainCommand {
         #[command(flatten)]
         request: ExplainRequest,
         /// Access token (a "Bearer " prefix is reported, not refused).
-        #[arg(long, value_name = "T")]
+        #[arg(long, value_name = "T", allow_hyphen_values = true)]
         token: String,
         #[command(flatten)]
         time: TimeArgs,

@@ -681,3 +681,36 @@ fn explain_url_safe_signature() {
     assert!(s(&j["signature_notes"][0]).contains("URL-safe base64"), "{j}");
     assert_eq!(causes(&j), [s(&j["signature_notes"][0])]);
 }
+
+// Access tokens are often base64url, so about one in 64 starts with '-'; client ids and
+// signatures can too. Each must be taken as the value, never as an unknown flag.
+#[test]
+fn values_starting_with_a_hyphen() {
+    let token = "-GsZrPSlXFzJXEK5l1rLSOS99TWab0DxiXmFcMdVGYk";
+    let ts = "2020-01-01T00:00:00+07:00";
+    let sig = sign_tx("/v1.0/x", token, ts, b"{}", "POST");
+    let out = run_with(
+        &["verify", "transaction", "--secret-env", "S", "--method", "POST", "--path", "/v1.0/x", "--token", token, "--timestamp", ts, "--signature", &sig, "--body", "-", "--json"],
+        &[("S", "a-secret")],
+        Some(b"{}"),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(s(&out.json()["string_to_sign"]), format!("POST:/v1.0/x:{token}:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a:{ts}"));
+    let out = explain_tx("/v1.0/x", token, ts, b"{}", &sig, "POST");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let out = run(&["token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "-client", "--timestamp", ts, "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(s(&out.json()["string_to_sign"]), format!("-client|{ts}"));
+
+    // A signature starting with '-' reaches the base64 decoder, which names the problem.
+    let out = run_with(
+        &["verify", "transaction", "--secret-env", "S", "--method", "GET", "--path", "/x", "--token", "t", "--timestamp", ts, "--signature", "-abc"],
+        &[("S", "a-secret")],
+        None,
+    );
+    assert_eq!((out.code, out.stdout.as_str()), (1, "invalid: X-SIGNATURE is not standard padded base64 (no whitespace, '+' and '/' alphabet)\n"), "{}", out.stderr);
+    // Flags still work as flags after a hyphen-valued option.
+    let out = run(&["token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "-c", "--timestamp", ts, "--json"]);
+    assert!(out.json().is_object());
+}
