@@ -8,7 +8,7 @@
  *  - Inputs are a pointer and a length; they are never NUL-terminated and never kept after the
  *    call. A NULL pointer with length 0 is an empty input; a NULL pointer with a non-zero length
  *    is SNAPSIGN_RESULT_NULL_POINTER. Text inputs (client id, timestamp, method, path, access
- *    token) must be UTF-8 (SNAPSIGN_RESULT_INVALID_UTF8).
+ *    token, authorization code / refresh token) must be UTF-8 (SNAPSIGN_RESULT_INVALID_UTF8).
  *  - Outputs go to a caller buffer: (out, out_cap, out_len). Outputs are NEVER NUL-terminated;
  *    *out_len is the number of bytes written. When out_cap is too small nothing is written to
  *    out, *out_len is set to the length needed and SNAPSIGN_RESULT_BUFFER_TOO_SMALL is returned,
@@ -18,10 +18,11 @@
  *  - After an error, snapsign_last_error_offset() gives the byte offset of a JSON, timestamp,
  *    UTF-8, control-character or '|' error, and snapsign_last_error_message() a readable
  *    message. Both are per thread and describe the last call made on that thread.
- *  - Handles (snapsign_signer, snapsign_verifier, snapsign_hmac) are created by _new functions
- *    into a `T **out` (set to NULL on error) and released with the matching _free function,
- *    which accepts NULL. They are immutable after creation: one handle may be used from several
- *    threads at once without locking. Key material is zeroized when a handle is freed.
+ *  - Handles (snapsign_signer, snapsign_verifier, snapsign_hmac, snapsign_token_response) are
+ *    created by _new (or _parse) functions into a `T **out` (set to NULL on error) and released
+ *    with the matching _free function, which accepts NULL. They are immutable after creation:
+ *    one handle may be used from several threads at once without locking. Key material and
+ *    access tokens are zeroized when a handle is freed.
  *  - No Rust panic crosses this interface: it is reported as SNAPSIGN_RESULT_INTERNAL_PANIC.
  *  - Nothing here reads the clock: the caller passes Unix times in milliseconds.
  *
@@ -78,6 +79,52 @@
  * Flag for `snapsign_timestamp_format`: write a zero offset as `Z` instead of `+00:00`.
  */
 #define SNAPSIGN_TIMESTAMP_UTC_AS_Z 2
+
+/**
+ * Grant kind for `snapsign_b2b2c_request_body`: `AUTHORIZATION_CODE`, with the `authCode` the
+ * user's consent produced (at most `SNAPSIGN_AUTH_CODE_MAX_LEN` bytes).
+ */
+#define SNAPSIGN_GRANT_AUTHORIZATION_CODE 1
+
+/**
+ * Grant kind for `snapsign_b2b2c_request_body`: `REFRESH_TOKEN`, with a `refreshToken` (at most
+ * `SNAPSIGN_REFRESH_TOKEN_MAX_LEN` bytes).
+ */
+#define SNAPSIGN_GRANT_REFRESH_TOKEN 2
+
+/**
+ * Longest `authCode` (the standard's `String(256)`).
+ */
+#define SNAPSIGN_AUTH_CODE_MAX_LEN 256
+
+/**
+ * Longest `refreshToken` (the standard's `String(512)`).
+ */
+#define SNAPSIGN_REFRESH_TOKEN_MAX_LEN 512
+
+/**
+ * Longest `X-EXTERNAL-ID` (the standard's `String(36)`): the largest `digits` accepted by
+ * `snapsign_external_id`.
+ */
+#define SNAPSIGN_EXTERNAL_ID_MAX_LEN 36
+
+/**
+ * Longest access token a `snapsign_token_response` holds; a longer `accessToken` fails the parse
+ * with `SNAPSIGN_RESULT_INVALID_RESPONSE`.
+ */
+#define SNAPSIGN_ACCESS_TOKEN_MAX_LEN 2048
+
+/**
+ * Longest `tokenType` a `snapsign_token_response` holds (`Bearer`); a longer one fails the parse
+ * with `SNAPSIGN_RESULT_INVALID_RESPONSE`.
+ */
+#define SNAPSIGN_TOKEN_TYPE_MAX_LEN 16
+
+/**
+ * Longest `responseMessage` a `snapsign_token_response` keeps; a longer message is cut at a
+ * UTF-8 character boundary (not an error).
+ */
+#define SNAPSIGN_RESPONSE_MESSAGE_MAX_LEN 256
 
 /**
  * The result of every snapsign function that can fail.
@@ -200,7 +247,9 @@ enum snapsign_result
    */
   SNAPSIGN_RESULT_RNG = 25,
   /**
-   * The RSA computation failed.
+   * The RSA computation failed; for example signing with a key loaded with
+   * `SNAPSIGN_KEY_ALLOW_WEAK` whose modulus has 488 bits or fewer, too short to hold a SHA-256
+   * PKCS#1 v1.5 signature (62 bytes).
    */
   SNAPSIGN_RESULT_CRYPTO = 26,
   /**
@@ -226,7 +275,10 @@ enum snapsign_result
    */
   SNAPSIGN_RESULT_INTERNAL_PANIC = 103,
   /**
-   * An error this version of the C interface does not know (a newer core library).
+   * Never returned by this version: every error of the core library it is built with has its
+   * own code. Reserved for an error of a newer core library that a C interface of this version
+   * would not know. `snapsign_result_str` describes it, and any number that is not a code, as
+   * "unknown error".
    */
   SNAPSIGN_RESULT_UNKNOWN = 104,
 };
@@ -258,6 +310,15 @@ typedef struct snapsign_hmac snapsign_hmac;
 typedef struct snapsign_signer snapsign_signer;
 
 /**
+ * A parsed access-token response (`POST .../access-token/b2b` or `b2b2c`), successful or not.
+ *
+ * Create with `snapsign_token_response_parse`, free with `snapsign_token_response_free` (which
+ * wipes the access token from memory). Read it with the `snapsign_token_response_*` accessors.
+ * Immutable: usable from several threads at once.
+ */
+typedef struct snapsign_token_response snapsign_token_response;
+
+/**
  * A loaded RSA public key that verifies access-token and service signatures.
  *
  * Create with `snapsign_verifier_new` (or `snapsign_signer_verifier`), free with
@@ -267,12 +328,13 @@ typedef struct snapsign_verifier snapsign_verifier;
 
 /**
  * An entropy callback: fill `buf[0..len]` with cryptographically secure random bytes and
- * return 0, or return non-zero on failure (the signing call then fails with
- * `SNAPSIGN_RESULT_RNG`). `userdata` is the pointer given to `snapsign_signer_new_with_rng`.
+ * return 0, or return non-zero on failure (the call that needed the bytes then fails with
+ * `SNAPSIGN_RESULT_RNG`). `userdata` is the pointer given with the callback
+ * (`snapsign_signer_new_with_rng`, `snapsign_external_id_with_rng`).
  *
- * It is called during signing (RSA blinding), possibly from several threads at once when the
- * signer is shared, so it must be thread-safe in that case. It must not unwind (no C++
- * exceptions, no longjmp).
+ * A signer's callback is called during signing (RSA blinding), possibly from several threads at
+ * once when the signer is shared, so it must be thread-safe in that case. It must not unwind (no
+ * C++ exceptions, no longjmp).
  */
 typedef int (*snapsign_fill_fn)(void *userdata, uint8_t *buf, size_t len);
 
@@ -794,6 +856,177 @@ snapsign_result snapsign_timestamp_check_skew(const uint8_t *timestamp,
                                               int64_t now_unix_millis,
                                               uint32_t allowed_seconds,
                                               int64_t *skew_seconds);
+
+/**
+ * The B2B access-token request body, `{"grantType":"client_credentials"}`: a static,
+ * NUL-terminated string (34 bytes before the NUL). Send exactly those 34 bytes, without the NUL,
+ * as the body of the request whose `X-SIGNATURE` `snapsign_signer_sign_token` makes. Do not free
+ * it.
+ */
+const char *snapsign_b2b_request_body(void);
+
+/**
+ * Writes the B2B2C access-token request body (not NUL-terminated) to `out`:
+ * `{"grantType":"AUTHORIZATION_CODE","authCode":"<value>"}` for
+ * `SNAPSIGN_GRANT_AUTHORIZATION_CODE`, `{"grantType":"REFRESH_TOKEN","refreshToken":"<value>"}`
+ * for `SNAPSIGN_GRANT_REFRESH_TOKEN`. A `"` or `\` in `value` is escaped with a backslash; the
+ * body is already minified, so sign and send these exact bytes.
+ *
+ * `value` (the code or token, UTF-8) must not be empty, longer than
+ * `SNAPSIGN_AUTH_CODE_MAX_LEN` / `SNAPSIGN_REFRESH_TOKEN_MAX_LEN` bytes, or contain a control
+ * character. Errors: `SNAPSIGN_RESULT_EMPTY_FIELD`, `SNAPSIGN_RESULT_FIELD_TOO_LONG`,
+ * `SNAPSIGN_RESULT_CONTROL_CHARACTER`, `SNAPSIGN_RESULT_INVALID_UTF8` (the last two with the
+ * offset in `snapsign_last_error_offset`), `SNAPSIGN_RESULT_INVALID_ARGUMENT` (an unknown
+ * `grant`).
+ *
+ * # Safety
+ * `value` readable for `value_len` bytes; `out` NULL or writable for `out_cap` bytes; `out_len`
+ * a writable `size_t`.
+ */
+snapsign_result snapsign_b2b2c_request_body(uint32_t grant,
+                                            const uint8_t *value,
+                                            size_t value_len,
+                                            uint8_t *out,
+                                            size_t out_cap,
+                                            size_t *out_len);
+
+/**
+ * Writes a new random numeric `X-EXTERNAL-ID` of exactly `digits` ASCII digits (1 to
+ * `SNAPSIGN_EXTERNAL_ID_MAX_LEN`; 32 is a good choice) to `out`, using the operating system's
+ * RNG. The standard wants it unique per day: with 32 digits a repeat among a million requests
+ * a day has a chance of about 1e-20.
+ *
+ * Errors: `SNAPSIGN_RESULT_EMPTY_FIELD` (`digits` is 0), `SNAPSIGN_RESULT_FIELD_TOO_LONG` (more
+ * than `SNAPSIGN_EXTERNAL_ID_MAX_LEN`), `SNAPSIGN_RESULT_RNG`. `SNAPSIGN_RESULT_BUFFER_TOO_SMALL`
+ * (with `*out_len = digits`) is reported before any random bytes are drawn.
+ *
+ * # Safety
+ * `out` NULL or writable for `out_cap` bytes; `out_len` a writable `size_t`.
+ */
+snapsign_result snapsign_external_id(size_t digits, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Like `snapsign_external_id`, but the random bytes come from `fill(userdata, buf, len)` (the
+ * terminal's own entropy source, see `snapsign_fill_fn`), called from this thread before this
+ * function returns and not kept afterwards. A non-zero return from `fill` fails the call with
+ * `SNAPSIGN_RESULT_RNG`. `fill` must not be NULL.
+ *
+ * # Safety
+ * As for `snapsign_external_id`; `fill` must be safe to call with `userdata` during the call.
+ */
+snapsign_result snapsign_external_id_with_rng(size_t digits,
+                                              snapsign_fill_fn fill,
+                                              void *userdata,
+                                              uint8_t *out,
+                                              size_t out_cap,
+                                              size_t *out_len);
+
+/**
+ * Parses an access-token response body (the bytes received, success or error, e.g.
+ * `{"responseCode":"2007300","accessToken":"...","tokenType":"Bearer","expiresIn":"900"}` or
+ * `{"responseCode":"4017300","responseMessage":"Unauthorized. Unknown Client"}`).
+ * `expiresIn` may be a string or a number (`expiredIn` is accepted too); `additionalInfo` and
+ * unknown fields are skipped; for a duplicated key the last one wins. On success `*out` receives
+ * a new handle (free it with `snapsign_token_response_free`); on error it is NULL. The body is
+ * not kept.
+ *
+ * An error response (non-2xx `responseCode`) parses successfully: check
+ * `snapsign_token_response_is_success`. Errors: `SNAPSIGN_RESULT_INVALID_JSON` (not JSON, with
+ * the byte offset in `snapsign_last_error_offset`), `SNAPSIGN_RESULT_INVALID_RESPONSE` (not an
+ * object, `responseCode` missing or not 7 digits, a field of the wrong JSON type, a 2xx
+ * response without `accessToken`, `accessToken` or `tokenType` too long, `expiresIn` not a whole
+ * number of seconds; `snapsign_last_error_message` says which), `SNAPSIGN_RESULT_NULL_POINTER`.
+ *
+ * # Safety
+ * `body` readable for `body_len` bytes; `out` a writable `snapsign_token_response *`.
+ */
+snapsign_result snapsign_token_response_parse(const uint8_t *body,
+                                              size_t body_len,
+                                              snapsign_token_response **out);
+
+/**
+ * Frees a token response, wiping the access token from memory. NULL is ignored.
+ *
+ * # Safety
+ * `response` must be NULL or a handle from `snapsign_token_response_parse` that is not used
+ * afterwards and not freed twice.
+ */
+void snapsign_token_response_free(snapsign_token_response *response);
+
+/**
+ * The `responseCode`, split: `*http_status` (e.g. 200, 401), `*service_code` (73 for the B2B
+ * token, 74 for B2B2C) and `*case_code` (e.g. 0); `2007300` gives 200, 73, 0. Any of the three
+ * pointers may be NULL when not wanted.
+ *
+ * # Safety
+ * `response` a live handle; each out-pointer NULL or writable.
+ */
+snapsign_result snapsign_token_response_code(const snapsign_token_response *response,
+                                             uint16_t *http_status,
+                                             uint8_t *service_code,
+                                             uint8_t *case_code);
+
+/**
+ * 1 when the `responseCode`'s HTTP status is 2xx (the response carries an access token), 0
+ * otherwise and for NULL.
+ *
+ * # Safety
+ * `response` must be NULL or a live handle.
+ */
+int snapsign_token_response_is_success(const snapsign_token_response *response);
+
+/**
+ * Writes the `accessToken` (UTF-8 as unescaped from the JSON, not NUL-terminated; at most
+ * `SNAPSIGN_ACCESS_TOKEN_MAX_LEN` bytes) to `out`; empty in an error response. Pass it without
+ * `Bearer ` to the transaction-signature functions, and as `Authorization: Bearer <token>`.
+ *
+ * # Safety
+ * `response` a live handle; `out` NULL or writable for `out_cap` bytes; `out_len` a writable
+ * `size_t`.
+ */
+snapsign_result snapsign_token_response_access_token(const snapsign_token_response *response,
+                                                     uint8_t *out,
+                                                     size_t out_cap,
+                                                     size_t *out_len);
+
+/**
+ * Writes the `tokenType` (e.g. `Bearer`; UTF-8, not NUL-terminated, at most
+ * `SNAPSIGN_TOKEN_TYPE_MAX_LEN` bytes) to `out`; empty when absent.
+ *
+ * # Safety
+ * `response` a live handle; `out` NULL or writable for `out_cap` bytes; `out_len` a writable
+ * `size_t`.
+ */
+snapsign_result snapsign_token_response_token_type(const snapsign_token_response *response,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Writes the `responseMessage` (e.g. `Successful` or `Unauthorized. Unknown Client`; UTF-8, not
+ * NUL-terminated, cut to at most `SNAPSIGN_RESPONSE_MESSAGE_MAX_LEN` bytes) to `out`; empty when
+ * absent.
+ *
+ * # Safety
+ * `response` a live handle; `out` NULL or writable for `out_cap` bytes; `out_len` a writable
+ * `size_t`.
+ */
+snapsign_result snapsign_token_response_message(const snapsign_token_response *response,
+                                                uint8_t *out,
+                                                size_t out_cap,
+                                                size_t *out_len);
+
+/**
+ * The `expiresIn` (or `expiredIn`) value in seconds, sent as a string or a number:
+ * `*has_value` is set to 1 and `*seconds` to the value when it was present, to 0 and 0 when it
+ * was absent or `null`. Either pointer may be NULL when not wanted.
+ *
+ * # Safety
+ * `response` a live handle; `has_value` and `seconds` NULL or writable.
+ */
+snapsign_result snapsign_token_response_expires_in(const snapsign_token_response *response,
+                                                   int *has_value,
+                                                   uint64_t *seconds);
 
 #ifdef __cplusplus
 }  // extern "C"

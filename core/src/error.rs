@@ -255,7 +255,9 @@ pub enum Error {
     SignatureMismatch,
     /// The random number generator failed.
     Rng,
-    /// The RSA computation failed (should not happen with a validated key).
+    /// The RSA computation failed; for example signing with a key loaded with
+    /// [`allow_weak`](crate::KeyOptions::allow_weak) whose modulus has 488 bits or fewer, too short
+    /// for a SHA-256 PKCS#1 v1.5 signature (62 bytes).
     Crypto,
     /// An access-token response could not be understood.
     InvalidResponse {

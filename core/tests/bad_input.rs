@@ -385,6 +385,18 @@ fn cases() -> Vec<Case> {
                 ))
             }),
         ),
+        (
+            "key-too-small-to-sign",
+            Box::new(|| {
+                let allow = KeyOptions {
+                    allow_weak: true,
+                    ..KeyOptions::default()
+                };
+                let tiny =
+                    RsaSigner::from_bytes(&read("tests/fixtures/weak480-pkcs8.pem"), &allow)?;
+                unit(tiny.sign(b"m", &mut getrandom::SysRng))
+            }),
+        ),
         // Output buffers and the RNG.
         (
             "rsa-buffer-too-small",

@@ -8,8 +8,8 @@
 //!   the boundary; one is reported as `SNAPSIGN_RESULT_INTERNAL_PANIC`.
 //! - Inputs are pointer + length, never NUL-terminated. A NULL pointer with length 0 is an empty
 //!   input; a NULL pointer with a non-zero length is `SNAPSIGN_RESULT_NULL_POINTER`. Text inputs
-//!   (client id, timestamp, method, path, access token) must be UTF-8
-//!   (`SNAPSIGN_RESULT_INVALID_UTF8` otherwise).
+//!   (client id, timestamp, method, path, access token, authorization code / refresh token)
+//!   must be UTF-8 (`SNAPSIGN_RESULT_INVALID_UTF8` otherwise).
 //! - Outputs go to a caller buffer `out` of `out_cap` bytes; the length written is stored in
 //!   `*out_len`. Outputs are **never NUL-terminated**. When the buffer is too small nothing is
 //!   written to it, `*out_len` is set to the length needed and `SNAPSIGN_RESULT_BUFFER_TOO_SMALL`
@@ -19,15 +19,16 @@
 //! - Details of the last error on the calling thread (the byte offset of a JSON, timestamp,
 //!   control-character or UTF-8 error, and a readable message) are available from
 //!   `snapsign_last_error_offset` and `snapsign_last_error_message`.
-//! - Handles (`snapsign_signer`, `snapsign_verifier`, `snapsign_hmac`) are immutable after
-//!   creation and may be used from several threads at once; `_free` accepts NULL.
+//! - Handles (`snapsign_signer`, `snapsign_verifier`, `snapsign_hmac`,
+//!   `snapsign_token_response`) are immutable after creation and may be used from several
+//!   threads at once; `_free` accepts NULL.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
 // C signatures take a pointer and a length per input.
 #![allow(clippy::too_many_arguments)]
 
-// The header follows this order: results, RSA, HMAC, text functions (one group per line so
-// that rustfmt keeps it).
+// The header follows this order: results, RSA, HMAC, text functions, access token (one group
+// per line so that rustfmt keeps it).
 mod result;
 
 mod rsa;
@@ -36,8 +37,11 @@ mod hmac;
 
 mod text;
 
+mod access_token;
+
 mod io;
 
+pub use self::access_token::*;
 pub use self::hmac::*;
 #[doc(hidden)]
 pub use self::io::{catch_panic_for_tests, snapsign_internal_test_panic};

@@ -320,3 +320,171 @@ fn a_failing_entropy_callback_is_an_rng_error() {
     let s = Signer(out);
     assert_eq!(sign_token(&s, CLIENT_ID).0, snapsign_result::Rng);
 }
+
+#[test]
+fn every_core_error_has_its_own_code_and_unknown_is_never_returned() {
+    use snapsign_core::{
+        Error, Field, JsonErrorKind, KeyErrorKind, ResponseErrorKind, TimestampErrorKind,
+    };
+    use snapsign_result as R;
+    let field = Field::ClientId;
+    let mut errors = vec![
+        Error::BufferTooSmall { needed: 1 },
+        Error::InvalidJson {
+            offset: 0,
+            kind: JsonErrorKind::UnexpectedByte,
+        },
+        Error::InvalidTimestamp {
+            offset: 0,
+            kind: TimestampErrorKind::Syntax,
+        },
+        Error::TimestampOutOfRange,
+        Error::TimestampSkew {
+            skew_seconds: 1,
+            allowed_seconds: 0,
+        },
+        Error::EmptyField { field },
+        Error::FieldTooLong { field, max: 1 },
+        Error::ControlCharacter { field, offset: 0 },
+        Error::InvalidUtf8 { field, offset: 0 },
+        Error::PipeInClientId { offset: 0 },
+        Error::InvalidMethod,
+        Error::AbsoluteUrl,
+        Error::PathWithoutLeadingSlash,
+        Error::BearerPrefix,
+        Error::InvalidBase64 { field },
+        Error::WeakKey { bits: 1024 },
+        Error::SignatureLength {
+            expected: 256,
+            actual: 3,
+        },
+        Error::SignatureMismatch,
+        Error::Rng,
+        Error::Crypto,
+    ];
+    errors.extend(
+        [
+            KeyErrorKind::Malformed,
+            KeyErrorKind::PublicKeyGiven,
+            KeyErrorKind::CertificateGiven,
+            KeyErrorKind::Encrypted,
+            KeyErrorKind::WrongPassphrase,
+            KeyErrorKind::Unsupported,
+        ]
+        .map(|kind| Error::InvalidKey { kind }),
+    );
+    errors.extend(
+        [
+            ResponseErrorKind::NotAnObject,
+            ResponseErrorKind::MissingResponseCode,
+            ResponseErrorKind::BadResponseCode,
+            ResponseErrorKind::MissingAccessToken,
+            ResponseErrorKind::WrongType,
+            ResponseErrorKind::FieldTooLong,
+            ResponseErrorKind::BadExpiresIn,
+        ]
+        .map(|kind| Error::InvalidResponse { kind }),
+    );
+    let mut codes: Vec<u32> = errors
+        .iter()
+        .map(|e| snapsign_result::from_error(e) as u32)
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    // Codes 1-99 mirror the core's errors: each is produced by some error, and none maps to
+    // UNKNOWN (the header says this version never returns it).
+    let core_codes: Vec<u32> = ALL_RESULTS
+        .iter()
+        .map(|r| *r as u32)
+        .filter(|c| (1..100).contains(c))
+        .collect();
+    assert_eq!(codes, core_codes);
+    assert!(!codes.contains(&(R::Unknown as u32)));
+}
+
+fn out_text(
+    f: impl FnOnce(*mut u8, usize, *mut usize) -> snapsign_result,
+) -> (snapsign_result, String) {
+    let mut buf = vec![0u8; 4096];
+    let mut n = 0usize;
+    let rc = f(buf.as_mut_ptr(), buf.len(), &mut n);
+    buf.truncate(n);
+    (rc, String::from_utf8(buf).unwrap())
+}
+
+#[test]
+fn access_token_bodies_ids_and_responses() {
+    let b2b = unsafe { std::ffi::CStr::from_ptr(snapsign_b2b_request_body()) };
+    assert_eq!(
+        b2b.to_str().unwrap(),
+        snapsign_core::access_token::B2B_REQUEST_BODY
+    );
+    let code = "a\"b";
+    let (rc, body) = out_text(|o, c, n| unsafe {
+        snapsign_b2b2c_request_body(
+            SNAPSIGN_GRANT_AUTHORIZATION_CODE,
+            code.as_ptr(),
+            code.len(),
+            o,
+            c,
+            n,
+        )
+    });
+    assert_eq!(rc, snapsign_result::Ok);
+    assert_eq!(
+        body,
+        r#"{"grantType":"AUTHORIZATION_CODE","authCode":"a\"b"}"#
+    );
+    let (rc, id) = out_text(|o, c, n| unsafe { snapsign_external_id(20, o, c, n) });
+    assert_eq!(rc, snapsign_result::Ok);
+    assert!(id.len() == 20 && id.bytes().all(|b| b.is_ascii_digit()));
+
+    let json = br#"{"responseCode":"2007300","accessToken":"tok","expiresIn":"60"}"#;
+    let mut r = ptr::null_mut();
+    let rc = unsafe { snapsign_token_response_parse(json.as_ptr(), json.len(), &mut r) };
+    assert_eq!(rc, snapsign_result::Ok);
+    let (mut status, mut service, mut case) = (0u16, 0u8, 0u8);
+    let (mut has, mut secs) = (0, 0u64);
+    unsafe {
+        assert_eq!(
+            snapsign_token_response_code(r, &mut status, &mut service, &mut case),
+            snapsign_result::Ok
+        );
+        assert_eq!(
+            snapsign_token_response_expires_in(r, &mut has, &mut secs),
+            snapsign_result::Ok
+        );
+        assert_eq!(snapsign_token_response_is_success(r), 1);
+    }
+    assert_eq!((status, service, case, has, secs), (200, 73, 0, 1, 60));
+    let (rc, token) =
+        out_text(|o, c, n| unsafe { snapsign_token_response_access_token(r, o, c, n) });
+    assert_eq!((rc, token.as_str()), (snapsign_result::Ok, "tok"));
+    unsafe { snapsign_token_response_free(r) };
+
+    let mut r = ptr::dangling_mut::<snapsign_token_response>();
+    let rc = unsafe { snapsign_token_response_parse(b"[]".as_ptr(), 2, &mut r) };
+    assert_eq!((rc, r.is_null()), (snapsign_result::InvalidResponse, true));
+}
+
+#[test]
+fn a_key_too_small_for_a_sha256_signature_is_a_crypto_error() {
+    let k = std::fs::read(vectors_dir().join("../fixtures/weak480-pkcs8.pem")).unwrap();
+    let mut out = ptr::null_mut();
+    let rc = unsafe {
+        snapsign_signer_new(
+            k.as_ptr(),
+            k.len(),
+            ptr::null(),
+            0,
+            SNAPSIGN_KEY_ALLOW_WEAK,
+            &mut out,
+        )
+    };
+    assert_eq!(rc, snapsign_result::Ok);
+    let s = Signer(out);
+    assert_eq!(
+        sign_token(&s, CLIENT_ID),
+        (snapsign_result::Crypto, String::new())
+    );
+}

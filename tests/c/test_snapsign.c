@@ -1,6 +1,8 @@
 /*
  * C test of the snapsign C ABI (include/snapsign.h) against tests/vectors/snap-vectors.json
- * (turned into snap_vectors.h by gen_vectors.py) and every reachable result code.
+ * (turned into snap_vectors.h by gen_vectors.py) and every result code: each one is produced by
+ * some call, except SNAPSIGN_RESULT_UNKNOWN, which this version never returns (its description
+ * is checked instead).
  *
  * Usage: test_snapsign VECTORS_DIR FIXTURES_DIR   (tests/vectors, tests/fixtures)
  * Prints one line per failure and ends with "N passed, M failed".
@@ -389,6 +391,32 @@ static void test_keys(void) {
   snapsign_signer_free(signer);
   free(key);
 
+  /* A 480-bit key (tests/fixtures/make_weak480.py) loads with SNAPSIGN_KEY_ALLOW_WEAK, but its
+   * 60-byte modulus cannot hold a SHA-256 PKCS#1 v1.5 signature (62 bytes): CRYPTO. */
+  key = read_file(fixtures_dir, "weak480-pkcs8.pem", &len);
+  EXPECT(snapsign_signer_new(key, len, NULL, 0, 0, &signer), SNAPSIGN_RESULT_WEAK_KEY);
+  EXPECT(snapsign_signer_new(key, len, NULL, 0, SNAPSIGN_KEY_ALLOW_WEAK, &signer), SNAPSIGN_RESULT_OK);
+  CHECK(snapsign_signer_signature_len(signer) == 80, "480-bit signature length");
+  EXPECT(snapsign_signer_sign(signer, S("m"), NULL, 0, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 80, "480-bit probe %zu", n);
+  EXPECT(snapsign_signer_sign(signer, S("m"), out, sizeof out, &n), SNAPSIGN_RESULT_CRYPTO);
+  CHECK(n == 0, "out_len 0 after CRYPTO");
+  CHECK(snapsign_last_error_offset() == SNAPSIGN_NO_OFFSET, "no offset for CRYPTO");
+  {
+    char msg[128];
+    size_t mlen = 0;
+    EXPECT(snapsign_last_error_message((uint8_t *)msg, sizeof msg - 1, &mlen), SNAPSIGN_RESULT_OK);
+    msg[mlen] = '\0';
+    CHECK(strcmp(msg, "RSA operation failed") == 0, "CRYPTO message: %s", msg);
+  }
+  EXPECT(snapsign_signer_sign_token(signer, B(v->client_id), B(v->timestamp), out, sizeof out, &n),
+         SNAPSIGN_RESULT_CRYPTO);
+  EXPECT(snapsign_signer_verifier(signer, &verifier), SNAPSIGN_RESULT_OK);
+  EXPECT(snapsign_verifier_verify(verifier, S("m"), S("AAAA")), SNAPSIGN_RESULT_SIGNATURE_LENGTH);
+  snapsign_verifier_free(verifier);
+  snapsign_signer_free(signer);
+  free(key);
+
   /* Verification errors. */
   key = read_file(vectors_dir, "keys/rsa2048-public.pem", &len);
   EXPECT(snapsign_verifier_new(key, len, 0, &verifier), SNAPSIGN_RESULT_OK);
@@ -476,7 +504,310 @@ static void test_call_errors(void) {
   /* Descriptions and version. */
   CHECK(strcmp(snapsign_result_str(SNAPSIGN_RESULT_OK), "success") == 0, "result_str(OK)");
   CHECK(strcmp(snapsign_result_str(12345), "unknown error") == 0, "result_str(unknown)");
+  /* UNKNOWN is never returned by this version; a number that is no code is described like it. */
+  CHECK(strcmp(snapsign_result_str(SNAPSIGN_RESULT_UNKNOWN), "unknown error") == 0, "result_str(UNKNOWN)");
+  CHECK(strcmp(snapsign_result_str(28), "unknown error") == 0, "result_str(28)");
+  CHECK(strcmp(snapsign_result_str(99), "unknown error") == 0, "result_str(99)");
+  CHECK(strcmp(snapsign_result_str(UINT32_MAX), "unknown error") == 0, "result_str(UINT32_MAX)");
+  CHECK(strcmp(snapsign_result_str(SNAPSIGN_RESULT_CRYPTO), "RSA operation failed") == 0, "result_str(CRYPTO)");
+  CHECK(strcmp(snapsign_result_str(SNAPSIGN_RESULT_INVALID_RESPONSE), "invalid access-token response") == 0,
+        "result_str(INVALID_RESPONSE)");
   CHECK(snapsign_version()[0] != '\0', "version");
+}
+
+static int text_is(const uint8_t *buf, size_t len, const char *want) {
+  return len == strlen(want) && (len == 0 || memcmp(buf, want, len) == 0);
+}
+
+/* The readable message of the last error on this thread is `want`. */
+static int last_message_is(const char *want) {
+  uint8_t msg[512];
+  size_t n = 0;
+  return snapsign_last_error_message(msg, sizeof msg, &n) == SNAPSIGN_RESULT_OK && text_is(msg, n, want);
+}
+
+static void test_request_bodies(void) {
+  uint8_t out[2048], long_value[513];
+  size_t n = 0;
+  const char *b2b = snapsign_b2b_request_body();
+
+  /* The core's B2B_REQUEST_BODY, static and NUL-terminated. */
+  CHECK(strcmp(b2b, "{\"grantType\":\"client_credentials\"}") == 0 && strlen(b2b) == 34, "B2B body %s", b2b);
+  CHECK(snapsign_b2b_request_body() == b2b, "B2B body is static");
+
+  /* B2B2C: the core's doc example, then an authorization code; the two-call pattern. */
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, S("rt-1"), NULL, 0, &n),
+         SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 51, "refresh body probe %zu", n);
+  memset(out, 'Z', sizeof out);
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, S("rt-1"), out, n - 1, &n),
+         SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 51 && out[0] == 'Z' && out[49] == 'Z', "nothing written when too small");
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, S("rt-1"), out, n, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "{\"grantType\":\"REFRESH_TOKEN\",\"refreshToken\":\"rt-1\"}"), "refresh body");
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_AUTHORIZATION_CODE, S("a6975f82-d00a-4ddc-9633-087fefb6275e"),
+                                     out, sizeof out, &n),
+         SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "{\"grantType\":\"AUTHORIZATION_CODE\",\"authCode\":\"a6975f82-d00a-4ddc-9633-087fefb6275e\"}"),
+        "authorization code body");
+  /* '"' and '\' are escaped; other UTF-8 passes through. */
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_AUTHORIZATION_CODE, S("a\"b\\c\xc3\xa9"), out, sizeof out, &n),
+         SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "{\"grantType\":\"AUTHORIZATION_CODE\",\"authCode\":\"a\\\"b\\\\c\xc3\xa9\"}"), "escaped body");
+
+  /* Bad values. */
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_AUTHORIZATION_CODE, NULL, 0, out, sizeof out, &n),
+         SNAPSIGN_RESULT_EMPTY_FIELD);
+  CHECK(n == 0 && last_message_is("authCode/refreshToken is empty"), "empty grant value");
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_AUTHORIZATION_CODE, NULL, 5, out, sizeof out, &n),
+         SNAPSIGN_RESULT_NULL_POINTER);
+  memset(long_value, 'a', sizeof long_value);
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_AUTHORIZATION_CODE, long_value, SNAPSIGN_AUTH_CODE_MAX_LEN, out,
+                                     sizeof out, &n),
+         SNAPSIGN_RESULT_OK);
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_AUTHORIZATION_CODE, long_value, SNAPSIGN_AUTH_CODE_MAX_LEN + 1,
+                                     out, sizeof out, &n),
+         SNAPSIGN_RESULT_FIELD_TOO_LONG);
+  CHECK(last_message_is("authCode/refreshToken is longer than 256 bytes"), "too-long message");
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, long_value, SNAPSIGN_REFRESH_TOKEN_MAX_LEN, out,
+                                     sizeof out, &n),
+         SNAPSIGN_RESULT_OK);
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, long_value, SNAPSIGN_REFRESH_TOKEN_MAX_LEN + 1, out,
+                                     sizeof out, &n),
+         SNAPSIGN_RESULT_FIELD_TOO_LONG);
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, S("ab\ncd"), out, sizeof out, &n),
+         SNAPSIGN_RESULT_CONTROL_CHARACTER);
+  CHECK(snapsign_last_error_offset() == 2, "control character offset");
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, S("ab\xff"), out, sizeof out, &n),
+         SNAPSIGN_RESULT_INVALID_UTF8);
+  CHECK(snapsign_last_error_offset() == 2, "UTF-8 offset");
+  EXPECT(snapsign_b2b2c_request_body(0, S("rt-1"), out, sizeof out, &n), SNAPSIGN_RESULT_INVALID_ARGUMENT);
+  EXPECT(snapsign_b2b2c_request_body(3, S("rt-1"), out, sizeof out, &n), SNAPSIGN_RESULT_INVALID_ARGUMENT);
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, S("rt-1"), out, sizeof out, NULL),
+         SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, S("rt-1"), NULL, 10, &n),
+         SNAPSIGN_RESULT_NULL_POINTER);
+  memcpy(out, "rt-1", 4);
+  EXPECT(snapsign_b2b2c_request_body(SNAPSIGN_GRANT_REFRESH_TOKEN, out, 4, out, sizeof out, &n),
+         SNAPSIGN_RESULT_OVERLAPPING_BUFFERS);
+}
+
+static int all_digits(const uint8_t *buf, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++)
+    if (buf[i] < '0' || buf[i] > '9') return 0;
+  return 1;
+}
+
+/* Entropy for X-EXTERNAL-ID: the first call gives only bytes >= 250 (all rejected by the uniform
+ * sampling), later ones 0, 1, 2, ... so the digits are 0123456789012... */
+static int counting_fill(void *userdata, uint8_t *buf, size_t len) {
+  struct rng_state *st = userdata;
+  size_t i;
+  st->calls++;
+  if (st->fail) return 1;
+  for (i = 0; i < len; i++) buf[i] = st->calls == 1 ? (uint8_t)(250 + i % 6) : (uint8_t)i;
+  return 0;
+}
+
+static void test_external_id(void) {
+  uint8_t out[64], other[64];
+  size_t n = 0, m = 0;
+  struct rng_state st = {0, 0};
+
+  EXPECT(snapsign_external_id(32, NULL, 0, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 32, "external id probe %zu", n);
+  EXPECT(snapsign_external_id(32, out, n, &n), SNAPSIGN_RESULT_OK);
+  CHECK(n == 32 && all_digits(out, n), "32 digits");
+  EXPECT(snapsign_external_id(32, other, sizeof other, &m), SNAPSIGN_RESULT_OK);
+  CHECK(m == 32 && memcmp(out, other, 32) != 0, "two ids differ");
+  EXPECT(snapsign_external_id(SNAPSIGN_EXTERNAL_ID_MAX_LEN, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(n == 36 && all_digits(out, n), "36 digits");
+  EXPECT(snapsign_external_id(1, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(n == 1 && all_digits(out, n), "1 digit");
+  EXPECT(snapsign_external_id(0, out, sizeof out, &n), SNAPSIGN_RESULT_EMPTY_FIELD);
+  CHECK(n == 0 && last_message_is("X-EXTERNAL-ID is empty"), "0 digits");
+  EXPECT(snapsign_external_id(SNAPSIGN_EXTERNAL_ID_MAX_LEN + 1, out, sizeof out, &n), SNAPSIGN_RESULT_FIELD_TOO_LONG);
+  EXPECT(snapsign_external_id(SNAPSIGN_EXTERNAL_ID_MAX_LEN + 1, NULL, 0, &n), SNAPSIGN_RESULT_FIELD_TOO_LONG);
+  CHECK(n == 0, "no length for an impossible id");
+  EXPECT(snapsign_external_id(32, out, 31, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  EXPECT(snapsign_external_id(32, out, sizeof out, NULL), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_external_id(32, NULL, 32, &n), SNAPSIGN_RESULT_NULL_POINTER);
+
+  /* The terminal's entropy: used as given, not drawn for a size query, failures reported. */
+  EXPECT(snapsign_external_id_with_rng(32, counting_fill, &st, NULL, 0, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 32 && st.calls == 0, "probe draws no entropy (%u calls)", st.calls);
+  EXPECT(snapsign_external_id_with_rng(32, counting_fill, &st, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "01234567890123456789012345678901") && st.calls == 2, "callback digits (%u calls)",
+        st.calls);
+  st.fail = 1;
+  EXPECT(snapsign_external_id_with_rng(32, counting_fill, &st, out, sizeof out, &n), SNAPSIGN_RESULT_RNG);
+  CHECK(n == 0, "out_len 0 after RNG failure");
+  EXPECT(snapsign_external_id_with_rng(32, NULL, NULL, out, sizeof out, &n), SNAPSIGN_RESULT_NULL_POINTER);
+}
+
+/* Parses `body` (expecting OK) and returns the handle. */
+static snapsign_token_response *parse_ok(const uint8_t *body, size_t len) {
+  snapsign_token_response *r = NULL;
+  EXPECT(snapsign_token_response_parse(body, len, &r), SNAPSIGN_RESULT_OK);
+  return r;
+}
+
+static void test_token_response(void) {
+  static const char success[] =
+      "{\"responseCode\":\"2007300\",\"responseMessage\":\"Successful\",\"accessToken\":\"eyJhbGciOiJSUzI1NiJ9.x\","
+      "\"tokenType\":\"Bearer\",\"expiresIn\":900,\"additionalInfo\":\"\"}";
+  static const char ifortepay[] = "{\n\"responseCode\": \"2007300\",\n\"responseMessage\": \"Successful\",\n"
+                                  "\"accessToken\": \"a\\/b\\u00e9\",\n\"tokenType\": \"Bearer\",\n"
+                                  "\"expiredIn\": \"900\"\n}";
+  static const char error[] = "{\"responseCode\":\"4017300\",\"responseMessage\":\"Unauthorized. Unknown Client\"}";
+  static const struct {
+    const char *body;
+    const char *message;
+  } invalid[] = {
+      {"[]", "invalid access-token response: the body is not a JSON object"},
+      {"", "invalid access-token response: the body is not a JSON object"},
+      {"{\"responseMessage\":\"x\"}", "invalid access-token response: responseCode is missing"},
+      {"{\"responseCode\":\"200730\"}",
+       "invalid access-token response: responseCode is not 7 digits (HTTP status + service code + case code)"},
+      {"{\"responseCode\":\"20O7300\"}",
+       "invalid access-token response: responseCode is not 7 digits (HTTP status + service code + case code)"},
+      {"{\"responseCode\":2007300}", "invalid access-token response: a field has the wrong JSON type"},
+      {"{\"responseCode\":\"2007300\",\"accessToken\":7}",
+       "invalid access-token response: a field has the wrong JSON type"},
+      {"{\"responseCode\":\"2007300\"}", "invalid access-token response: successful response without accessToken"},
+      {"{\"responseCode\":\"2007300\",\"accessToken\":\"t\",\"tokenType\":\"BearerBearerBearer\"}",
+       "invalid access-token response: a field is longer than the standard allows"},
+      {"{\"responseCode\":\"2007300\",\"accessToken\":\"t\",\"expiresIn\":9.5}",
+       "invalid access-token response: expiresIn is not a whole number of seconds"},
+      {"{\"responseCode\":\"2007300\",\"accessToken\":\"t\",\"expiresIn\":\"9x\"}",
+       "invalid access-token response: expiresIn is not a whole number of seconds"},
+      {"{\"responseCode\":\"2007300\",\"accessToken\":\"t\",\"expiresIn\":-1}",
+       "invalid access-token response: expiresIn is not a whole number of seconds"},
+  };
+  snapsign_token_response *r;
+  uint8_t out[4096];
+  char *long_body;
+  size_t n = 0, i;
+  uint16_t status = 0;
+  uint8_t service = 0, case_code = 0;
+  int has = -1;
+  uint64_t seconds = 1;
+
+  /* A success, expiresIn as a number. */
+  r = parse_ok(S(success));
+  EXPECT(snapsign_token_response_code(r, &status, &service, &case_code), SNAPSIGN_RESULT_OK);
+  CHECK(status == 200 && service == 73 && case_code == 0, "code %u %u %u", status, service, case_code);
+  CHECK(snapsign_token_response_is_success(r) == 1, "is_success");
+  EXPECT(snapsign_token_response_access_token(r, NULL, 0, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 22, "access token probe %zu", n);
+  memset(out, 'Z', sizeof out);
+  EXPECT(snapsign_token_response_access_token(r, out, 21, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 22 && out[0] == 'Z', "nothing written when too small");
+  EXPECT(snapsign_token_response_access_token(r, out, 22, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "eyJhbGciOiJSUzI1NiJ9.x"), "access token");
+  EXPECT(snapsign_token_response_token_type(r, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "Bearer"), "token type");
+  EXPECT(snapsign_token_response_message(r, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "Successful"), "message");
+  EXPECT(snapsign_token_response_expires_in(r, &has, &seconds), SNAPSIGN_RESULT_OK);
+  CHECK(has == 1 && seconds == 900, "expires in %d %llu", has, (unsigned long long)seconds);
+  /* Every out-pointer is optional; out_len is not. */
+  EXPECT(snapsign_token_response_code(r, NULL, NULL, &case_code), SNAPSIGN_RESULT_OK);
+  EXPECT(snapsign_token_response_expires_in(r, NULL, NULL), SNAPSIGN_RESULT_OK);
+  EXPECT(snapsign_token_response_message(r, out, sizeof out, NULL), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_token_response_token_type(r, NULL, 5, &n), SNAPSIGN_RESULT_NULL_POINTER);
+  snapsign_token_response_free(r);
+
+  /* iFortepay's form: pretty-printed, expiredIn as a string, escapes in the token. */
+  r = parse_ok(S(ifortepay));
+  EXPECT(snapsign_token_response_expires_in(r, &has, &seconds), SNAPSIGN_RESULT_OK);
+  CHECK(has == 1 && seconds == 900, "expiredIn string %d %llu", has, (unsigned long long)seconds);
+  EXPECT(snapsign_token_response_access_token(r, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "a/b\xc3\xa9"), "unescaped token");
+  snapsign_token_response_free(r);
+
+  /* expiresIn as a string with the standard's spelling; null is absent. */
+  r = parse_ok(S("{\"responseCode\":\"2007400\",\"accessToken\":\"t\",\"expiresIn\":\"3600\"}"));
+  EXPECT(snapsign_token_response_expires_in(r, &has, &seconds), SNAPSIGN_RESULT_OK);
+  CHECK(has == 1 && seconds == 3600, "expiresIn string");
+  EXPECT(snapsign_token_response_code(r, &status, &service, &case_code), SNAPSIGN_RESULT_OK);
+  CHECK(status == 200 && service == 74 && case_code == 0, "B2B2C code");
+  EXPECT(snapsign_token_response_token_type(r, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(n == 0, "absent token type is empty");
+  snapsign_token_response_free(r);
+  r = parse_ok(S("{\"responseCode\":\"2007300\",\"accessToken\":\"t\",\"expiresIn\":null}"));
+  EXPECT(snapsign_token_response_expires_in(r, &has, &seconds), SNAPSIGN_RESULT_OK);
+  CHECK(has == 0 && seconds == 0, "expiresIn null");
+  snapsign_token_response_free(r);
+
+  /* An error response parses; it is not a success and has no token. */
+  r = parse_ok(S(error));
+  EXPECT(snapsign_token_response_code(r, &status, &service, &case_code), SNAPSIGN_RESULT_OK);
+  CHECK(status == 401 && service == 73 && case_code == 0, "error code %u %u %u", status, service, case_code);
+  CHECK(snapsign_token_response_is_success(r) == 0, "error is not a success");
+  EXPECT(snapsign_token_response_message(r, NULL, 0, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  EXPECT(snapsign_token_response_message(r, out, n, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "Unauthorized. Unknown Client"), "error message");
+  n = 99;
+  EXPECT(snapsign_token_response_access_token(r, NULL, 0, &n), SNAPSIGN_RESULT_OK);
+  CHECK(n == 0, "no access token in an error response");
+  EXPECT(snapsign_token_response_expires_in(r, &has, &seconds), SNAPSIGN_RESULT_OK);
+  CHECK(has == 0 && seconds == 0, "no expiresIn in an error response");
+  snapsign_token_response_free(r);
+
+  /* Not JSON: INVALID_JSON with the offset; invalid UTF-8 is invalid JSON too. */
+  r = (snapsign_token_response *)&n; /* must be overwritten with NULL */
+  EXPECT(snapsign_token_response_parse(S("{\"responseCode\":\"2007300\",}"), &r), SNAPSIGN_RESULT_INVALID_JSON);
+  CHECK(r == NULL && snapsign_last_error_offset() == 26, "JSON offset %zu", snapsign_last_error_offset());
+  EXPECT(snapsign_token_response_parse(S("{\"responseMessage\":\"\xff\"}"), &r), SNAPSIGN_RESULT_INVALID_JSON);
+  CHECK(snapsign_last_error_offset() == 20, "UTF-8 offset %zu", snapsign_last_error_offset());
+  EXPECT(snapsign_token_response_parse(S("{"), &r), SNAPSIGN_RESULT_INVALID_JSON);
+  CHECK(last_message_is("invalid JSON body at byte 1: unexpected end of input"), "JSON message");
+
+  /* Every ResponseErrorKind. */
+  for (i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+    r = (snapsign_token_response *)&n;
+    EXPECT(snapsign_token_response_parse((const uint8_t *)invalid[i].body, strlen(invalid[i].body), &r),
+           SNAPSIGN_RESULT_INVALID_RESPONSE);
+    CHECK(r == NULL, "invalid %zu: handle NULL", i);
+    CHECK(snapsign_last_error_offset() == SNAPSIGN_NO_OFFSET, "invalid %zu: no offset", i);
+    CHECK(last_message_is(invalid[i].message), "invalid %zu: message", i);
+  }
+  /* An access token longer than SNAPSIGN_ACCESS_TOKEN_MAX_LEN. */
+  long_body = malloc(SNAPSIGN_ACCESS_TOKEN_MAX_LEN + 64);
+  if (long_body) {
+    size_t len = (size_t)sprintf(long_body, "{\"responseCode\":\"2007300\",\"accessToken\":\"");
+    memset(long_body + len, 'a', SNAPSIGN_ACCESS_TOKEN_MAX_LEN + 1);
+    len += SNAPSIGN_ACCESS_TOKEN_MAX_LEN + 1;
+    memcpy(long_body + len, "\"}", 2);
+    EXPECT(snapsign_token_response_parse((const uint8_t *)long_body, len + 2, &r), SNAPSIGN_RESULT_INVALID_RESPONSE);
+    CHECK(last_message_is("invalid access-token response: a field is longer than the standard allows"),
+          "too long token");
+    long_body[len - 1] = '"';
+    long_body[len] = '}';
+    r = parse_ok((const uint8_t *)long_body, len + 1);
+    EXPECT(snapsign_token_response_access_token(r, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+    CHECK(n == SNAPSIGN_ACCESS_TOKEN_MAX_LEN, "longest token %zu", n);
+    snapsign_token_response_free(r);
+    free(long_body);
+  }
+
+  /* Call errors. */
+  EXPECT(snapsign_token_response_parse(NULL, 5, &r), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_token_response_parse(S(error), NULL), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_token_response_code(NULL, &status, NULL, NULL), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_token_response_access_token(NULL, out, sizeof out, &n), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_token_response_expires_in(NULL, &has, &seconds), SNAPSIGN_RESULT_NULL_POINTER);
+  CHECK(snapsign_token_response_is_success(NULL) == 0, "is_success(NULL)");
+  snapsign_token_response_free(NULL);
+  {
+    /* The handle out-pointer inside the body. */
+    void *area[8];
+    memset(area, ' ', sizeof area);
+    EXPECT(snapsign_token_response_parse((const uint8_t *)area, sizeof area, (snapsign_token_response **)&area[2]),
+           SNAPSIGN_RESULT_OVERLAPPING_BUFFERS);
+  }
 }
 
 /* Several threads share one signer, one verifier and one HMAC handle. */
@@ -561,15 +892,21 @@ int main(int argc, char **argv) {
   test_field_errors();
   test_keys();
   test_rng_callback();
+  test_request_bodies();
+  test_external_id();
+  test_token_response();
   test_call_errors();
   test_threads();
 
   printf("result codes hit:");
   for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
     if (hit[codes[i].code]) printf(" %s", codes[i].name);
-  printf("\nresult codes not hit:");
+  printf("\nresult codes not hit (UNKNOWN is never returned; snapsign_result_str is checked for it):");
   for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
     if (!hit[codes[i].code]) printf(" %s", codes[i].name);
-  printf("\n%d passed, %d failed\n", passed, failed);
+  printf("\n");
+  for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
+    CHECK(hit[codes[i].code] || codes[i].code == SNAPSIGN_RESULT_UNKNOWN, "no call produced %s", codes[i].name);
+  printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

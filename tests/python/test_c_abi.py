@@ -28,6 +28,7 @@ KEY_UNSUPPORTED, WEAK_KEY, SIGNATURE_LENGTH, SIGNATURE_MISMATCH, RNG, CRYPTO, IN
     21, 22, 23, 24, 25, 26, 27)
 NULL_POINTER, OVERLAPPING_BUFFERS, INVALID_ARGUMENT, INTERNAL_PANIC, UNKNOWN = 100, 101, 102, 103, 104
 NO_OFFSET = C.c_size_t(-1).value
+GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN = 1, 2
 
 u8p, size_t, sizep = C.c_char_p, C.c_size_t, C.POINTER(C.c_size_t)
 OUT = [C.c_void_p, size_t, sizep]  # out, out_cap, out_len
@@ -76,6 +77,19 @@ def _load():
         "snapsign_timestamp_parse": (text + [C.POINTER(C.c_int64), C.POINTER(C.c_int32)], C.c_uint32),
         "snapsign_timestamp_check_skew": (text + [C.c_int64, C.c_uint32, C.POINTER(C.c_int64)], C.c_uint32),
         "snapsign_internal_test_panic": ([], C.c_uint32),
+        "snapsign_b2b_request_body": ([], C.c_char_p),
+        "snapsign_b2b2c_request_body": ([C.c_uint32] + text + OUT, C.c_uint32),
+        "snapsign_external_id": ([size_t] + OUT, C.c_uint32),
+        "snapsign_external_id_with_rng": ([size_t, FILL, C.c_void_p] + OUT, C.c_uint32),
+        "snapsign_token_response_parse": (text + [C.POINTER(h)], C.c_uint32),
+        "snapsign_token_response_free": ([h], None),
+        "snapsign_token_response_code": (
+            [h, C.POINTER(C.c_uint16), C.POINTER(C.c_uint8), C.POINTER(C.c_uint8)], C.c_uint32),
+        "snapsign_token_response_is_success": ([h], C.c_int),
+        "snapsign_token_response_access_token": ([h] + OUT, C.c_uint32),
+        "snapsign_token_response_token_type": ([h] + OUT, C.c_uint32),
+        "snapsign_token_response_message": ([h] + OUT, C.c_uint32),
+        "snapsign_token_response_expires_in": ([h, C.POINTER(C.c_int), C.POINTER(C.c_uint64)], C.c_uint32),
     }
     for name, (argtypes, restype) in sigs.items():
         fn = getattr(lib, name)
@@ -147,6 +161,13 @@ def test_result_codes_match_header():
     assert here == in_header
     assert lib.snapsign_result_str(OK) == b"success"
     assert lib.snapsign_result_str(99999) == b"unknown error"
+    # UNKNOWN is never returned by this version; it and any other number describe themselves so.
+    assert lib.snapsign_result_str(UNKNOWN) == b"unknown error"
+    assert lib.snapsign_result_str(28) == b"unknown error"
+    assert lib.snapsign_result_str(CRYPTO) == b"RSA operation failed"
+    assert lib.snapsign_result_str(INVALID_RESPONSE) == b"invalid access-token response"
+    grants = {m[0]: int(m[1]) for m in re.findall(r"#define SNAPSIGN_GRANT_(\w+) (\d+)", header)}
+    assert grants == {"AUTHORIZATION_CODE": GRANT_AUTHORIZATION_CODE, "REFRESH_TOKEN": GRANT_REFRESH_TOKEN}
     assert lib.snapsign_version().decode()
 
 
@@ -295,6 +316,25 @@ def test_key_errors():
     lib.snapsign_signer_free(w)
 
 
+def test_key_too_small_to_sign_is_crypto():
+    # 480 bits (tests/fixtures/make_weak480.py): loads with ALLOW_WEAK, but 60 bytes cannot hold
+    # a SHA-256 PKCS#1 v1.5 signature (62 bytes).
+    tiny = (FIXTURES / "weak480-pkcs8.pem").read_bytes()
+    assert new_rc(lib.snapsign_signer_new, *t(tiny), None, 0, 0) == WEAK_KEY
+    s = new(lib.snapsign_signer_new, *t(tiny), None, 0, 1)
+    try:
+        assert lib.snapsign_signer_signature_len(s) == 80
+        n = C.c_size_t(7)
+        assert rc_of(lib.snapsign_signer_sign, s, *t("m")) == CRYPTO
+        assert lib.snapsign_last_error_offset() == NO_OFFSET
+        assert call_out(lib.snapsign_last_error_message) == b"RSA operation failed"
+        buf = C.create_string_buffer(200)
+        assert lib.snapsign_signer_sign_token(s, *t("C1", TS), buf, 200, C.byref(n)) == CRYPTO
+        assert n.value == 0
+    finally:
+        lib.snapsign_signer_free(s)
+
+
 def test_signature_errors():
     v = VECTORS["token_b2b"][0]
     ver = verifier("rsa2048")
@@ -365,3 +405,124 @@ def test_threads_share_one_signer():
         th.join()
     lib.snapsign_signer_free(s)
     assert results == [v["signature"].encode()] * 12
+
+
+def test_request_bodies():
+    assert lib.snapsign_b2b_request_body() == b'{"grantType":"client_credentials"}'
+    assert call_out(lib.snapsign_b2b2c_request_body, GRANT_REFRESH_TOKEN, *t("rt-1")) == \
+        b'{"grantType":"REFRESH_TOKEN","refreshToken":"rt-1"}'
+    assert call_out(lib.snapsign_b2b2c_request_body, GRANT_AUTHORIZATION_CODE, *t('a"b\\c\u00e9')) == \
+        '{"grantType":"AUTHORIZATION_CODE","authCode":"a\\"b\\\\c\u00e9"}'.encode()
+
+    def body(grant, value):
+        return rc_of(lib.snapsign_b2b2c_request_body, grant, *t(value))
+
+    assert body(GRANT_AUTHORIZATION_CODE, "") == EMPTY_FIELD
+    assert body(GRANT_AUTHORIZATION_CODE, "a" * 256) == OK
+    assert body(GRANT_AUTHORIZATION_CODE, "a" * 257) == FIELD_TOO_LONG
+    assert body(GRANT_REFRESH_TOKEN, "a" * 513) == FIELD_TOO_LONG
+    assert body(GRANT_REFRESH_TOKEN, "ab\ncd") == CONTROL_CHARACTER
+    assert lib.snapsign_last_error_offset() == 2
+    assert body(GRANT_REFRESH_TOKEN, b"ab\xff") == INVALID_UTF8
+    assert lib.snapsign_last_error_offset() == 2
+    assert body(0, "rt-1") == INVALID_ARGUMENT
+    assert body(3, "rt-1") == INVALID_ARGUMENT
+    assert rc_of(lib.snapsign_b2b2c_request_body, GRANT_REFRESH_TOKEN, None, 4) == NULL_POINTER
+    small, n = C.create_string_buffer(b"Z" * 10, 10), C.c_size_t()
+    assert lib.snapsign_b2b2c_request_body(GRANT_REFRESH_TOKEN, *t("rt-1"), small, 10, C.byref(n)) == \
+        BUFFER_TOO_SMALL
+    assert n.value == 51 and small.raw == b"Z" * 10
+
+
+def test_external_id():
+    ids = [call_out(lib.snapsign_external_id, 32) for _ in range(2)]
+    assert all(len(i) == 32 and i.isdigit() for i in ids) and ids[0] != ids[1]
+    assert call_out(lib.snapsign_external_id, 36).isdigit()
+    assert rc_of(lib.snapsign_external_id, 0) == EMPTY_FIELD
+    assert rc_of(lib.snapsign_external_id, 37) == FIELD_TOO_LONG
+    state = {"calls": 0, "fail": False}
+
+    @FILL
+    def fill(_userdata, buf, n):
+        state["calls"] += 1
+        if state["fail"]:
+            return 1
+        C.memmove(buf, bytes(i % 256 for i in range(n)), n)
+        return 0
+
+    n = C.c_size_t()
+    assert lib.snapsign_external_id_with_rng(32, fill, None, None, 0, C.byref(n)) == BUFFER_TOO_SMALL
+    assert n.value == 32 and state["calls"] == 0
+    assert call_out(lib.snapsign_external_id_with_rng, 32, fill, None) == b"01234567890123456789012345678901"
+    state["fail"] = True
+    assert rc_of(lib.snapsign_external_id_with_rng, 32, fill, None) == RNG
+    assert rc_of(lib.snapsign_external_id_with_rng, 32, FILL(), None) == NULL_POINTER
+
+
+def parse_response(body):
+    handle = C.c_void_p(1)
+    rc = lib.snapsign_token_response_parse(*t(body), C.byref(handle))
+    assert (rc == OK) == bool(handle.value)
+    return rc, handle
+
+
+def read_response(r):
+    status, service, case = C.c_uint16(), C.c_uint8(), C.c_uint8()
+    has, seconds = C.c_int(-1), C.c_uint64(1)
+    assert lib.snapsign_token_response_code(r, C.byref(status), C.byref(service), C.byref(case)) == OK
+    assert lib.snapsign_token_response_expires_in(r, C.byref(has), C.byref(seconds)) == OK
+    return {
+        "code": (status.value, service.value, case.value),
+        "success": lib.snapsign_token_response_is_success(r),
+        "token": call_out(lib.snapsign_token_response_access_token, r),
+        "type": call_out(lib.snapsign_token_response_token_type, r),
+        "message": call_out(lib.snapsign_token_response_message, r),
+        "expires_in": seconds.value if has.value else None,
+    }
+
+
+@pytest.mark.parametrize("body, want", [
+    ('{"responseCode":"2007300","responseMessage":"Successful","accessToken":"eyJhbGciOiJSUzI1NiJ9.x",'
+     '"tokenType":"Bearer","expiresIn":900,"additionalInfo":""}',
+     {"code": (200, 73, 0), "success": 1, "token": b"eyJhbGciOiJSUzI1NiJ9.x", "type": b"Bearer",
+      "message": b"Successful", "expires_in": 900}),
+    ('{\n"responseCode": "2007300",\n"accessToken": "a\\/b",\n"tokenType": "Bearer",\n"expiredIn": "900"\n}',
+     {"code": (200, 73, 0), "success": 1, "token": b"a/b", "type": b"Bearer", "message": b"",
+      "expires_in": 900}),
+    ('{"responseCode":"4017300","responseMessage":"Unauthorized. Unknown Client"}',
+     {"code": (401, 73, 0), "success": 0, "token": b"", "type": b"",
+      "message": b"Unauthorized. Unknown Client", "expires_in": None}),
+], ids=["number", "string", "error"])
+def test_token_response(body, want):
+    rc, r = parse_response(body)
+    assert rc == OK
+    try:
+        assert read_response(r) == want
+    finally:
+        lib.snapsign_token_response_free(r)
+
+
+@pytest.mark.parametrize("body, message", [
+    ("[]", "the body is not a JSON object"),
+    ('{"responseMessage":"x"}', "responseCode is missing"),
+    ('{"responseCode":"200730"}', "responseCode is not 7 digits (HTTP status + service code + case code)"),
+    ('{"responseCode":2007300}', "a field has the wrong JSON type"),
+    ('{"responseCode":"2007300"}', "successful response without accessToken"),
+    ('{"responseCode":"2007300","accessToken":"%s"}' % ("a" * 2049), "a field is longer than the standard allows"),
+    ('{"responseCode":"2007300","accessToken":"t","expiresIn":9.5}', "expiresIn is not a whole number of seconds"),
+], ids=["not-object", "missing-code", "bad-code", "wrong-type", "missing-token", "too-long", "bad-expires"])
+def test_invalid_token_responses(body, message):
+    rc, _ = parse_response(body)
+    assert rc == INVALID_RESPONSE
+    assert lib.snapsign_last_error_offset() == NO_OFFSET
+    assert call_out(lib.snapsign_last_error_message) == b"invalid access-token response: " + message.encode()
+
+
+def test_token_response_call_errors():
+    rc, _ = parse_response('{"responseCode":"2007300",}')
+    assert rc == INVALID_JSON and lib.snapsign_last_error_offset() == 26
+    assert lib.snapsign_token_response_parse(None, 3, C.byref(C.c_void_p())) == NULL_POINTER
+    assert lib.snapsign_token_response_parse(*t("{}"), None) == NULL_POINTER
+    assert rc_of(lib.snapsign_token_response_access_token, None) == NULL_POINTER
+    assert lib.snapsign_token_response_is_success(None) == 0
+    lib.snapsign_token_response_free(None)

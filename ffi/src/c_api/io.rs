@@ -70,7 +70,7 @@ pub(crate) struct Region {
 }
 
 impl Region {
-    fn of<T>(ptr: *const T, len: usize) -> Self {
+    pub(crate) fn of<T>(ptr: *const T, len: usize) -> Self {
         Region {
             start: ptr as usize,
             len,

@@ -71,7 +71,9 @@ pub enum snapsign_result {
     SignatureMismatch = 24,
     /// The random number generator (the OS's, or the entropy callback) failed.
     Rng = 25,
-    /// The RSA computation failed.
+    /// The RSA computation failed; for example signing with a key loaded with
+    /// `SNAPSIGN_KEY_ALLOW_WEAK` whose modulus has 488 bits or fewer, too short to hold a SHA-256
+    /// PKCS#1 v1.5 signature (62 bytes).
     Crypto = 26,
     /// An access-token response could not be understood.
     InvalidResponse = 27,
@@ -85,7 +87,10 @@ pub enum snapsign_result {
     /// A bug: the library panicked. The panic was caught; the call had no effect on its outputs
     /// beyond possibly `*out_len = 0`.
     InternalPanic = 103,
-    /// An error this version of the C interface does not know (a newer core library).
+    /// Never returned by this version: every error of the core library it is built with has its
+    /// own code. Reserved for an error of a newer core library that a C interface of this version
+    /// would not know. `snapsign_result_str` describes it, and any number that is not a code, as
+    /// "unknown error".
     Unknown = 104,
 }
 

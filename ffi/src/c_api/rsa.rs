@@ -21,12 +21,13 @@ pub const SNAPSIGN_RSA_SIGNATURE_MAX_LEN: usize = 1368;
 const _: () = assert!(SNAPSIGN_RSA_SIGNATURE_MAX_LEN == snapsign_core::rsa::MAX_SIGNATURE_LEN);
 
 /// An entropy callback: fill `buf[0..len]` with cryptographically secure random bytes and
-/// return 0, or return non-zero on failure (the signing call then fails with
-/// `SNAPSIGN_RESULT_RNG`). `userdata` is the pointer given to `snapsign_signer_new_with_rng`.
+/// return 0, or return non-zero on failure (the call that needed the bytes then fails with
+/// `SNAPSIGN_RESULT_RNG`). `userdata` is the pointer given with the callback
+/// (`snapsign_signer_new_with_rng`, `snapsign_external_id_with_rng`).
 ///
-/// It is called during signing (RSA blinding), possibly from several threads at once when the
-/// signer is shared, so it must be thread-safe in that case. It must not unwind (no C++
-/// exceptions, no longjmp).
+/// A signer's callback is called during signing (RSA blinding), possibly from several threads at
+/// once when the signer is shared, so it must be thread-safe in that case. It must not unwind (no
+/// C++ exceptions, no longjmp).
 pub type snapsign_fill_fn =
     Option<unsafe extern "C" fn(userdata: *mut c_void, buf: *mut u8, len: usize) -> c_int>;
 
@@ -55,11 +56,11 @@ enum RngSource {
     Callback(CallbackRng),
 }
 
-/// The terminal's entropy callback as a `rand_core` RNG.
+/// The terminal's entropy callback (a source for [`FillRng`]).
 #[derive(Clone, Copy)]
-struct CallbackRng {
-    fill: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> c_int,
-    userdata: *mut c_void,
+pub(crate) struct CallbackRng {
+    pub(crate) fill: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> c_int,
+    pub(crate) userdata: *mut c_void,
 }
 
 // SAFETY: the C caller guarantees (documented on `snapsign_signer_new_with_rng`) that `fill`
@@ -69,7 +70,8 @@ unsafe impl Send for CallbackRng {}
 unsafe impl Sync for CallbackRng {}
 
 impl CallbackRng {
-    fn fill(&self, dst: &mut [u8]) -> Result<(), EntropyError> {
+    /// Fills `dst` through the callback.
+    pub(crate) fn fill(&self, dst: &mut [u8]) -> Result<(), EntropyError> {
         // SAFETY: `dst` is a valid, initialised, writable buffer of `dst.len()` bytes; the
         // callback's own contract (fill at most `len` bytes) is the caller's.
         match unsafe { (self.fill)(self.userdata, dst.as_mut_ptr(), dst.len()) } {
