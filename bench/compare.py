@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Cross-implementation benchmark: snapsign from Rust, through the C ABI (ctypes) and through the
-Python binding (uniffi), against the same pipeline in the Python standard library.
+Python package (its public API, and the uniffi-generated functions underneath), against the same
+pipeline in the Python standard library.
 
     python3 bench/compare.py            # full run (a few minutes); appends to target/snapsign-bench/compare.md
     python3 bench/compare.py --quick    # smoke: every side once, for CI
+    python3 bench/compare.py --only transaction   # just the transaction-signature row
 
 Every comparison runs all its sides in the same invocation, interleaved: each round runs one
 batch of every side (in a rotating order), and the reported ratio is the median over rounds of
@@ -15,13 +17,18 @@ Rows:
   * transaction signature, 1 KiB body: minify, SHA-256, string-to-sign, HMAC-SHA512, base64.
     Python stdlib = what the DOKU Python SDK does:
     json.dumps(json.loads(body), separators=(',', ':')) + hashlib + hmac + base64.
-    The Python binding is timed both as the free function and as a TransactionSigner keyed once.
-  * body digest on 1 KiB, 64 KiB, 16 MiB (the bodies of core/benches/body_digest.rs).
+    The Python package is timed as the free function and as a TransactionSigner keyed once, each
+    twice: `snapsign.<name>`, the public API (for these calls, python/snapsign/__init__.py's fast
+    path through the C ABI), and `snapsign.snapsign.<name>`, the uniffi-generated function.
+  * body digest on 1 KiB, 64 KiB, 16 MiB (the bodies of core/benches/body_digest.rs), public API
+    and generated function likewise.
 
 Needs: cargo (builds target/release/libsnapsign.so and the bench executables; reuses target/).
-The Python binding is loaded from bindings/python/generated/snapsign.py next to the freshly built
-release libsnapsign.so (so it measures this checkout); with --installed-binding, from the
-installed `snapsign` package instead. Rows whose side is unavailable are reported as skipped.
+The Python package is staged from this checkout in the layout maturin gives it
+(bindings/python/python/snapsign/__init__.py; snapsign/snapsign/ with bindings/python/generated/
+snapsign.py and the freshly built release libsnapsign.so), so it measures this checkout; with
+--installed-binding, the installed `snapsign` package is used instead (an older one without the
+fast path gets only the public-API rows). Rows whose side is unavailable are reported as skipped.
 """
 
 import argparse
@@ -29,6 +36,7 @@ import base64
 import ctypes
 import hashlib
 import hmac
+import importlib
 import json
 import os
 import shutil
@@ -129,24 +137,39 @@ class CApi:
 
 
 def load_binding(lib_path, installed):
-    """The uniffi Python module: generated bindings + this checkout's release library."""
+    """The Python package (this checkout's, with the release library; or the installed one) and
+    its uniffi-generated module, or None for each that is unavailable."""
     if not installed:
+        init = os.path.join(ROOT, "bindings/python/python/snapsign/__init__.py")
         gen = os.path.join(ROOT, "bindings/python/generated/snapsign.py")
-        if os.path.exists(gen) and os.path.exists(lib_path):
+        if os.path.exists(init) and os.path.exists(gen) and os.path.exists(lib_path):
+            # maturin's mixed layout: snapsign/__init__.py + snapsign/snapsign/{__init__,snapsign}.py
             stage = tempfile.mkdtemp(prefix="snapsign-bench-")
-            pkg = os.path.join(stage, "snapsign")
-            os.makedirs(pkg)
-            shutil.copy(gen, os.path.join(pkg, "snapsign.py"))
-            os.symlink(lib_path, os.path.join(pkg, "libsnapsign.so"))
-            with open(os.path.join(pkg, "__init__.py"), "w") as f:
-                f.write("from .snapsign import *  # noqa\n")
+            sub = os.path.join(stage, "snapsign", "snapsign")
+            os.makedirs(sub)
+            shutil.copy(init, os.path.join(stage, "snapsign", "__init__.py"))
+            shutil.copy(gen, os.path.join(sub, "snapsign.py"))
+            os.symlink(lib_path, os.path.join(sub, "libsnapsign.so"))
+            with open(os.path.join(sub, "__init__.py"), "w") as f:
+                f.write("from .snapsign import *  # NOQA\n")
             sys.path.insert(0, stage)
     try:
         import snapsign  # noqa
-        return snapsign, os.path.dirname(snapsign.__file__)
     except Exception as e:  # missing, or generated bindings out of step with the library
         log(f"Python binding unavailable: {e!r}")
-        return None, None
+        return None, None, None
+    generated = None
+    for name in ("snapsign.snapsign.snapsign", "snapsign.snapsign"):  # mixed layout; older flat one
+        try:
+            generated = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(generated, "_UniffiLib"):
+            break
+        generated = None
+    if generated is not None and getattr(generated, "sign_transaction", None) is snapsign.sign_transaction:
+        generated = None  # no fast path in this package: the public API is the generated one
+    return snapsign, generated, os.path.dirname(snapsign.__file__)
 
 
 # --- the interleaved harness ------------------------------------------------------------------------
@@ -235,6 +258,7 @@ def main():
     ap.add_argument("--installed-binding", action="store_true", help="use the installed snapsign package")
     ap.add_argument("--no-build", action="store_true", help="reuse what target/ holds")
     ap.add_argument("--skip-16mib", action="store_true")
+    ap.add_argument("--only", choices=["transaction", "digest"], help="run one kind of row")
     args = ap.parse_args()
     rounds = 1 if args.quick else args.rounds
 
@@ -254,13 +278,28 @@ def main():
     capi = CApi(lib_path) if os.path.exists(lib_path) else None
     if capi is None:
         log(f"C ABI rows skipped: {lib_path} not found")
-    binding, binding_dir = load_binding(lib_path, args.installed_binding)
+    binding, generated, binding_dir = load_binding(lib_path, args.installed_binding)
     secret_str = SECRET.decode()
 
     out = [f"\n## bench/compare.py, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
            f"Python {sys.version.split()[0]}; binding from {binding_dir}\n"]
 
-    # --- transaction signature, 1 KiB -------------------------------------------------------
+    if args.only in (None, "transaction"):
+        out.append(transaction_row(args, rounds, bodies, data, tx_exe, capi, binding, generated, secret_str))
+    if args.only in (None, "digest"):
+        out.extend(digest_rows(args, rounds, bodies, data, tx_exe, capi, binding, generated))
+
+    if not args.quick:
+        os.makedirs(os.path.join(TARGET, "snapsign-bench"), exist_ok=True)
+        with open(os.path.join(TARGET, "snapsign-bench", "compare.md"), "a") as f:
+            f.write("".join(out))
+    shutil.rmtree(data, ignore_errors=True)
+    print("compare.py: ok", "(quick: smoke only, timings meaningless)" if args.quick else "")
+
+
+# --- the rows ----------------------------------------------------------------------------------------
+
+def transaction_row(args, rounds, bodies, data, tx_exe, capi, binding, generated, secret_str):
     body = bodies["1KiB"]
     body_path = os.path.join(data, "body-1KiB.json")
     py_sig = py_sign_transaction(SECRET, METHOD, PATH, TOKEN, body, TIMESTAMP)
@@ -284,17 +323,27 @@ def main():
         sides.append(Side("C ABI via ctypes: ..._with_secret", lambda: capi.sign_with_secret(body)))
     if binding:
         assert binding.sign_transaction(secret_str, METHOD, PATH, TOKEN, body, TIMESTAMP) == ours
-        sides.append(Side("Python binding: snapsign.sign_transaction",
+        sides.append(Side("Python binding: snapsign.sign_transaction (public API)",
                           lambda: binding.sign_transaction(secret_str, METHOD, PATH, TOKEN, body, TIMESTAMP)))
         if hasattr(binding, "TransactionSigner"):  # an installed binding may predate it
             tx_signer = binding.TransactionSigner(secret_str)
             assert tx_signer.sign(METHOD, PATH, TOKEN, body, TIMESTAMP) == ours
-            sides.append(Side("Python binding: snapsign.TransactionSigner.sign (keyed once)",
+            sides.append(Side("Python binding: snapsign.TransactionSigner.sign (public API, keyed once)",
                               lambda: tx_signer.sign(METHOD, PATH, TOKEN, body, TIMESTAMP)))
+    if generated:
+        assert generated.sign_transaction(secret_str, METHOD, PATH, TOKEN, body, TIMESTAMP) == ours
+        sides.append(Side("uniffi-generated: snapsign.snapsign.sign_transaction",
+                          lambda: generated.sign_transaction(secret_str, METHOD, PATH, TOKEN, body, TIMESTAMP)))
+        gen_signer = generated.TransactionSigner(secret_str)
+        assert gen_signer.sign(METHOD, PATH, TOKEN, body, TIMESTAMP) == ours
+        sides.append(Side("uniffi-generated: snapsign.snapsign.TransactionSigner.sign (keyed once)",
+                          lambda: gen_signer.sign(METHOD, PATH, TOKEN, body, TIMESTAMP)))
     text, _ = compare(f"Transaction signature, 1 KiB body ({len(body)} B); stdlib result: {agree}", sides, rounds, args.quick)
-    out.append(text)
+    return text
 
-    # --- body digest -----------------------------------------------------------------------------
+
+def digest_rows(args, rounds, bodies, data, tx_exe, capi, binding, generated):
+    out = []
     for name, b in bodies.items():
         if name == "16MiB" and (args.quick or args.skip_16mib):
             continue
@@ -308,22 +357,18 @@ def main():
         if capi:
             ours_d = capi.digest(b)
             sides.append(Side("C ABI via ctypes: snapsign_body_digest", lambda b=b: capi.digest(b)))
-        if binding:
-            d = binding.body_digest(b)
-            assert ours_d is None or d == ours_d
-            sides.append(Side("Python binding: snapsign.body_digest", lambda b=b: binding.body_digest(b)))
+        for label, mod in (("Python binding: snapsign.body_digest (public API)", binding),
+                           ("uniffi-generated: snapsign.snapsign.body_digest", generated)):
+            if mod:
+                d = mod.body_digest(b)
+                assert ours_d is None or d == ours_d
+                sides.append(Side(label, lambda b=b, mod=mod: mod.body_digest(b)))
         same = "same digest" if ours_d == py_digest(b) else "different digest"
         text, _ = compare(f"Body digest, {name} ({len(b)} B) pretty-printed JSON; stdlib vs snapsign: {same}",
                           sides, max(3, rounds // 3) if name == "16MiB" and not args.quick else rounds,
                           args.quick, nbytes=len(b), batch_s=0.3 if name == "16MiB" else 0.15)
         out.append(text)
-
-    if not args.quick:
-        os.makedirs(os.path.join(TARGET, "snapsign-bench"), exist_ok=True)
-        with open(os.path.join(TARGET, "snapsign-bench", "compare.md"), "a") as f:
-            f.write("".join(out))
-    shutil.rmtree(data, ignore_errors=True)
-    print("compare.py: ok", "(quick: smoke only, timings meaningless)" if args.quick else "")
+    return out
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 # Regenerates the uniffi bindings from the dev build of libsnapsign (library mode):
 #   bindings/kotlin/id/snapsign/snapsign.kt                      (package id.snapsign)
 #   bindings/swift/SnapSign.swift, snapsignFFI.h, snapsignFFI.modulemap
-#   bindings/python/generated/snapsign.py                        (what the wheel ships)
+#   bindings/python/generated/snapsign.py                        (the wheel's snapsign/snapsign/snapsign.py)
 # usage: bindings/generate.sh [OUT_ROOT]   (default: bindings/; check-fresh.sh passes a temp dir)
 # The output depends only on the exported interface and ffi/uniffi.toml (no formatter runs),
 # so it is the same on every machine and in both profiles.
