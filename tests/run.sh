@@ -17,6 +17,25 @@ suite() {
   fi
 }
 
+# cargo-deny is built from source (about 9 minutes of CPU): start it now at the lowest priority,
+# so it runs on the time the single-threaded suites (valgrind, pytest, JVM) leave idle; the
+# supply-chain suite at the end waits for it.
+export PATH="$PWD/target/tools/bin:$PATH"
+deny_pid=""
+if ! command -v cargo-deny >/dev/null; then
+  mkdir -p target/tools
+  nice -n 19 cargo install cargo-deny --version 0.20.2 --locked --quiet --root target/tools \
+    --target-dir target/tools/build >target/tools/cargo-deny-install.log 2>&1 &
+  deny_pid=$!
+fi
+supply_chain() {
+  if [ -n "$deny_pid" ] && ! wait "$deny_pid"; then
+    cat target/tools/cargo-deny-install.log; return 1
+  fi
+  # The advisory database cannot be fetched from CI (no network beyond the registries); see deny.toml.
+  cargo deny --log-level error check licenses bans sources
+}
+
 suite "rust: cargo test (workspace, with doc tests)" cargo test --workspace --quiet
 suite "rust: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite "no_std proof" bash tests/no_std/check.sh
@@ -30,6 +49,7 @@ suite "bindings: Python package (maturin) with pytest" bash bindings/python/run.
 suite "bindings: Kotlin on the JVM" bash bindings/kotlin/run.sh
 suite "benchmarks: smoke run (criterion --test, compare.py --quick)" bash bench/smoke.sh
 suite "fuzz: every target for 15 s (ASan)" env FUZZ_JOBS=2 bash fuzz/run.sh 15
+suite "supply chain: cargo deny (licenses, bans, sources)" supply_chain
 
 echo
 [ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"
