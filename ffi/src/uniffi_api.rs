@@ -385,13 +385,9 @@ fn hmac_verify(
 /// HMAC-SHA512 and without handing the secret over on every call. Immutable and thread-safe.
 /// The key schedule is zeroized when the object is dropped (`close()` / `destroy()` / GC).
 ///
-/// Why this shape (measured with bench/compare.py, Python, 1 KiB body): the cost of a call
-/// through the generated bindings is mostly lowering the arguments (each string or byte array is
-/// copied into its own `RustBuffer`, two or three foreign calls apiece), not the Rust work.
-/// Dropping the secret argument makes `sign` 6-10 % faster than [`sign_transaction`]. Passing the
-/// five inputs as one `uniffi::Record` (serialised into a single `RustBuffer`) was tried and
-/// gained only another 3-9 % (the record is still written field by field, with a buffer regrowth
-/// per large field), so it was not kept: one ergonomic form instead of two equivalent ones.
+/// For Kotlin and Swift this is the fast form. The Python package replaces it (and the other hot
+/// calls) with the same object over the C ABI, because uniffi's generated Python argument
+/// lowering costs more than the whole signature (see bench/RESULTS.md).
 #[derive(Debug, uniffi::Object)]
 pub struct TransactionSigner {
     inner: HmacSigner,
