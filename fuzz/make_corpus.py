@@ -119,6 +119,13 @@ def main():
         fields = ["POST", "/v1.0/access-token/b2b", "", "", c["timestamp"], c["client_id"], c["signature"]]
         # 0x60: the target signs with RSA only when both bits are set.
         add("c_api", f"vector-token-{i}", bytes([0x69 + i]) + SEP.join(b(f) for f in fields))
+    # Access-token helpers: a token response as the body, an auth code as the token field.
+    for i, (code, body) in enumerate([
+        ("auth-code-\"1\\", b'{"responseCode":"2007300","responseMessage":"Successful","accessToken":"eyJ.x","tokenType":"Bearer","expiresIn":"900"}'),
+        ("rt", b'{"responseCode":"4017300","responseMessage":"Unauthorized. Unknown Client"}'),
+    ]):
+        fields = ["POST", "/v1.0/access-token/b2b2c", code, body, "", "", ""]
+        add("c_api", f"token-response-{i}", bytes([0x0F + i * 0x15]) + SEP.join(b(f) for f in fields))
 
     for t in TARGETS:
         d = CORPUS / t

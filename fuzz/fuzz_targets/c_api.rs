@@ -13,6 +13,8 @@
 //! - `out == NULL` with a non-zero capacity, and any NULL input with a non-zero length, is
 //!   NULL_POINTER (never dereferenced: ASan would report it);
 //! - the results agree with snapsign-core called directly.
+//! The access-token helpers (token response parser and accessors, B2B2C body, external id) are
+//! driven the same way, the response parser with the body field.
 //! No call may return INTERNAL_PANIC.
 #![no_main]
 
@@ -405,6 +407,57 @@ fuzz_target!(|data: &[u8]| {
             snapsign_verifier_verify(ptr::null(), n(body), body.len(), n(sig), sig.len()),
             snapsign_result::NullPointer
         );
+
+        // Access-token helpers: the body field as a token response and as a B2B2C grant value.
+        let mut resp = ptr::null_mut();
+        let rc = snapsign_token_response_parse(n(body), body.len(), &mut resp);
+        match snapsign_core::access_token::TokenResponse::parse(body) {
+            Ok(r) => {
+                assert_eq!(rc, snapsign_result::Ok);
+                let (_, at) = check_out("token_response_access_token", cap, &|o, c, l| {
+                    snapsign_token_response_access_token(resp, o, c, l)
+                });
+                assert_eq!(at, r.access_token.as_bytes());
+                let (_, msg) = check_out("token_response_message", cap, &|o, c, l| {
+                    snapsign_token_response_message(resp, o, c, l)
+                });
+                assert_eq!(msg, r.response_message.as_bytes());
+                let (mut status, mut service, mut case) = (0u16, 0u8, 0u8);
+                assert_eq!(
+                    snapsign_token_response_code(resp, &mut status, &mut service, &mut case),
+                    snapsign_result::Ok
+                );
+                let c = r.response_code;
+                assert_eq!((status, service, case), (c.http_status, c.service_code, c.case_code));
+                assert_eq!(snapsign_token_response_is_success(resp) != 0, c.is_success());
+                let (mut has, mut secs) = (0, 0u64);
+                assert_eq!(
+                    snapsign_token_response_expires_in(resp, &mut has, &mut secs),
+                    snapsign_result::Ok
+                );
+                assert_eq!(if has != 0 { Some(secs) } else { None }, r.expires_in);
+            }
+            Err(e) => {
+                assert_eq!(rc, snapsign_result::from_error(&e));
+                assert!(resp.is_null());
+            }
+        }
+        snapsign_token_response_free(resp);
+        for grant in [SNAPSIGN_GRANT_AUTHORIZATION_CODE, SNAPSIGN_GRANT_REFRESH_TOKEN, u32::from(ctl)] {
+            check_out("b2b2c_request_body", cap, &|o, c, l| {
+                snapsign_b2b2c_request_body(grant, n(token), token.len(), o, c, l)
+            });
+        }
+        let digits = usize::from(ctl) % 40;
+        let mut id = [0u8; 40];
+        let mut id_len = 0;
+        let rc = snapsign_external_id(digits, id.as_mut_ptr(), id.len(), &mut id_len);
+        if (1..=36).contains(&digits) {
+            assert_eq!((rc, id_len), (snapsign_result::Ok, digits));
+            assert!(id[..digits].iter().all(u8::is_ascii_digit));
+        } else {
+            assert_ne!(rc, snapsign_result::Ok);
+        }
 
         // The last-error message is always retrievable, with the same buffer protocol.
         let _ = snapsign_minify(n(body), body.len(), ptr::null_mut(), 0, &mut len);
