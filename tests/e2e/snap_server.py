@@ -87,6 +87,8 @@ class SnapServer:
         self.clients = {c.client_id: c for c in clients}
         self.tokens = {}  # token -> client id
         self.now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        # Tests may choose the next access token (None: a random base64url one, as providers do).
+        self.next_token = None
         self.httpd = None
         self.thread = None
 
@@ -171,7 +173,7 @@ class SnapServer:
             grant = None
         if grant != "client_credentials":
             return self.error(400, "4007302", "Invalid Mandatory Field grantType")
-        token = secrets.token_urlsafe(32)
+        token = self.next_token() if self.next_token else secrets.token_urlsafe(32)
         self.tokens[token] = client_id
         return 200, {
             "responseCode": "2007300",

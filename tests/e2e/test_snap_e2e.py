@@ -204,6 +204,19 @@ def test_transaction_success(server, body_file):
     assert body["virtualAccountData"]["virtualAccountNo"] == "  08889912345678901234567890"
 
 
+def test_transaction_token_starting_with_hyphen(server, body_file):
+    """About 1 in 64 base64url tokens starts with '-': it is a value, not a flag."""
+    server.next_token = lambda: "-GsZrPSlXFzJXEK5l1rLSOS99TWab0DxiXmFcMdVGYk"
+    try:
+        token = get_token(server)
+    finally:
+        server.next_token = None
+    assert token.startswith("-")
+    h = transaction_headers(server, token, body_file)
+    status, body = curl_with_headers(server.base_url + "/api/v1.0/transfer-va/inquiry", h, BODY)
+    assert (status, body["responseCode"]) == (200, "2002400")
+
+
 def test_transaction_with_query_string(server, body_file):
     token = get_token(server)
     path = "/api/v1.0/transfer-va/inquiry?channel=web&id=7"
