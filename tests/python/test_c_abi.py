@@ -344,8 +344,9 @@ def test_signature_errors():
     lib.snapsign_verifier_free(ver)
 
 
-def test_rng_callback():
-    v = VECTORS["token_b2b"][0]
+def counting_fill(source):
+    """An entropy callback filling with source(n) that counts its calls and fails (returns 1) once
+    state["fail"] is set. Returns (state, callback); keep the callback alive while it is used."""
     state = {"calls": 0, "fail": False}
 
     @FILL
@@ -353,8 +354,15 @@ def test_rng_callback():
         state["calls"] += 1
         if state["fail"]:
             return 1
-        C.memmove(buf, os.urandom(n), n)
+        C.memmove(buf, source(n), n)
         return 0
+
+    return state, fill
+
+
+def test_rng_callback():
+    v = VECTORS["token_b2b"][0]
+    state, fill = counting_fill(os.urandom)
 
     s = new(lib.snapsign_signer_new_with_rng, *t((KEYS / "rsa2048-pkcs8.pem").read_bytes()), None, 0, 0, fill, None)
     try:
@@ -440,15 +448,7 @@ def test_external_id():
     assert call_out(lib.snapsign_external_id, 36).isdigit()
     assert rc_of(lib.snapsign_external_id, 0) == EMPTY_FIELD
     assert rc_of(lib.snapsign_external_id, 37) == FIELD_TOO_LONG
-    state = {"calls": 0, "fail": False}
-
-    @FILL
-    def fill(_userdata, buf, n):
-        state["calls"] += 1
-        if state["fail"]:
-            return 1
-        C.memmove(buf, bytes(i % 256 for i in range(n)), n)
-        return 0
+    state, fill = counting_fill(lambda n: bytes(i % 256 for i in range(n)))
 
     n = C.c_size_t()
     assert lib.snapsign_external_id_with_rng(32, fill, None, None, 0, C.byref(n)) == BUFFER_TOO_SMALL
