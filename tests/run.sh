@@ -37,6 +37,8 @@ supply_chain() {
   cargo deny --log-level error check licenses bans sources
 }
 
+suite "rust: cargo fmt --check (workspace, fuzz, no_std proof)" bash -c \
+  'cargo fmt --all --check && cargo fmt --check --manifest-path fuzz/Cargo.toml && cargo fmt --check --manifest-path tests/no_std/Cargo.toml'
 suite "rust: cargo test (workspace, with doc tests)" cargo test --workspace --quiet
 suite "rust: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 suite "no_std proof" bash tests/no_std/check.sh

@@ -398,7 +398,8 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
 
         let mut paths = Vec::new();
         if let Some((before, _)) = p.path.split_once('?') {
-            paths.push(alt(format!("the path was signed without its query string ({before})"), set_path(before.into())));
+            paths
+                .push(alt(format!("the path was signed without its query string ({before})"), set_path(before.into())));
         }
         if is_absolute(&p.path) {
             if let Some(rel) = relative_part(&p.path) {
@@ -442,7 +443,8 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
             }
             let trimmed = p.token.trim();
             if trimmed != p.token {
-                tokens.push(alt("the token was signed without surrounding whitespace".into(), set_token(trimmed.into())));
+                tokens
+                    .push(alt("the token was signed without surrounding whitespace".into(), set_token(trimmed.into())));
             }
             dims.push(tokens);
         }
@@ -469,16 +471,23 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
                 bodies.push(alt("the body {} was signed as an empty body".into(), set_digest(hashed(b""))));
             }
             for (style, text) in crate::reserialize::variants(raw, min) {
-                let mut a = alt(format!("the body was re-serialised before hashing: {style}"), set_digest(hashed(text.as_bytes())));
+                let mut a = alt(
+                    format!("the body was re-serialised before hashing: {style}"),
+                    set_digest(hashed(text.as_bytes())),
+                );
                 a.body = Some(text);
                 bodies.push(a);
             }
-            bodies.push(alt("the body hash was written in upper-case hex".into(), set_digest(p.digest.to_ascii_uppercase())));
+            bodies.push(alt(
+                "the body hash was written in upper-case hex".into(),
+                set_digest(p.digest.to_ascii_uppercase()),
+            ));
         }
         dims.push(bodies);
     }
     if let Some(Checker::Hmac { unstripped: Some(_), .. }) = &input.checker {
-        let mut a = alt("the other side's secret includes the trailing newline stripped from --secret-file".into(), |_| {});
+        let mut a =
+            alt("the other side's secret includes the trailing newline stripped from --secret-file".into(), |_| {});
         a.unstripped_secret = true;
         dims.push(vec![a]);
     }
@@ -555,7 +564,9 @@ fn explain(input: Input) -> Outcome<u8> {
 
     // 1. Inputs.
     let fields: Vec<(&str, &str, &str)> = match kind {
-        Kind::Token => vec![("client id", "--client-id", &parts.client_id), ("X-TIMESTAMP", "--timestamp", &parts.timestamp)],
+        Kind::Token => {
+            vec![("client id", "--client-id", &parts.client_id), ("X-TIMESTAMP", "--timestamp", &parts.timestamp)]
+        }
         Kind::Transaction => vec![
             ("method", "--method", &parts.method),
             ("path", "--path", &parts.path),
@@ -667,7 +678,8 @@ fn explain(input: Input) -> Outcome<u8> {
             }
             Ok(()) => {
                 valid = Some(false);
-                lines.push("result         INVALID as given; it verifies once written as standard padded base64".into());
+                lines
+                    .push("result         INVALID as given; it verifies once written as standard padded base64".into());
                 for note in &signature_notes {
                     causes.push(Variant {
                         cause: note.clone(),
@@ -686,7 +698,9 @@ fn explain(input: Input) -> Outcome<u8> {
                     variants_checked = all.len();
                     causes = all
                         .into_iter()
-                        .filter(|v| checker.verify(v.string_to_sign.as_bytes(), sig.as_bytes(), v.unstripped_secret).is_ok())
+                        .filter(|v| {
+                            checker.verify(v.string_to_sign.as_bytes(), sig.as_bytes(), v.unstripped_secret).is_ok()
+                        })
                         .collect();
                     let fewest = causes.iter().map(|v| v.changes).min().unwrap_or(0);
                     causes.retain(|v| v.changes == fewest);
@@ -735,7 +749,10 @@ fn explain(input: Input) -> Outcome<u8> {
         });
         if kind != Kind::Token {
             if let Some(m) = obj.as_object_mut() {
-                m.insert("body_minified".into(), json!(min.as_deref().map(|b| String::from_utf8_lossy(b).into_owned())));
+                m.insert(
+                    "body_minified".into(),
+                    json!(min.as_deref().map(|b| String::from_utf8_lossy(b).into_owned())),
+                );
                 m.insert("body_sha256_hex".into(), json!(input.parts.digest));
             }
         }

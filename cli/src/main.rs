@@ -61,7 +61,13 @@ struct TimeArgs {
     timestamp: Option<String>,
     /// UTC offset for the current time when --timestamp is absent: +07:00 (WIB), +08:00 (WITA),
     /// +09:00 (WIT), Z or +00:00 (UTC), or any ±HH:MM.
-    #[arg(long, value_name = "OFFSET", default_value = "+07:00", allow_hyphen_values = true, conflicts_with = "timestamp")]
+    #[arg(
+        long,
+        value_name = "OFFSET",
+        default_value = "+07:00",
+        allow_hyphen_values = true,
+        conflicts_with = "timestamp"
+    )]
     offset: String,
     /// Add milliseconds (yyyy-MM-ddTHH:mm:ss.SSS) to the current time.
     #[arg(long, conflicts_with = "timestamp")]
@@ -432,10 +438,7 @@ fn run(command: Command) -> Outcome<u8> {
 
 /// The current time in Unix milliseconds.
 pub(crate) fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
 /// Parses `--offset`: `Z`, `±HH:MM`, `WIB`, `WITA`, `WIT`, `UTC`. Returns minutes and whether to
@@ -687,7 +690,8 @@ fn cmd_token(a: TokenArgs) -> Outcome<u8> {
             return Err(Failure::input("--origin", "ORIGIN is empty or has a control character"));
         }
     }
-    let sig = signer.sign(sts.as_bytes(), &mut getrandom::SysRng).map_err(|e| Failure::input(a.key.key.display(), e))?;
+    let sig =
+        signer.sign(sts.as_bytes(), &mut getrandom::SysRng).map_err(|e| Failure::input(a.key.key.display(), e))?;
     let mut headers = vec![
         ("X-TIMESTAMP", ts.clone()),
         ("X-CLIENT-KEY", a.client_id.clone()),
@@ -759,7 +763,8 @@ fn cmd_service(a: ServiceArgs) -> Outcome<u8> {
     let ts = resolve_timestamp(&a.time)?;
     let body = load_body(a.request.body.as_deref())?;
     let sts = string_to_sign::service(&a.request.method, &a.request.path, &body.digest, &ts).map_err(field_failure)?;
-    let sig = signer.sign(sts.as_bytes(), &mut getrandom::SysRng).map_err(|e| Failure::input(a.key.key.display(), e))?;
+    let sig =
+        signer.sign(sts.as_bytes(), &mut getrandom::SysRng).map_err(|e| Failure::input(a.key.key.display(), e))?;
     let mut headers =
         vec![("X-TIMESTAMP", ts.clone()), ("X-SIGNATURE", sig.to_string()), ("Content-Type", CONTENT_TYPE.to_string())];
     extra_headers(&a.extra, &mut headers)?;
@@ -827,8 +832,9 @@ fn cmd_verify(v: VerifyCommand) -> Outcome<u8> {
                 .ok_or_else(|| Failure::input("client secret", "give --secret-env VAR or --secret-file FILE"))?;
             let signer = hmac_signer(&secret)?;
             let body = load_body(request.body.as_deref())?;
-            let sts = string_to_sign::transaction(&request.method, &request.path, &token, &body.digest, &common.timestamp)
-                .map_err(field_failure)?;
+            let sts =
+                string_to_sign::transaction(&request.method, &request.path, &token, &body.digest, &common.timestamp)
+                    .map_err(field_failure)?;
             let r = signer.verify(sts.as_bytes(), common.signature.as_bytes());
             (common, sts.as_str().to_string(), Some(body), r)
         }

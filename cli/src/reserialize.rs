@@ -203,7 +203,12 @@ const fn style(name: &'static str, ascii: bool, slash: bool, numbers: Numbers) -
 }
 
 const STYLES: &[Style] = &[
-    style("JSON.stringify(JSON.parse(body)) (JavaScript: escapes decoded, numbers as doubles)", false, false, Numbers::Js),
+    style(
+        "JSON.stringify(JSON.parse(body)) (JavaScript: escapes decoded, numbers as doubles)",
+        false,
+        false,
+        Numbers::Js,
+    ),
     Style {
         name: "Python json.dumps(body) with default separators ', ' and ': ' (ensure_ascii)",
         item_sep: ", ",
@@ -249,7 +254,12 @@ const STYLES: &[Style] = &[
         numbers: Numbers::Keep,
         sort_keys: true,
     },
-    style("escapes decoded (\\/ as /, \\uXXXX as raw UTF-8), numbers kept (e.g. serde_json, Jackson)", false, false, Numbers::Keep),
+    style(
+        "escapes decoded (\\/ as /, \\uXXXX as raw UTF-8), numbers kept (e.g. serde_json, Jackson)",
+        false,
+        false,
+        Numbers::Keep,
+    ),
     style("every non-ASCII character as \\uXXXX, numbers kept", true, false, Numbers::Keep),
     Style {
         name: "keys sorted, numbers and escapes otherwise decoded (e.g. a sorted map)",
@@ -401,7 +411,10 @@ mod tests {
             find(&v, "Python json.dumps(body) with"),
             Some(r#"{"b": "caf\u00e9 / <x>", "a": [2.5, -30000000000.0, 1e-07, 7]}"#)
         );
-        assert_eq!(find(&v, "PHP json_encode(body) ("), Some(r#"{"b":"caf\u00e9 \/ <x>","a":[2.5,-30000000000.0,1e-07,7]}"#));
+        assert_eq!(
+            find(&v, "PHP json_encode(body) ("),
+            Some(r#"{"b":"caf\u00e9 \/ <x>","a":[2.5,-30000000000.0,1e-07,7]}"#)
+        );
         assert_eq!(find(&v, "Go json"), Some(r#"{"a":[2.50,-3e10,1e-7,7],"b":"café / \u003cx\u003e"}"#));
         let emoji = "[\"\u{1F600}\"]";
         let v = variants(emoji.as_bytes(), emoji.as_bytes());

@@ -83,7 +83,16 @@ fn token_signatures_match_the_vectors() {
     let v = vectors();
     for t in v["token_b2b"].as_array().expect("token_b2b") {
         let k = key(&format!("{}-pkcs8.pem", s(&t["key"])));
-        let out = run(&["token", "--key", &k, "--client-id", s(&t["client_id"]), "--timestamp", s(&t["timestamp"]), "--json"]);
+        let out = run(&[
+            "token",
+            "--key",
+            &k,
+            "--client-id",
+            s(&t["client_id"]),
+            "--timestamp",
+            s(&t["timestamp"]),
+            "--json",
+        ]);
         assert_eq!(out.code, 0, "{}", out.stderr);
         let j = out.json();
         assert_eq!(j["string_to_sign"], t["string_to_sign"]);
@@ -103,7 +112,15 @@ fn token_headers_and_every_key_encoding() {
         s(&t["signature"])
     );
     for name in ["rsa2048-pkcs8.pem", "rsa2048-pkcs1.pem", "rsa2048-pkcs8.der", "rsa2048-pkcs1.der"] {
-        let out = run(&["token", "--key", &key(name), "--client-id", "MCPD00000006", "--timestamp", "2020-10-04T17:55:58+07:00"]);
+        let out = run(&[
+            "token",
+            "--key",
+            &key(name),
+            "--client-id",
+            "MCPD00000006",
+            "--timestamp",
+            "2020-10-04T17:55:58+07:00",
+        ]);
         assert_eq!(out.code, 0, "{name}: {}", out.stderr);
         assert_eq!(out.stdout, expected, "{name}");
     }
@@ -111,13 +128,21 @@ fn token_headers_and_every_key_encoding() {
     let dir = temp_dir("crlf");
     let pem = std::fs::read_to_string(key("rsa2048-pkcs8.pem")).expect("pem");
     let crlf = write(&dir, "crlf.pem", pem.replace('\n', "\r\n").as_bytes());
-    let out = run(&["token", "--key", &crlf, "--client-id", "MCPD00000006", "--timestamp", "2020-10-04T17:55:58+07:00"]);
+    let out =
+        run(&["token", "--key", &crlf, "--client-id", "MCPD00000006", "--timestamp", "2020-10-04T17:55:58+07:00"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, expected);
     // With ORIGIN.
     let out = run(&[
-        "token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "MCPD00000006",
-        "--timestamp", "2020-10-04T17:55:58+07:00", "--origin", "https://www.finalunion.co.id",
+        "token",
+        "--key",
+        &key("rsa2048-pkcs8.pem"),
+        "--client-id",
+        "MCPD00000006",
+        "--timestamp",
+        "2020-10-04T17:55:58+07:00",
+        "--origin",
+        "https://www.finalunion.co.id",
     ]);
     assert_eq!(out.stdout, format!("{expected}ORIGIN: https://www.finalunion.co.id\n"));
 }
@@ -127,8 +152,15 @@ fn token_curl_command() {
     let v = vectors();
     let sig = s(&v["token_b2b"][0]["signature"]);
     let out = run(&[
-        "token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "MCPD00000006",
-        "--timestamp", "2020-10-04T17:55:58+07:00", "--curl", "https://api-stage.senmo.id/api/v1.0/access-token/b2b",
+        "token",
+        "--key",
+        &key("rsa2048-pkcs8.pem"),
+        "--client-id",
+        "MCPD00000006",
+        "--timestamp",
+        "2020-10-04T17:55:58+07:00",
+        "--curl",
+        "https://api-stage.senmo.id/api/v1.0/access-token/b2b",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let expected = format!(
@@ -162,7 +194,20 @@ fn token_current_time_formats() {
         assert_eq!(s(&j["string_to_sign"]), format!("C1|{ts}"));
         // And it verifies.
         let sig = s(&j["signature"]).to_string();
-        let out = run(&["verify", "token", "--public-key", &key("rsa2048-public.pem"), "--client-id", "C1", "--timestamp", &ts, "--signature", &sig, "--max-skew", "900"]);
+        let out = run(&[
+            "verify",
+            "token",
+            "--public-key",
+            &key("rsa2048-public.pem"),
+            "--client-id",
+            "C1",
+            "--timestamp",
+            &ts,
+            "--signature",
+            &sig,
+            "--max-skew",
+            "900",
+        ]);
         assert_eq!((out.code, out.stdout.as_str()), (0, "valid\n"));
     }
     let out = run(&["token", "--key", &k, "--client-id", "C1", "--offset", "+7"]);
@@ -194,16 +239,44 @@ fn bad_keys_are_named() {
         assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     }
     // The public key as --key of service too, and the public DER.
-    let out = run(&["service", "--key", &key("rsa2048-public.der"), "--method", "GET", "--path", "/x", "--timestamp", "2020-01-01T00:00:00Z"]);
+    let out = run(&[
+        "service",
+        "--key",
+        &key("rsa2048-public.der"),
+        "--method",
+        "GET",
+        "--path",
+        "/x",
+        "--timestamp",
+        "2020-01-01T00:00:00Z",
+    ]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("public key"), "{}", out.stderr);
     // A weak key is accepted when asked for.
-    let out = run(&["token", "--key", &weak, "--allow-weak-key", "--client-id", "C1", "--timestamp", "2020-01-01T00:00:00Z", "--json"]);
+    let out = run(&[
+        "token",
+        "--key",
+        &weak,
+        "--allow-weak-key",
+        "--client-id",
+        "C1",
+        "--timestamp",
+        "2020-01-01T00:00:00Z",
+        "--json",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(s(&out.json()["signature"]).len(), 172);
     // A passphrase variable that is not set.
     let out = run_with(
-        &["token", "--key", &key("rsa2048-pkcs8.pem"), "--passphrase-env", "SNAPSIGN_TEST_UNSET_VAR", "--client-id", "C1"],
+        &[
+            "token",
+            "--key",
+            &key("rsa2048-pkcs8.pem"),
+            "--passphrase-env",
+            "SNAPSIGN_TEST_UNSET_VAR",
+            "--client-id",
+            "C1",
+        ],
         &[],
         None,
     );
@@ -222,7 +295,10 @@ fn token_bad_inputs() {
     assert_eq!(out.stderr, "snapsign: --timestamp: invalid X-TIMESTAMP at byte 10: expected yyyy-MM-ddTHH:mm:ss[.SSS] followed by Z or +HH:mm\n");
     // Usage errors: clap's exit code 2.
     assert_eq!(run(&["token", "--key", &k]).code, 2);
-    assert_eq!(run(&["token", "--key", &k, "--client-id", "C", "--timestamp", "2020-01-01T00:00:00Z", "--millis"]).code, 2);
+    assert_eq!(
+        run(&["token", "--key", &k, "--client-id", "C", "--timestamp", "2020-01-01T00:00:00Z", "--millis"]).code,
+        2
+    );
 }
 
 // ------------------------------------------------------------------ transaction and service
@@ -240,10 +316,17 @@ fn transaction_signatures_match_the_vectors() {
     let v = vectors();
     let dir = temp_dir("tx");
     for (i, t) in v["transaction_hmac"].as_array().expect("transaction_hmac").iter().enumerate() {
-        let mut args: Vec<String> = ["transaction", "--secret-env", "SNAP_SECRET", "--method", s(&t["method"]), "--path", s(&t["path"])]
-            .map(String::from)
-            .to_vec();
-        args.extend(["--token".into(), s(&t["access_token"]).into(), "--timestamp".into(), s(&t["timestamp"]).into(), "--json".into()]);
+        let mut args: Vec<String> =
+            ["transaction", "--secret-env", "SNAP_SECRET", "--method", s(&t["method"]), "--path", s(&t["path"])]
+                .map(String::from)
+                .to_vec();
+        args.extend([
+            "--token".into(),
+            s(&t["access_token"]).into(),
+            "--timestamp".into(),
+            s(&t["timestamp"]).into(),
+            "--json".into(),
+        ]);
         args.extend(body_args(&dir, i, s(&t["body"])));
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run_with(&refs, &[("SNAP_SECRET", s(&t["client_secret"]))], None);
@@ -255,9 +338,18 @@ fn transaction_signatures_match_the_vectors() {
         assert_eq!(s(&j["headers"]["Authorization"]), format!("Bearer {}", s(&t["access_token"])));
 
         // verify: valid, then the same with another timestamp: invalid.
-        let mut vargs: Vec<String> = ["verify", "transaction", "--secret-env", "SNAP_SECRET", "--method", s(&t["method"]), "--path", s(&t["path"])]
-            .map(String::from)
-            .to_vec();
+        let mut vargs: Vec<String> = [
+            "verify",
+            "transaction",
+            "--secret-env",
+            "SNAP_SECRET",
+            "--method",
+            s(&t["method"]),
+            "--path",
+            s(&t["path"]),
+        ]
+        .map(String::from)
+        .to_vec();
         vargs.extend(["--token".into(), s(&t["access_token"]).into(), "--signature".into(), s(&t["signature"]).into()]);
         vargs.extend(body_args(&dir, i, s(&t["body"])));
         let mut ok = vargs.clone();
@@ -283,8 +375,25 @@ fn transaction_secret_file_and_headers() {
     let secret = write(&dir, "secret", format!("{}\r\n", s(&t["client_secret"])).as_bytes());
     let body = write(&dir, "body.json", s(&t["body"]).as_bytes());
     let out = run(&[
-        "transaction", "--secret-file", &secret, "--method", "POST", "--path", s(&t["path"]), "--token", s(&t["access_token"]),
-        "--timestamp", s(&t["timestamp"]), "--body", &body, "--partner-id", "P1", "--external-id", "123", "--channel-id", "95221",
+        "transaction",
+        "--secret-file",
+        &secret,
+        "--method",
+        "POST",
+        "--path",
+        s(&t["path"]),
+        "--token",
+        s(&t["access_token"]),
+        "--timestamp",
+        s(&t["timestamp"]),
+        "--body",
+        &body,
+        "--partner-id",
+        "P1",
+        "--external-id",
+        "123",
+        "--channel-id",
+        "95221",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
@@ -298,15 +407,39 @@ fn transaction_secret_file_and_headers() {
     );
     // Body from standard input.
     let out = run_with(
-        &["transaction", "--secret-file", &secret, "--method", "POST", "--path", s(&t["path"]), "--token", s(&t["access_token"]),
-          "--timestamp", s(&t["timestamp"]), "--body", "-", "--json"],
+        &[
+            "transaction",
+            "--secret-file",
+            &secret,
+            "--method",
+            "POST",
+            "--path",
+            s(&t["path"]),
+            "--token",
+            s(&t["access_token"]),
+            "--timestamp",
+            s(&t["timestamp"]),
+            "--body",
+            "-",
+            "--json",
+        ],
         &[],
         Some(s(&t["body"]).as_bytes()),
     );
     assert_eq!(out.json()["signature"], t["signature"]);
     // A generated external id.
     let out = run(&[
-        "transaction", "--secret-file", &secret, "--method", "GET", "--path", "/x", "--token", "t", "--new-external-id", "--json",
+        "transaction",
+        "--secret-file",
+        &secret,
+        "--method",
+        "GET",
+        "--path",
+        "/x",
+        "--token",
+        "t",
+        "--new-external-id",
+        "--json",
     ]);
     let id = s(&out.json()["headers"]["X-EXTERNAL-ID"]).to_string();
     assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit()), "{id}");
@@ -315,13 +448,20 @@ fn transaction_secret_file_and_headers() {
 #[test]
 fn transaction_bad_inputs() {
     let env = [("SNAP_SECRET", "a-secret")];
-    let base = ["transaction", "--secret-env", "SNAP_SECRET", "--method", "POST", "--timestamp", "2020-01-01T00:00:00Z"];
+    let base =
+        ["transaction", "--secret-env", "SNAP_SECRET", "--method", "POST", "--timestamp", "2020-01-01T00:00:00Z"];
     let cases: [(&[&str], &str); 5] = [
         (&["--path", "/x", "--token", "Bearer abc"], "snapsign: --token: access token starts with 'Bearer '"),
         (&["--path", "https://api.example.com/x", "--token", "abc"], "snapsign: --path: endpoint is an absolute URL"),
         (&["--path", "x", "--token", "abc"], "snapsign: --path: endpoint path must start with '/'"),
-        (&["--path", "/x", "--token", "abc", "--body", "/nonexistent.json"], "snapsign: /nonexistent.json: cannot read: no such file"),
-        (&["--path", "/x", "--token", "abc", "--body", "-"], "snapsign: <stdin>: invalid JSON body at byte 7: unexpected character"),
+        (
+            &["--path", "/x", "--token", "abc", "--body", "/nonexistent.json"],
+            "snapsign: /nonexistent.json: cannot read: no such file",
+        ),
+        (
+            &["--path", "/x", "--token", "abc", "--body", "-"],
+            "snapsign: <stdin>: invalid JSON body at byte 7: unexpected character",
+        ),
     ];
     for (extra, message) in cases {
         let mut args = base.to_vec();
@@ -331,15 +471,45 @@ fn transaction_bad_inputs() {
         assert!(out.stderr.starts_with(message), "{}", out.stderr);
     }
     // Lower-case method.
-    let out = run_with(&["transaction", "--secret-env", "SNAP_SECRET", "--method", "post", "--path", "/x", "--token", "t"], &env, None);
+    let out = run_with(
+        &["transaction", "--secret-env", "SNAP_SECRET", "--method", "post", "--path", "/x", "--token", "t"],
+        &env,
+        None,
+    );
     assert_eq!(out.code, 2);
     assert!(out.stderr.starts_with("snapsign: --method: "), "{}", out.stderr);
     // The secret variable is not set; no secret at all; both.
-    let out = run(&["transaction", "--secret-env", "SNAPSIGN_TEST_UNSET_VAR", "--method", "GET", "--path", "/x", "--token", "t"]);
+    let out = run(&[
+        "transaction",
+        "--secret-env",
+        "SNAPSIGN_TEST_UNSET_VAR",
+        "--method",
+        "GET",
+        "--path",
+        "/x",
+        "--token",
+        "t",
+    ]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.starts_with("snapsign: --secret-env: environment variable SNAPSIGN_TEST_UNSET_VAR is not set"));
     assert_eq!(run(&["transaction", "--method", "GET", "--path", "/x", "--token", "t"]).code, 2);
-    assert_eq!(run(&["transaction", "--secret-env", "A", "--secret-file", "B", "--method", "GET", "--path", "/x", "--token", "t"]).code, 2);
+    assert_eq!(
+        run(&[
+            "transaction",
+            "--secret-env",
+            "A",
+            "--secret-file",
+            "B",
+            "--method",
+            "GET",
+            "--path",
+            "/x",
+            "--token",
+            "t"
+        ])
+        .code,
+        2
+    );
     // --secret is not an option: secrets never come from the command line.
     assert_eq!(run(&["transaction", "--secret", "x", "--method", "GET", "--path", "/x", "--token", "t"]).code, 2);
 }
@@ -350,9 +520,20 @@ fn service_signatures_match_the_vectors() {
     let dir = temp_dir("svc");
     for (i, t) in v["service_rsa"].as_array().expect("service_rsa").iter().enumerate() {
         let k = key(&format!("{}-pkcs1.pem", s(&t["key"])));
-        let mut args: Vec<String> = ["service", "--key", &k, "--method", s(&t["method"]), "--path", s(&t["path"]), "--timestamp", s(&t["timestamp"]), "--json"]
-            .map(String::from)
-            .to_vec();
+        let mut args: Vec<String> = [
+            "service",
+            "--key",
+            &k,
+            "--method",
+            s(&t["method"]),
+            "--path",
+            s(&t["path"]),
+            "--timestamp",
+            s(&t["timestamp"]),
+            "--json",
+        ]
+        .map(String::from)
+        .to_vec();
         args.extend(body_args(&dir, i, s(&t["body"])));
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run(&refs);
@@ -363,9 +544,21 @@ fn service_signatures_match_the_vectors() {
         }
         // verify with the public key: valid; with the method changed: invalid.
         let public = key(&format!("{}-public.pem", s(&t["key"])));
-        let mut vargs: Vec<String> = ["verify", "service", "--public-key", &public, "--path", s(&t["path"]), "--timestamp", s(&t["timestamp"]), "--signature", s(&t["signature"]), "--json"]
-            .map(String::from)
-            .to_vec();
+        let mut vargs: Vec<String> = [
+            "verify",
+            "service",
+            "--public-key",
+            &public,
+            "--path",
+            s(&t["path"]),
+            "--timestamp",
+            s(&t["timestamp"]),
+            "--signature",
+            s(&t["signature"]),
+            "--json",
+        ]
+        .map(String::from)
+        .to_vec();
         vargs.extend(body_args(&dir, i, s(&t["body"])));
         for (method, code) in [(s(&t["method"]), 0), ("PUT", 1)] {
             let mut a = vargs.clone();
@@ -495,7 +688,22 @@ fn decode_base64(text: &str) -> Vec<u8> {
 
 fn sign_tx(path: &str, token: &str, ts: &str, body: &[u8], method: &str) -> String {
     let out = run_with(
-        &["transaction", "--secret-env", "S", "--method", method, "--path", path, "--token", token, "--timestamp", ts, "--body", "-", "--json"],
+        &[
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            method,
+            "--path",
+            path,
+            "--token",
+            token,
+            "--timestamp",
+            ts,
+            "--body",
+            "-",
+            "--json",
+        ],
         &[("S", "a-secret")],
         Some(body),
     );
@@ -505,7 +713,25 @@ fn sign_tx(path: &str, token: &str, ts: &str, body: &[u8], method: &str) -> Stri
 
 fn explain_tx(path: &str, token: &str, ts: &str, body: &[u8], sig: &str, method: &str) -> Out {
     run_with(
-        &["explain", "transaction", "--secret-env", "S", "--method", method, "--path", path, "--token", token, "--timestamp", ts, "--body", "-", "--signature", sig, "--json"],
+        &[
+            "explain",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            method,
+            "--path",
+            path,
+            "--token",
+            token,
+            "--timestamp",
+            ts,
+            "--body",
+            "-",
+            "--signature",
+            sig,
+            "--json",
+        ],
         &[("S", "a-secret")],
         Some(body),
     )
@@ -520,25 +746,52 @@ fn explain_steps_and_valid_signature() {
     let v = vectors();
     let t = &v["transaction_hmac"][1];
     let out = run_with(
-        &["explain", "transaction", "--secret-env", "S", "--method", "POST", "--path", s(&t["path"]), "--token", s(&t["access_token"]),
-          "--timestamp", s(&t["timestamp"]), "--body", "-", "--signature", s(&t["signature"])],
+        &[
+            "explain",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            s(&t["path"]),
+            "--token",
+            s(&t["access_token"]),
+            "--timestamp",
+            s(&t["timestamp"]),
+            "--body",
+            "-",
+            "--signature",
+            s(&t["signature"]),
+        ],
         &[("S", s(&t["client_secret"]))],
         Some(s(&t["body"]).as_bytes()),
     );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    for needle in [
-        s(&t["body_minified"]),
-        s(&t["body_sha256_hex"]),
-        s(&t["string_to_sign"]),
-        s(&t["signature"]),
-        "VALID",
-    ] {
+    for needle in
+        [s(&t["body_minified"]), s(&t["body_sha256_hex"]), s(&t["string_to_sign"]), s(&t["signature"]), "VALID"]
+    {
         assert!(out.stdout.contains(needle), "missing {needle}:\n{}", out.stdout);
     }
     // JSON, no signature given: the computed signature and every intermediate value.
     let out = run_with(
-        &["explain", "transaction", "--secret-env", "S", "--method", "POST", "--path", s(&t["path"]), "--token", s(&t["access_token"]),
-          "--timestamp", s(&t["timestamp"]), "--body", "-", "--json"],
+        &[
+            "explain",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            s(&t["path"]),
+            "--token",
+            s(&t["access_token"]),
+            "--timestamp",
+            s(&t["timestamp"]),
+            "--body",
+            "-",
+            "--json",
+        ],
         &[("S", s(&t["client_secret"]))],
         Some(s(&t["body"]).as_bytes()),
     );
@@ -562,11 +815,23 @@ fn explain_finds_timestamp_format() {
     let v = vectors();
     let t = &v["token_b2b"][0];
     let out = run(&[
-        "explain", "token", "--public-key", &key("rsa2048-public.pem"), "--client-id", "MCPD00000006",
-        "--timestamp", "2020-10-04T10:55:58.000Z", "--signature", s(&t["signature"]),
+        "explain",
+        "token",
+        "--public-key",
+        &key("rsa2048-public.pem"),
+        "--client-id",
+        "MCPD00000006",
+        "--timestamp",
+        "2020-10-04T10:55:58.000Z",
+        "--signature",
+        s(&t["signature"]),
     ]);
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("the timestamp was written as 2020-10-04T17:55:58+07:00 (the same instant)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("the timestamp was written as 2020-10-04T17:55:58+07:00 (the same instant)"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -608,7 +873,10 @@ fn explain_finds_reserialised_bodies() {
     let j = explain_tx("/v1.0/x", "tok", ts, sent, &sig, "POST").json();
     let c = causes(&j);
     assert_eq!(c.len(), 1, "{c:?}");
-    assert!(c[0].starts_with("the body was re-serialised before hashing: Python json.dumps(body, separators=(',', ':'))"), "{c:?}");
+    assert!(
+        c[0].starts_with("the body was re-serialised before hashing: Python json.dumps(body, separators=(',', ':'))"),
+        "{c:?}"
+    );
     assert_eq!(j["causes"][0]["body"], r#"{"name":"caf\u00e9","url":"https://x.id/a"}"#);
     // PHP json_encode escapes '/'.
     let sig = sign_tx("/v1.0/x", "tok", ts, br#"{"name":"caf\u00e9","url":"https:\/\/x.id\/a"}"#, "POST");
@@ -627,8 +895,19 @@ fn explain_service_absolute_url_and_invisible_characters() {
     let out = run(&["service", "--key", &k, "--method", "POST", "--path", "/v1.0/notify", "--timestamp", ts, "--json"]);
     let sig = s(&out.json()["signature"]).to_string();
     let out = run(&[
-        "explain", "service", "--public-key", &key("rsa2048-public.pem"), "--method", "POST",
-        "--path", "https://api.example.com/v1.0/notify", "--timestamp", ts, "--signature", &sig, "--json",
+        "explain",
+        "service",
+        "--public-key",
+        &key("rsa2048-public.pem"),
+        "--method",
+        "POST",
+        "--path",
+        "https://api.example.com/v1.0/notify",
+        "--timestamp",
+        ts,
+        "--signature",
+        &sig,
+        "--json",
     ]);
     assert_eq!(out.code, 1);
     let j = out.json();
@@ -638,7 +917,11 @@ fn explain_service_absolute_url_and_invisible_characters() {
     let out = run(&["explain", "token", "--key", &k, "--client-id", "MCPD\u{a0}0006\t ", "--timestamp", ts]);
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("\"MCPD\\u{a0}0006\\t\\u{20}|2024-03-05T10:37:16+07:00\""), "{}", out.stdout);
-    assert!(out.stdout.contains("--client-id: client id (X-CLIENT-KEY) has a control character at byte 10"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("--client-id: client id (X-CLIENT-KEY) has a control character at byte 10"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("--client-id ends with whitespace"), "{}", out.stdout);
     // A malformed timestamp is explained with a caret.
     let out = run(&["explain", "token", "--key", &k, "--client-id", "C1", "--timestamp", "2024-03-05 10:37:16+07:00"]);
@@ -650,17 +933,29 @@ fn explain_service_absolute_url_and_invisible_characters() {
 #[test]
 fn explain_exit_codes_for_bad_input() {
     // A signature without anything to check it with.
-    let out = run(&["explain", "token", "--client-id", "C1", "--timestamp", "2024-03-05T10:37:16Z", "--signature", "abc="]);
+    let out =
+        run(&["explain", "token", "--client-id", "C1", "--timestamp", "2024-03-05T10:37:16Z", "--signature", "abc="]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.starts_with("snapsign: --signature: "), "{}", out.stderr);
-    let out = run(&["explain", "transaction", "--method", "GET", "--path", "/x", "--token", "t", "--signature", "abc="]);
+    let out =
+        run(&["explain", "transaction", "--method", "GET", "--path", "/x", "--token", "t", "--signature", "abc="]);
     assert_eq!(out.code, 2);
     // A wrong key file.
     let out = run(&["explain", "service", "--key", &key("rsa2048-public.pem"), "--method", "GET", "--path", "/x"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("found a public key where a private key is needed"), "{}", out.stderr);
     // Nothing wrong and nothing to check: exit 0, with the signature computed.
-    let out = run(&["explain", "token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "MCPD00000006", "--timestamp", "2020-10-04T17:55:58+07:00", "--json"]);
+    let out = run(&[
+        "explain",
+        "token",
+        "--key",
+        &key("rsa2048-pkcs8.pem"),
+        "--client-id",
+        "MCPD00000006",
+        "--timestamp",
+        "2020-10-04T17:55:58+07:00",
+        "--json",
+    ]);
     assert_eq!(out.code, 0);
     let v = vectors();
     assert_eq!(out.json()["signature"], v["token_b2b"][0]["signature"]);
@@ -672,8 +967,17 @@ fn explain_url_safe_signature() {
     let t = &v["token_b2b"][0];
     let url_safe = s(&t["signature"]).replace('+', "-").replace('/', "_").trim_end_matches('=').to_string();
     let out = run(&[
-        "explain", "token", "--public-key", &key("rsa2048-public.pem"), "--client-id", "MCPD00000006",
-        "--timestamp", "2020-10-04T17:55:58+07:00", "--signature", &url_safe, "--json",
+        "explain",
+        "token",
+        "--public-key",
+        &key("rsa2048-public.pem"),
+        "--client-id",
+        "MCPD00000006",
+        "--timestamp",
+        "2020-10-04T17:55:58+07:00",
+        "--signature",
+        &url_safe,
+        "--json",
     ]);
     assert_eq!(out.code, 1);
     let j = out.json();
@@ -690,26 +994,68 @@ fn values_starting_with_a_hyphen() {
     let ts = "2020-01-01T00:00:00+07:00";
     let sig = sign_tx("/v1.0/x", token, ts, b"{}", "POST");
     let out = run_with(
-        &["verify", "transaction", "--secret-env", "S", "--method", "POST", "--path", "/v1.0/x", "--token", token, "--timestamp", ts, "--signature", &sig, "--body", "-", "--json"],
+        &[
+            "verify",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--token",
+            token,
+            "--timestamp",
+            ts,
+            "--signature",
+            &sig,
+            "--body",
+            "-",
+            "--json",
+        ],
         &[("S", "a-secret")],
         Some(b"{}"),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(s(&out.json()["string_to_sign"]), format!("POST:/v1.0/x:{token}:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a:{ts}"));
+    assert_eq!(
+        s(&out.json()["string_to_sign"]),
+        format!("POST:/v1.0/x:{token}:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a:{ts}")
+    );
     let out = explain_tx("/v1.0/x", token, ts, b"{}", &sig, "POST");
     assert_eq!(out.code, 0, "{}", out.stderr);
 
-    let out = run(&["token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "-client", "--timestamp", ts, "--json"]);
+    let out =
+        run(&["token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "-client", "--timestamp", ts, "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(s(&out.json()["string_to_sign"]), format!("-client|{ts}"));
 
     // A signature starting with '-' reaches the base64 decoder, which names the problem.
     let out = run_with(
-        &["verify", "transaction", "--secret-env", "S", "--method", "GET", "--path", "/x", "--token", "t", "--timestamp", ts, "--signature", "-abc"],
+        &[
+            "verify",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "GET",
+            "--path",
+            "/x",
+            "--token",
+            "t",
+            "--timestamp",
+            ts,
+            "--signature",
+            "-abc",
+        ],
         &[("S", "a-secret")],
         None,
     );
-    assert_eq!((out.code, out.stdout.as_str()), (1, "invalid: X-SIGNATURE is not standard padded base64 (no whitespace, '+' and '/' alphabet)\n"), "{}", out.stderr);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (1, "invalid: X-SIGNATURE is not standard padded base64 (no whitespace, '+' and '/' alphabet)\n"),
+        "{}",
+        out.stderr
+    );
     // Flags still work as flags after a hyphen-valued option.
     let out = run(&["token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "-c", "--timestamp", ts, "--json"]);
     assert!(out.json().is_object());

@@ -47,7 +47,12 @@ fn main() {
         assert_eq!(streamed(b), d);
         let mut m = Vec::new();
         minify_to(b.as_slice(), &mut m).unwrap();
-        eprintln!("{name}: {} bytes, {} minified ({:.0}% whitespace)", b.len(), m.len(), 100.0 * (1.0 - m.len() as f64 / b.len() as f64));
+        eprintln!(
+            "{name}: {} bytes, {} minified ({:.0}% whitespace)",
+            b.len(),
+            m.len(),
+            100.0 * (1.0 - m.len() as f64 / b.len() as f64)
+        );
     }
     if let Ok(dir) = std::env::var("SNAPSIGN_BENCH_DUMP") {
         // bench/compare.py hashes the very same bodies.
@@ -65,9 +70,13 @@ fn main() {
             if b.len() > 1 << 20 {
                 g.sample_size(10);
             }
-            g.bench_with_input(BenchmarkId::new("snapsign", name), b, |x, b| x.iter(|| snapsign_core::body_digest(black_box(b)).unwrap()));
+            g.bench_with_input(BenchmarkId::new("snapsign", name), b, |x, b| {
+                x.iter(|| snapsign_core::body_digest(black_box(b)).unwrap())
+            });
             g.bench_with_input(BenchmarkId::new("plain_sha256", name), b, |x, b| x.iter(|| plain_sha(black_box(b))));
-            g.bench_with_input(BenchmarkId::new("serde_json_reserialize_sha256", name), b, |x, b| x.iter(|| serde_sha(black_box(b))));
+            g.bench_with_input(BenchmarkId::new("serde_json_reserialize_sha256", name), b, |x, b| {
+                x.iter(|| serde_sha(black_box(b)))
+            });
         }
         g.finish();
         c.final_summary();

@@ -120,69 +120,111 @@ fn main() {
         op(); // warm up (lazy statics, getrandom's first-use probe)
         let (allocs, heap_peak, ()) = heap_of(|| op());
         let op2 = op.clone();
-        let stack = (0..3).map(|_| stack_of({ let o = op2.clone(); move || o() }).0).max().unwrap();
+        let stack = (0..3)
+            .map(|_| {
+                stack_of({
+                    let o = op2.clone();
+                    move || o()
+                })
+                .0
+            })
+            .max()
+            .unwrap();
         rows.push(Row { op: name.to_string(), heap_peak, allocs, stack: stack.saturating_sub(baseline) });
     };
 
     let b = body1k.clone();
-    measure("minify 1 KiB into a caller buffer", std::sync::Arc::new(move || {
-        let mut out = [0u8; 2048];
-        black_box(minify(&b, &mut out).unwrap());
-    }));
+    measure(
+        "minify 1 KiB into a caller buffer",
+        std::sync::Arc::new(move || {
+            let mut out = [0u8; 2048];
+            black_box(minify(&b, &mut out).unwrap());
+        }),
+    );
     let b = body1k.clone();
-    measure("body_digest, 1 KiB", std::sync::Arc::new(move || {
-        black_box(body_digest(&b).unwrap());
-    }));
+    measure(
+        "body_digest, 1 KiB",
+        std::sync::Arc::new(move || {
+            black_box(body_digest(&b).unwrap());
+        }),
+    );
     let b = body16m.clone();
-    measure("body_digest, 16 MiB", std::sync::Arc::new(move || {
-        black_box(body_digest(&b).unwrap());
-    }));
+    measure(
+        "body_digest, 16 MiB",
+        std::sync::Arc::new(move || {
+            black_box(body_digest(&b).unwrap());
+        }),
+    );
     let b = body16m.clone();
-    measure("BodyHasher, 16 MiB in 64 KiB chunks", std::sync::Arc::new(move || {
-        let mut h = BodyHasher::new();
-        for c in b.chunks(64 * 1024) {
-            h.update(c).unwrap();
-        }
-        black_box(h.finish().unwrap());
-    }));
+    measure(
+        "BodyHasher, 16 MiB in 64 KiB chunks",
+        std::sync::Arc::new(move || {
+            let mut h = BodyHasher::new();
+            for c in b.chunks(64 * 1024) {
+                h.update(c).unwrap();
+            }
+            black_box(h.finish().unwrap());
+        }),
+    );
     let b = body1k.clone();
     let signer = std::sync::Arc::new(HmacSigner::new(SECRET).unwrap());
     let s2 = signer.clone();
-    measure("HMAC transaction signature, 1 KiB (pre-keyed)", std::sync::Arc::new(move || {
-        black_box(s2.sign_transaction(METHOD, PATH, TOKEN, &b, TIMESTAMP).unwrap());
-    }));
+    measure(
+        "HMAC transaction signature, 1 KiB (pre-keyed)",
+        std::sync::Arc::new(move || {
+            black_box(s2.sign_transaction(METHOD, PATH, TOKEN, &b, TIMESTAMP).unwrap());
+        }),
+    );
     let b = body1k.clone();
-    measure("HMAC transaction signature, 1 KiB (HmacSigner::new + sign)", std::sync::Arc::new(move || {
-        black_box(HmacSigner::new(SECRET).unwrap().sign_transaction(METHOD, PATH, TOKEN, &b, TIMESTAMP).unwrap());
-    }));
+    measure(
+        "HMAC transaction signature, 1 KiB (HmacSigner::new + sign)",
+        std::sync::Arc::new(move || {
+            black_box(HmacSigner::new(SECRET).unwrap().sign_transaction(METHOD, PATH, TOKEN, &b, TIMESTAMP).unwrap());
+        }),
+    );
     let b = body1k.clone();
     let sig = signer.sign_transaction(METHOD, PATH, TOKEN, &b, TIMESTAMP).unwrap();
     let s2 = signer.clone();
-    measure("HMAC transaction verification, 1 KiB", std::sync::Arc::new(move || {
-        s2.verify_transaction(METHOD, PATH, TOKEN, &b, TIMESTAMP, sig.as_bytes()).unwrap();
-    }));
+    measure(
+        "HMAC transaction verification, 1 KiB",
+        std::sync::Arc::new(move || {
+            s2.verify_transaction(METHOD, PATH, TOKEN, &b, TIMESTAMP, sig.as_bytes()).unwrap();
+        }),
+    );
 
     for bits in [2048usize, 3072, 4096] {
         let pem = std::sync::Arc::new(key_file(&format!("rsa{bits}-pkcs8.pem")));
         let public = std::sync::Arc::new(key_file(&format!("rsa{bits}-public.pem")));
         let p = pem.clone();
-        measure(&format!("RSA-{bits} private key load (PEM)"), std::sync::Arc::new(move || {
-            black_box(RsaSigner::from_bytes(&p, &KeyOptions::default()).unwrap());
-        }));
+        measure(
+            &format!("RSA-{bits} private key load (PEM)"),
+            std::sync::Arc::new(move || {
+                black_box(RsaSigner::from_bytes(&p, &KeyOptions::default()).unwrap());
+            }),
+        );
         let p = public.clone();
-        measure(&format!("RSA-{bits} public key load (PEM)"), std::sync::Arc::new(move || {
-            black_box(RsaVerifier::from_bytes(&p, &KeyOptions::default()).unwrap());
-        }));
+        measure(
+            &format!("RSA-{bits} public key load (PEM)"),
+            std::sync::Arc::new(move || {
+                black_box(RsaVerifier::from_bytes(&p, &KeyOptions::default()).unwrap());
+            }),
+        );
         let signer = std::sync::Arc::new(RsaSigner::from_bytes(&pem, &KeyOptions::default()).unwrap());
         let s2 = signer.clone();
-        measure(&format!("RSA-{bits} sign (blinded)"), std::sync::Arc::new(move || {
-            black_box(s2.sign(b"MCPD00000006|2024-10-04T17:55:58+07:00", &mut getrandom::SysRng).unwrap());
-        }));
+        measure(
+            &format!("RSA-{bits} sign (blinded)"),
+            std::sync::Arc::new(move || {
+                black_box(s2.sign(b"MCPD00000006|2024-10-04T17:55:58+07:00", &mut getrandom::SysRng).unwrap());
+            }),
+        );
         let sig = signer.sign(b"MCPD00000006|2024-10-04T17:55:58+07:00", &mut getrandom::SysRng).unwrap();
         let v = std::sync::Arc::new(signer.verifier());
-        measure(&format!("RSA-{bits} verify"), std::sync::Arc::new(move || {
-            v.verify(b"MCPD00000006|2024-10-04T17:55:58+07:00", sig.as_bytes()).unwrap();
-        }));
+        measure(
+            &format!("RSA-{bits} verify"),
+            std::sync::Arc::new(move || {
+                v.verify(b"MCPD00000006|2024-10-04T17:55:58+07:00", sig.as_bytes()).unwrap();
+            }),
+        );
     }
 
     let mut s = String::from("\n### Footprint per operation (x86_64 release build)\n\n");

@@ -58,7 +58,11 @@ fn keys(bits: usize) -> Keys {
     assert_eq!(ossl_sign(&ossl), sig, "OpenSSL disagrees at {bits} bits");
     assert_eq!(ring_sign(&ring), sig, "ring disagrees at {bits} bits");
     assert_eq!(raw.sign(MSG).to_vec(), sig, "rsa crate (unblinded) disagrees");
-    assert_eq!(raw.try_sign_with_rng(&mut getrandom::SysRng, MSG).unwrap().to_vec(), sig, "rsa crate (blinded) disagrees");
+    assert_eq!(
+        raw.try_sign_with_rng(&mut getrandom::SysRng, MSG).unwrap().to_vec(),
+        sig,
+        "rsa crate (blinded) disagrees"
+    );
     verifier.verify(MSG, sig_b64.as_bytes()).unwrap();
     assert!(ossl_verify(&ossl_pub, &sig));
     UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &ring_pub).verify(MSG, &sig).unwrap();
@@ -156,7 +160,9 @@ fn ratios(all: &[Keys]) {
                 side("snapsign RsaVerifier::verify (incl. base64 decode)", || {
                     k.verifier.verify(black_box(MSG), k.sig_b64.as_bytes()).unwrap()
                 }),
-                side("ring", || UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &k.ring_pub).verify(MSG, &k.sig).unwrap()),
+                side("ring", || {
+                    UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &k.ring_pub).verify(MSG, &k.sig).unwrap()
+                }),
             ],
         );
         compare(

@@ -31,10 +31,37 @@ const RTLD_NOW: c_int = 2;
 type Res = u32;
 type HmacNew = unsafe extern "C" fn(*const u8, usize, *mut *mut c_void) -> Res;
 type HmacSignTx = unsafe extern "C" fn(
-    *const c_void, *const u8, usize, *const u8, usize, *const u8, usize, *const u8, usize, *const u8, usize, *mut u8, usize, *mut usize,
+    *const c_void,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *mut u8,
+    usize,
+    *mut usize,
 ) -> Res;
 type HmacSignTxSecret = unsafe extern "C" fn(
-    *const u8, usize, *const u8, usize, *const u8, usize, *const u8, usize, *const u8, usize, *const u8, usize, *mut u8, usize, *mut usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *mut u8,
+    usize,
+    *mut usize,
 ) -> Res;
 type BodyDigestFn = unsafe extern "C" fn(*const u8, usize, *mut u8, usize, *mut usize) -> Res;
 type ResultStr = unsafe extern "C" fn(u32) -> *const c_char;
@@ -48,7 +75,8 @@ struct CApi {
 }
 
 fn lib_path() -> String {
-    std::env::var("SNAPSIGN_LIB").unwrap_or_else(|_| common::repo_root().join("target/release/libsnapsign.so").display().to_string())
+    std::env::var("SNAPSIGN_LIB")
+        .unwrap_or_else(|_| common::repo_root().join("target/release/libsnapsign.so").display().to_string())
 }
 
 fn load_c_api() -> Result<CApi, String> {
@@ -76,7 +104,9 @@ fn load_c_api() -> Result<CApi, String> {
         Ok(CApi {
             hmac_new: std::mem::transmute::<*mut c_void, HmacNew>(sym("snapsign_hmac_new")?),
             hmac_sign_tx: std::mem::transmute::<*mut c_void, HmacSignTx>(sym("snapsign_hmac_sign_transaction")?),
-            hmac_sign_tx_secret: std::mem::transmute::<*mut c_void, HmacSignTxSecret>(sym("snapsign_hmac_sign_transaction_with_secret")?),
+            hmac_sign_tx_secret: std::mem::transmute::<*mut c_void, HmacSignTxSecret>(sym(
+                "snapsign_hmac_sign_transaction_with_secret",
+            )?),
             body_digest: std::mem::transmute::<*mut c_void, BodyDigestFn>(sym("snapsign_body_digest")?),
             result_str: std::mem::transmute::<*mut c_void, ResultStr>(sym("snapsign_result_str")?),
         })
@@ -89,8 +119,20 @@ impl CApi {
         // SAFETY: per the header; every input is a live slice, out is 88 bytes.
         let r = unsafe {
             (self.hmac_sign_tx)(
-                h, METHOD.as_ptr(), METHOD.len(), PATH.as_ptr(), PATH.len(), TOKEN.as_ptr(), TOKEN.len(),
-                body.as_ptr(), body.len(), TIMESTAMP.as_ptr(), TIMESTAMP.len(), out.as_mut_ptr(), out.len(), &mut n,
+                h,
+                METHOD.as_ptr(),
+                METHOD.len(),
+                PATH.as_ptr(),
+                PATH.len(),
+                TOKEN.as_ptr(),
+                TOKEN.len(),
+                body.as_ptr(),
+                body.len(),
+                TIMESTAMP.as_ptr(),
+                TIMESTAMP.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut n,
             )
         };
         assert_eq!(r, 0);
@@ -102,8 +144,21 @@ impl CApi {
         // SAFETY: as above.
         let r = unsafe {
             (self.hmac_sign_tx_secret)(
-                SECRET.as_ptr(), SECRET.len(), METHOD.as_ptr(), METHOD.len(), PATH.as_ptr(), PATH.len(), TOKEN.as_ptr(), TOKEN.len(),
-                body.as_ptr(), body.len(), TIMESTAMP.as_ptr(), TIMESTAMP.len(), out.as_mut_ptr(), out.len(), &mut n,
+                SECRET.as_ptr(),
+                SECRET.len(),
+                METHOD.as_ptr(),
+                METHOD.len(),
+                PATH.as_ptr(),
+                PATH.len(),
+                TOKEN.as_ptr(),
+                TOKEN.len(),
+                body.as_ptr(),
+                body.len(),
+                TIMESTAMP.as_ptr(),
+                TIMESTAMP.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut n,
             )
         };
         assert_eq!(r, 0);
@@ -258,7 +313,10 @@ fn main() {
     }
     let o = compare("Trivial call: tiny body digest, Rust vs the C ABI", None, sides);
     if o.len() == 3 {
-        let line = format!("\nC ABI overhead per call, tiny body digest (difference of medians): {:.0} ns\n", o[1].median_ns - o[0].median_ns);
+        let line = format!(
+            "\nC ABI overhead per call, tiny body digest (difference of medians): {:.0} ns\n",
+            o[1].median_ns - o[0].median_ns
+        );
         print!("{line}");
         if !common::quick() {
             common::append_results(&line);

@@ -8,7 +8,7 @@ use rand_core::TryCryptoRng;
 
 use crate::error::{Error, Field, ResponseErrorKind, Result};
 use crate::minify::{minify_to, Counter};
-use crate::rsa::{RsaSigner, RsaSignature};
+use crate::rsa::{RsaSignature, RsaSigner};
 use crate::string_to_sign::{check_text, MAX_ACCESS_TOKEN_LEN};
 
 /// The B2B access-token request body.
@@ -157,7 +157,10 @@ impl<'a> TokenRequestHeaders<'a> {
 /// # Ok::<(), snapsign_core::Error>(())
 /// ```
 #[allow(clippy::arithmetic_side_effects, reason = "a byte below 250 modulo 10 plus b'0' is an ASCII digit")]
-pub fn external_id<R: TryCryptoRng + ?Sized>(rng: &mut R, digits: usize) -> Result<heapless::String<MAX_EXTERNAL_ID_LEN>> {
+pub fn external_id<R: TryCryptoRng + ?Sized>(
+    rng: &mut R,
+    digits: usize,
+) -> Result<heapless::String<MAX_EXTERNAL_ID_LEN>> {
     if digits == 0 {
         return Err(Error::EmptyField { field: Field::ExternalId });
     }
@@ -339,7 +342,10 @@ struct Cursor<'a> {
     pos: usize,
 }
 
-#[allow(clippy::arithmetic_side_effects, reason = "the cursor never moves more than a few bytes past the end of the body, far below usize::MAX")]
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "the cursor never moves more than a few bytes past the end of the body, far below usize::MAX"
+)]
 impl Cursor<'_> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
@@ -506,7 +512,10 @@ mod tests {
 
     #[test]
     fn error_and_malformed_responses() {
-        let r = TokenResponse::parse(br#"{"responseCode":"4007300","responseMessage":"Bad Request - X-TIMESTAMP is Required"}"#).unwrap();
+        let r = TokenResponse::parse(
+            br#"{"responseCode":"4007300","responseMessage":"Bad Request - X-TIMESTAMP is Required"}"#,
+        )
+        .unwrap();
         assert_eq!(r.response_code.http_status, 400);
         assert_eq!(r.response_message, "Bad Request - X-TIMESTAMP is Required");
         let kind = |b: &[u8]| match TokenResponse::parse(b) {
@@ -518,8 +527,14 @@ mod tests {
         assert_eq!(kind(br#"{"responseCode":"200730"}"#), ResponseErrorKind::BadResponseCode);
         assert_eq!(kind(br#"{"responseCode":2007300}"#), ResponseErrorKind::WrongType);
         assert_eq!(kind(br#"{"responseCode":"2007300"}"#), ResponseErrorKind::MissingAccessToken);
-        assert_eq!(kind(br#"{"responseCode":"2007300","accessToken":"t","expiresIn":"9x"}"#), ResponseErrorKind::BadExpiresIn);
-        assert_eq!(kind(br#"{"responseCode":"2007300","accessToken":"t","expiresIn":9.5}"#), ResponseErrorKind::BadExpiresIn);
+        assert_eq!(
+            kind(br#"{"responseCode":"2007300","accessToken":"t","expiresIn":"9x"}"#),
+            ResponseErrorKind::BadExpiresIn
+        );
+        assert_eq!(
+            kind(br#"{"responseCode":"2007300","accessToken":"t","expiresIn":9.5}"#),
+            ResponseErrorKind::BadExpiresIn
+        );
         let long = alloc::format!(r#"{{"responseCode":"2007300","accessToken":"{}"}}"#, "a".repeat(2049));
         assert_eq!(kind(long.as_bytes()), ResponseErrorKind::FieldTooLong);
         assert!(matches!(TokenResponse::parse(b"{"), Err(Error::InvalidJson { .. })));
@@ -532,7 +547,8 @@ mod tests {
         assert_eq!(r.access_token, "b");
         assert_eq!(r.token_type, "Bearer");
         assert_eq!(r.response_message, "2");
-        let r = TokenResponse::parse(br#"{"responseCode":"4017300","responseCode":"2007300","accessToken":"t"}"#).unwrap();
+        let r =
+            TokenResponse::parse(br#"{"responseCode":"4017300","responseCode":"2007300","accessToken":"t"}"#).unwrap();
         assert!(r.response_code.is_success());
     }
 

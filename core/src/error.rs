@@ -153,7 +153,9 @@ impl KeyErrorKind {
             KeyErrorKind::CertificateGiven => "found a certificate where a key is needed",
             KeyErrorKind::Encrypted => "the private key is encrypted and no passphrase was given",
             KeyErrorKind::WrongPassphrase => "the passphrase does not decrypt the private key",
-            KeyErrorKind::Unsupported => "not an RSA key in a supported form (EC, OpenSSH, multi-prime or legacy-encrypted PEM)",
+            KeyErrorKind::Unsupported => {
+                "not an RSA key in a supported form (EC, OpenSSH, multi-prime or legacy-encrypted PEM)"
+            }
         }
     }
 }
@@ -290,7 +292,9 @@ impl ResponseErrorKind {
         match self {
             ResponseErrorKind::NotAnObject => "the body is not a JSON object",
             ResponseErrorKind::MissingResponseCode => "responseCode is missing",
-            ResponseErrorKind::BadResponseCode => "responseCode is not 7 digits (HTTP status + service code + case code)",
+            ResponseErrorKind::BadResponseCode => {
+                "responseCode is not 7 digits (HTTP status + service code + case code)"
+            }
             ResponseErrorKind::MissingAccessToken => "successful response without accessToken",
             ResponseErrorKind::WrongType => "a field has the wrong JSON type",
             ResponseErrorKind::FieldTooLong => "a field is longer than the standard allows",
@@ -310,10 +314,9 @@ impl fmt::Display for Error {
                 write!(f, "invalid X-TIMESTAMP at byte {offset}: {}", kind.describe())
             }
             Error::TimestampOutOfRange => f.write_str("time or offset outside years 0000-9999 / ±18:00"),
-            Error::TimestampSkew { skew_seconds, allowed_seconds } => write!(
-                f,
-                "X-TIMESTAMP is {skew_seconds} s from now, more than the allowed {allowed_seconds} s"
-            ),
+            Error::TimestampSkew { skew_seconds, allowed_seconds } => {
+                write!(f, "X-TIMESTAMP is {skew_seconds} s from now, more than the allowed {allowed_seconds} s")
+            }
             Error::EmptyField { field } => write!(f, "{} is empty", field.name()),
             Error::FieldTooLong { field, max } => write!(f, "{} is longer than {max} bytes", field.name()),
             Error::ControlCharacter { field, offset } => {

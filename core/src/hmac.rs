@@ -11,9 +11,9 @@ use core::fmt;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha512;
 
+use crate::b64::{decode_signature, encode_into};
 use crate::body_digest::body_digest;
 use crate::error::{Error, Field, Result};
-use crate::b64::{decode_signature, encode_into};
 use crate::string_to_sign;
 
 /// Length of a base64 HMAC-SHA512 signature.

@@ -165,7 +165,11 @@ fn modulus_bits_of(der: &[u8]) -> Option<usize> {
 fn explain_failure(der: &[u8], options: &KeyOptions<'_>) -> Error {
     if let Some(bits) = modulus_bits_of(der) {
         if bits < RsaPublicKey::MIN_SIZE {
-            return if options.allow_weak { Error::InvalidKey { kind: KeyErrorKind::Unsupported } } else { Error::WeakKey { bits } };
+            return if options.allow_weak {
+                Error::InvalidKey { kind: KeyErrorKind::Unsupported }
+            } else {
+                Error::WeakKey { bits }
+            };
         }
     }
     if let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) {

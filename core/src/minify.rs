@@ -144,14 +144,27 @@ enum State {
     /// After a complete value: `,`, a closing bracket, or (at depth 0) the end.
     After,
     /// Inside a string (`key`: it is an object key).
-    Str { key: bool },
+    Str {
+        key: bool,
+    },
     /// After a backslash in a string.
-    Escape { key: bool },
+    Escape {
+        key: bool,
+    },
     /// Inside `\uXXXX`: `done` hex digits read so far, value `code`.
-    Hex { key: bool, done: u8, code: u16 },
+    Hex {
+        key: bool,
+        done: u8,
+        code: u16,
+    },
     /// Inside a multi-byte UTF-8 sequence: `left` continuation bytes to come; the next must be in
     /// `lo..=hi` (the first continuation byte excludes overlongs and surrogates).
-    Utf8 { key: bool, left: u8, lo: u8, hi: u8 },
+    Utf8 {
+        key: bool,
+        left: u8,
+        lo: u8,
+        hi: u8,
+    },
     /// Number states, named for what was read last.
     Minus,
     Zero,
@@ -162,7 +175,10 @@ enum State {
     ExpSign,
     ExpDigits,
     /// Inside `true`, `false` or `null`, `pos` bytes matched.
-    Lit { lit: Literal, pos: u8 },
+    Lit {
+        lit: Literal,
+        pos: u8,
+    },
 }
 
 /// Streaming minifier and validator. Feed chunks with [`update`](Self::update), then call
@@ -357,16 +373,17 @@ impl Minifier {
             b't' => State::Lit { lit: Literal::True, pos: 1 },
             b'f' => State::Lit { lit: Literal::False, pos: 1 },
             b'n' => State::Lit { lit: Literal::Null, pos: 1 },
-            0xEF if offset == 0 => {
-                return Err(Error::InvalidJson { offset, kind: JsonErrorKind::ByteOrderMark })
-            }
+            0xEF if offset == 0 => return Err(Error::InvalidJson { offset, kind: JsonErrorKind::ByteOrderMark }),
             _ => return Err(unexpected(offset)),
         };
         Ok(())
     }
 
     /// One byte; returns whether it belongs in the output.
-    #[allow(clippy::arithmetic_side_effects, reason = "done < 3, left > 1 and pos < 5 where they are incremented or decremented")]
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "done < 3, left > 1 and pos < 5 where they are incremented or decremented"
+    )]
     fn step(&mut self, b: u8, offset: usize) -> Result<bool> {
         match self.state {
             State::Value | State::ArrayFirst | State::ObjectFirst | State::Key | State::Colon | State::After
@@ -394,9 +411,7 @@ impl Minifier {
                 self.state = State::Value;
             }
             State::After => match b {
-                _ if self.depth == 0 => {
-                    return Err(Error::InvalidJson { offset, kind: JsonErrorKind::TrailingData })
-                }
+                _ if self.depth == 0 => return Err(Error::InvalidJson { offset, kind: JsonErrorKind::TrailingData }),
                 b',' => self.state = if self.in_object() { State::Key } else { State::Value },
                 b']' => self.pop(false, offset)?,
                 b'}' => self.pop(true, offset)?,
@@ -414,8 +429,7 @@ impl Minifier {
                 };
             }
             State::Hex { key, done, code } => {
-                let digit =
-                    hex_value(b).ok_or(Error::InvalidJson { offset, kind: JsonErrorKind::InvalidEscape })?;
+                let digit = hex_value(b).ok_or(Error::InvalidJson { offset, kind: JsonErrorKind::InvalidEscape })?;
                 let code = (code << 4) | digit;
                 if done < 3 {
                     self.state = State::Hex { key, done: done + 1, code };
@@ -428,11 +442,8 @@ impl Minifier {
                 if b < lo || b > hi {
                     return Err(Error::InvalidJson { offset, kind: JsonErrorKind::InvalidUtf8 });
                 }
-                self.state = if left > 1 {
-                    State::Utf8 { key, left: left - 1, lo: 0x80, hi: 0xBF }
-                } else {
-                    State::Str { key }
-                };
+                self.state =
+                    if left > 1 { State::Utf8 { key, left: left - 1, lo: 0x80, hi: 0xBF } } else { State::Str { key } };
             }
             State::Lit { lit, pos } => {
                 let text = lit.text();
@@ -506,9 +517,7 @@ impl Minifier {
                 }
             }
             b'\\' => State::Escape { key },
-            0x00..=0x1F => {
-                return Err(Error::InvalidJson { offset, kind: JsonErrorKind::ControlCharacterInString })
-            }
+            0x00..=0x1F => return Err(Error::InvalidJson { offset, kind: JsonErrorKind::ControlCharacterInString }),
             0x20..=0x7F => State::Str { key },
             0xC2..=0xDF => State::Utf8 { key, left: 1, lo: 0x80, hi: 0xBF },
             0xE0 => State::Utf8 { key, left: 2, lo: 0xA0, hi: 0xBF },
@@ -593,7 +602,10 @@ const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 /// (`"`, `\`, a control character or a non-ASCII byte), or `chunk.len()`. Eight bytes at a time:
 /// in each word, a byte's high bit is set in `special` if it is one of those; the lowest such
 /// byte is exact (the subtraction tricks can only mis-flag bytes above a truly flagged one).
-#[allow(clippy::arithmetic_side_effects, reason = "i < chunk.len() in the byte loop; i + 8 <= chunk.len() in the word loop; trailing_zeros / 8 < 8")]
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "i < chunk.len() in the byte loop; i + 8 <= chunk.len() in the word loop; trailing_zeros / 8 < 8"
+)]
 fn scan_string(chunk: &[u8], mut i: usize) -> usize {
     while let Some(word) = chunk.get(i..i.saturating_add(8)).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
         let w = u64::from_le_bytes(word);
@@ -620,7 +632,10 @@ fn scan_string(chunk: &[u8], mut i: usize) -> usize {
 
 /// The index of the first non-whitespace byte at or after `i`, or `chunk.len()`. Runs of spaces
 /// (indentation) are skipped eight bytes at a time.
-#[allow(clippy::arithmetic_side_effects, reason = "i < chunk.len() when incremented by 1; i + 8 <= chunk.len() in the word loop; trailing_zeros / 8 < 8")]
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "i < chunk.len() when incremented by 1; i + 8 <= chunk.len() in the word loop; trailing_zeros / 8 < 8"
+)]
 fn skip_ws(chunk: &[u8], mut i: usize) -> usize {
     loop {
         while let Some(word) = chunk.get(i..i.saturating_add(8)).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
@@ -673,7 +688,10 @@ mod tests {
 
     #[test]
     fn keeps_string_bytes_and_drops_outside_whitespace() {
-        assert_eq!(mini(b" { \"a b\" : [ 1 , -0.5e+3 , \"\\u00e9\\/\" ] } ").unwrap(), b"{\"a b\":[1,-0.5e+3,\"\\u00e9\\/\"]}");
+        assert_eq!(
+            mini(b" { \"a b\" : [ 1 , -0.5e+3 , \"\\u00e9\\/\" ] } ").unwrap(),
+            b"{\"a b\":[1,-0.5e+3,\"\\u00e9\\/\"]}"
+        );
         assert_eq!(mini("\"caf\u{e9} \u{1F600}\"".as_bytes()).unwrap(), "\"caf\u{e9} \u{1F600}\"".as_bytes());
         assert_eq!(mini(b"\t\r\n ").unwrap(), b"");
         assert_eq!(mini(b"0").unwrap(), b"0");

@@ -17,8 +17,8 @@ use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
 use sha2::{Digest, Sha256};
 
-use crate::body_digest::body_digest;
 use crate::b64::{decode_signature, encode_into, encoded_len};
+use crate::body_digest::body_digest;
 use crate::error::{Error, Result};
 use crate::key::{self, KeyOptions};
 use crate::string_to_sign;
@@ -164,16 +164,24 @@ impl RsaSigner {
     }
 
     /// Signs the concatenation of `pieces` (a string-to-sign never joined in memory).
-    fn sign_pieces_into<R: TryCryptoRng + ?Sized>(&self, pieces: &[&[u8]], rng: &mut R, out: &mut [u8]) -> Result<usize> {
+    fn sign_pieces_into<R: TryCryptoRng + ?Sized>(
+        &self,
+        pieces: &[&[u8]],
+        rng: &mut R,
+        out: &mut [u8],
+    ) -> Result<usize> {
         let needed = self.signature_len();
         if out.len() < needed {
             return Err(Error::BufferTooSmall { needed });
         }
         let mut rng = TrackingRng { inner: rng, failed: false };
-        let sig = self
-            .key
-            .try_multipart_sign_with_rng(&mut rng, pieces)
-            .map_err(|_| if rng.failed { Error::Rng } else { Error::Crypto })?;
+        let sig = self.key.try_multipart_sign_with_rng(&mut rng, pieces).map_err(|_| {
+            if rng.failed {
+                Error::Rng
+            } else {
+                Error::Crypto
+            }
+        })?;
         encode_into(&sig.to_bytes(), out)
     }
 
@@ -217,7 +225,12 @@ impl RsaSigner {
     ///
     /// # Errors
     /// An invalid client id or timestamp, or a signing failure.
-    pub fn sign_token<R: TryCryptoRng + ?Sized>(&self, client_id: &str, timestamp: &str, rng: &mut R) -> Result<RsaSignature> {
+    pub fn sign_token<R: TryCryptoRng + ?Sized>(
+        &self,
+        client_id: &str,
+        timestamp: &str,
+        rng: &mut R,
+    ) -> Result<RsaSignature> {
         let (pieces, n) = string_to_sign::token_parts(client_id, timestamp)?.piece_array();
         self.sign_pieces(pieces.get(..n).unwrap_or_default(), rng)
     }
@@ -377,7 +390,14 @@ impl RsaVerifier {
     ///
     /// # Errors
     /// As [`verify`](Self::verify), or invalid JSON, method, path or timestamp.
-    pub fn verify_service(&self, method: &str, path: &str, body: &[u8], timestamp: &str, signature: &[u8]) -> Result<()> {
+    pub fn verify_service(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        timestamp: &str,
+        signature: &[u8],
+    ) -> Result<()> {
         let digest = body_digest(body)?;
         self.verify_pieces(string_to_sign::service_parts(method, path, &digest, timestamp)?.pieces(), signature)
     }

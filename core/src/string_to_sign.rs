@@ -67,7 +67,6 @@ impl<const N: usize> StringToSign<N> {
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }
-
 }
 
 /// The validated fields of a string-to-sign, not yet joined. Signing feeds these pieces straight

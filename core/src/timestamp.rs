@@ -136,7 +136,10 @@ impl Timestamp {
     /// assert_eq!(ts.format(TimestampFormat { millis: true, utc_as_z: true }), "2020-09-22T01:51:00.000Z");
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
-    #[allow(clippy::arithmetic_side_effects, reason = "the instant is range-checked at construction, so local time and its fields are bounded")]
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "the instant is range-checked at construction, so local time and its fields are bounded"
+    )]
     pub fn format(&self, format: TimestampFormat) -> TimestampString {
         // In range by construction, so the arithmetic below cannot overflow.
         let local = self.unix_millis + i64::from(self.offset_minutes) * 60_000;
@@ -193,7 +196,10 @@ impl Timestamp {
     /// use snapsign_core::timestamp::Timestamp;
     /// assert!(Timestamp::parse_bytes(b"2020-01-01T04:10:00\xff07:00").is_err());
     /// ```
-    #[allow(clippy::arithmetic_side_effects, reason = "every field is at most a few digits, so sums and products stay far from the i64/u32 limits; positions are bounded by the text length")]
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "every field is at most a few digits, so sums and products stay far from the i64/u32 limits; positions are bounded by the text length"
+    )]
     pub fn parse_bytes(text: &[u8]) -> Result<Self> {
         let mut p = Parser { text, pos: 0 };
         let year = p.digits(4)?;
@@ -244,7 +250,8 @@ impl Timestamp {
                 if m > 59 || total > MAX_OFFSET_MINUTES as u32 {
                     return Err(Error::InvalidTimestamp { offset: offset_at, kind: TimestampErrorKind::Offset });
                 }
-                let total = i16::try_from(total).map_err(|_| Error::InvalidTimestamp { offset: offset_at, kind: TimestampErrorKind::Offset })?;
+                let total = i16::try_from(total)
+                    .map_err(|_| Error::InvalidTimestamp { offset: offset_at, kind: TimestampErrorKind::Offset })?;
                 if sign == b'-' {
                     -total
                 } else {
@@ -267,7 +274,10 @@ struct Parser<'a> {
     pos: usize,
 }
 
-#[allow(clippy::arithmetic_side_effects, reason = "positions are bounded by the text length and values by four decimal digits")]
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "positions are bounded by the text length and values by four decimal digits"
+)]
 impl Parser<'_> {
     fn peek(&self) -> Option<u8> {
         self.text.get(self.pos).copied()
@@ -357,7 +367,10 @@ const fn days_in_month(year: u32, month: u32) -> u32 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-#[allow(clippy::arithmetic_side_effects, reason = "callers pass years 0..=9999, so every intermediate is a few million at most")]
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "callers pass years 0..=9999, so every intermediate is a few million at most"
+)]
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = if y >= 0 { y } else { y - 399 } / 400;
@@ -369,7 +382,10 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 /// The date of a day count since 1970-01-01.
-#[allow(clippy::arithmetic_side_effects, reason = "callers pass day counts of years 0..=9999, so every intermediate is small")]
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "callers pass day counts of years 0..=9999, so every intermediate is small"
+)]
 #[allow(clippy::cast_possible_truncation, reason = "day is 1..=31 and month 1..=12 by construction")]
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

@@ -14,8 +14,7 @@ use snapsign_core::timestamp::{check_skew, Timestamp};
 use snapsign_core::{body_digest, Error, HmacSigner, KeyOptions, RsaSigner, RsaVerifier};
 
 fn read(rel: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../{rel}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+    std::fs::read(format!("{}/../{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 const TS: &str = "2020-01-01T00:00:00Z";
@@ -63,405 +62,152 @@ fn cases() -> Vec<Case> {
     let hmac = std::rc::Rc::new(HmacSigner::new(b"a-secret").unwrap());
     let real_sig = signer.sign_token("C1", TS, &mut getrandom::SysRng).unwrap();
     let hmac_sig = hmac.sign(b"m");
-    let key =
-        |rel: &'static str, options: KeyOptions<'static>| -> Box<dyn Fn() -> Result<(), Error>> {
-            Box::new(move || unit(RsaSigner::from_bytes(&read(rel), &options)))
-        };
+    let key = |rel: &'static str, options: KeyOptions<'static>| -> Box<dyn Fn() -> Result<(), Error>> {
+        Box::new(move || unit(RsaSigner::from_bytes(&read(rel), &options)))
+    };
     let deep = "[".repeat(129);
     let digest = body_digest(b"").unwrap();
     let (s, v, h) = (signer.clone(), verifier.clone(), hmac.clone());
-    let (v2, v3, v4, v5, v6) = (
-        verifier.clone(),
-        verifier.clone(),
-        verifier.clone(),
-        verifier.clone(),
-        verifier.clone(),
-    );
+    let (v2, v3, v4, v5, v6) =
+        (verifier.clone(), verifier.clone(), verifier.clone(), verifier.clone(), verifier.clone());
     let (h2, h3) = (hmac.clone(), hmac.clone());
     let (s2, s3, s4) = (signer.clone(), signer.clone(), signer.clone());
     let real_sig2 = real_sig.clone();
     vec![
         // JSON bodies.
-        (
-            "json-unexpected-byte",
-            Box::new(|| unit(minify(br#"{"a":1,}"#, &mut [0; 64]))),
-        ),
-        (
-            "json-unexpected-end",
-            Box::new(|| unit(minify(br#"{"a":1"#, &mut [0; 64]))),
-        ),
-        (
-            "json-trailing-data",
-            Box::new(|| unit(minify(b"{} {}", &mut [0; 64]))),
-        ),
-        (
-            "json-byte-order-mark",
-            Box::new(|| unit(minify(b"\xEF\xBB\xBF{}", &mut [0; 64]))),
-        ),
-        (
-            "json-control-character",
-            Box::new(|| unit(minify(b"{\"a\":\"\x01\"}", &mut [0; 64]))),
-        ),
-        (
-            "json-invalid-escape",
-            Box::new(|| unit(minify(br#""\x""#, &mut [0; 64]))),
-        ),
-        (
-            "json-lone-surrogate",
-            Box::new(|| unit(minify(br#""\ud800""#, &mut [0; 64]))),
-        ),
-        (
-            "json-invalid-utf8",
-            Box::new(|| unit(minify(b"\"\xC0\x80\"", &mut [0; 64]))),
-        ),
-        (
-            "json-invalid-number",
-            Box::new(|| unit(minify(br#"{"a":01}"#, &mut [0; 64]))),
-        ),
-        (
-            "json-too-deep",
-            Box::new(move || unit(body_digest(deep.as_bytes()))),
-        ),
-        (
-            "minify-buffer-too-small",
-            Box::new(|| unit(minify(b"[1, 2, 3]", &mut [0; 4]))),
-        ),
+        ("json-unexpected-byte", Box::new(|| unit(minify(br#"{"a":1,}"#, &mut [0; 64])))),
+        ("json-unexpected-end", Box::new(|| unit(minify(br#"{"a":1"#, &mut [0; 64])))),
+        ("json-trailing-data", Box::new(|| unit(minify(b"{} {}", &mut [0; 64])))),
+        ("json-byte-order-mark", Box::new(|| unit(minify(b"\xEF\xBB\xBF{}", &mut [0; 64])))),
+        ("json-control-character", Box::new(|| unit(minify(b"{\"a\":\"\x01\"}", &mut [0; 64])))),
+        ("json-invalid-escape", Box::new(|| unit(minify(br#""\x""#, &mut [0; 64])))),
+        ("json-lone-surrogate", Box::new(|| unit(minify(br#""\ud800""#, &mut [0; 64])))),
+        ("json-invalid-utf8", Box::new(|| unit(minify(b"\"\xC0\x80\"", &mut [0; 64])))),
+        ("json-invalid-number", Box::new(|| unit(minify(br#"{"a":01}"#, &mut [0; 64])))),
+        ("json-too-deep", Box::new(move || unit(body_digest(deep.as_bytes())))),
+        ("minify-buffer-too-small", Box::new(|| unit(minify(b"[1, 2, 3]", &mut [0; 4])))),
         // Timestamps.
-        (
-            "timestamp-syntax",
-            Box::new(|| unit(Timestamp::parse("2020-01-01 00:00:00Z"))),
-        ),
-        (
-            "timestamp-month",
-            Box::new(|| unit(Timestamp::parse("2020-13-01T00:00:00Z"))),
-        ),
-        (
-            "timestamp-day",
-            Box::new(|| unit(Timestamp::parse("2023-02-29T00:00:00Z"))),
-        ),
-        (
-            "timestamp-hour",
-            Box::new(|| unit(Timestamp::parse("2020-01-01T24:00:00Z"))),
-        ),
-        (
-            "timestamp-minute",
-            Box::new(|| unit(Timestamp::parse("2020-01-01T00:60:00Z"))),
-        ),
-        (
-            "timestamp-second",
-            Box::new(|| unit(Timestamp::parse("2020-01-01T00:00:60Z"))),
-        ),
-        (
-            "timestamp-offset",
-            Box::new(|| unit(Timestamp::parse("2020-01-01T00:00:00+18:01"))),
-        ),
-        (
-            "timestamp-too-long",
-            Box::new(|| {
-                unit(string_to_sign::token(
-                    "C1",
-                    "2020-01-01T00:00:00.1234567890+07:00",
-                ))
-            }),
-        ),
-        (
-            "timestamp-out-of-range",
-            Box::new(|| unit(Timestamp::from_unix_millis(i64::MAX, 0))),
-        ),
-        (
-            "timestamp-offset-out-of-range",
-            Box::new(|| unit(Timestamp::from_unix_seconds(0, 18 * 60 + 1))),
-        ),
-        (
-            "timestamp-skew",
-            Box::new(|| {
-                unit(check_skew(
-                    "2020-01-01T04:30:00+07:00",
-                    1_577_826_600_000,
-                    900,
-                ))
-            }),
-        ),
+        ("timestamp-syntax", Box::new(|| unit(Timestamp::parse("2020-01-01 00:00:00Z")))),
+        ("timestamp-month", Box::new(|| unit(Timestamp::parse("2020-13-01T00:00:00Z")))),
+        ("timestamp-day", Box::new(|| unit(Timestamp::parse("2023-02-29T00:00:00Z")))),
+        ("timestamp-hour", Box::new(|| unit(Timestamp::parse("2020-01-01T24:00:00Z")))),
+        ("timestamp-minute", Box::new(|| unit(Timestamp::parse("2020-01-01T00:60:00Z")))),
+        ("timestamp-second", Box::new(|| unit(Timestamp::parse("2020-01-01T00:00:60Z")))),
+        ("timestamp-offset", Box::new(|| unit(Timestamp::parse("2020-01-01T00:00:00+18:01")))),
+        ("timestamp-too-long", Box::new(|| unit(string_to_sign::token("C1", "2020-01-01T00:00:00.1234567890+07:00")))),
+        ("timestamp-out-of-range", Box::new(|| unit(Timestamp::from_unix_millis(i64::MAX, 0)))),
+        ("timestamp-offset-out-of-range", Box::new(|| unit(Timestamp::from_unix_seconds(0, 18 * 60 + 1)))),
+        ("timestamp-skew", Box::new(|| unit(check_skew("2020-01-01T04:30:00+07:00", 1_577_826_600_000, 900)))),
         // Header fields.
         ("client-id-empty", Box::new(|| check_client_id(""))),
-        (
-            "client-id-too-long",
-            Box::new(|| check_client_id(&"c".repeat(257))),
-        ),
-        (
-            "client-id-control-character",
-            Box::new(|| check_client_id("ab\ncd")),
-        ),
+        ("client-id-too-long", Box::new(|| check_client_id(&"c".repeat(257)))),
+        ("client-id-control-character", Box::new(|| check_client_id("ab\ncd"))),
         ("client-id-pipe", Box::new(|| check_client_id("a|b"))),
-        (
-            "method-lower-case",
-            Box::new(move || unit(string_to_sign::transaction("post", "/x", "t", &digest, TS))),
-        ),
-        (
-            "method-unknown",
-            Box::new(move || unit(string_to_sign::service("HEAD", "/x", &digest, TS))),
-        ),
-        (
-            "path-absolute-url",
-            Box::new(|| check_path("https://api.example.com/v1.0/x")),
-        ),
-        (
-            "path-scheme-relative-url",
-            Box::new(|| check_path("//api.example.com/v1.0/x")),
-        ),
+        ("method-lower-case", Box::new(move || unit(string_to_sign::transaction("post", "/x", "t", &digest, TS)))),
+        ("method-unknown", Box::new(move || unit(string_to_sign::service("HEAD", "/x", &digest, TS)))),
+        ("path-absolute-url", Box::new(|| check_path("https://api.example.com/v1.0/x"))),
+        ("path-scheme-relative-url", Box::new(|| check_path("//api.example.com/v1.0/x"))),
         ("path-without-slash", Box::new(|| check_path("v1.0/x"))),
         ("path-empty", Box::new(|| check_path(""))),
-        (
-            "path-too-long",
-            Box::new(|| check_path(&format!("/{}", "p".repeat(2048)))),
-        ),
+        ("path-too-long", Box::new(|| check_path(&format!("/{}", "p".repeat(2048))))),
         ("path-control-character", Box::new(|| check_path("/x\t"))),
-        (
-            "access-token-bearer-prefix",
-            Box::new(|| check_access_token("Bearer eyJhbGciOiJSUzI1NiJ9")),
-        ),
+        ("access-token-bearer-prefix", Box::new(|| check_access_token("Bearer eyJhbGciOiJSUzI1NiJ9"))),
         ("access-token-empty", Box::new(|| check_access_token(""))),
-        (
-            "access-token-too-long",
-            Box::new(|| check_access_token(&"t".repeat(2049))),
-        ),
-        (
-            "access-token-control-character",
-            Box::new(|| check_access_token("a\u{7f}")),
-        ),
-        (
-            "client-secret-empty",
-            Box::new(|| unit(HmacSigner::new(b""))),
-        ),
+        ("access-token-too-long", Box::new(|| check_access_token(&"t".repeat(2049)))),
+        ("access-token-control-character", Box::new(|| check_access_token("a\u{7f}"))),
+        ("client-secret-empty", Box::new(|| unit(HmacSigner::new(b"")))),
         (
             "origin-control-character",
-            Box::new(move || {
-                unit(TokenRequestHeaders::new(
-                    &s4,
-                    "C1",
-                    TS,
-                    Some("a\rb"),
-                    &mut getrandom::SysRng,
-                ))
-            }),
+            Box::new(move || unit(TokenRequestHeaders::new(&s4, "C1", TS, Some("a\rb"), &mut getrandom::SysRng))),
         ),
-        (
-            "grant-value-empty",
-            Box::new(|| unit(b2b2c_request_body(Grant::AuthorizationCode("")))),
-        ),
-        (
-            "grant-value-too-long",
-            Box::new(|| {
-                unit(b2b2c_request_body(Grant::AuthorizationCode(
-                    &"a".repeat(257),
-                )))
-            }),
-        ),
-        (
-            "external-id-empty",
-            Box::new(|| unit(external_id(&mut getrandom::SysRng, 0))),
-        ),
-        (
-            "external-id-too-long",
-            Box::new(|| unit(external_id(&mut getrandom::SysRng, 37))),
-        ),
+        ("grant-value-empty", Box::new(|| unit(b2b2c_request_body(Grant::AuthorizationCode(""))))),
+        ("grant-value-too-long", Box::new(|| unit(b2b2c_request_body(Grant::AuthorizationCode(&"a".repeat(257)))))),
+        ("external-id-empty", Box::new(|| unit(external_id(&mut getrandom::SysRng, 0)))),
+        ("external-id-too-long", Box::new(|| unit(external_id(&mut getrandom::SysRng, 37)))),
         // Signatures.
-        (
-            "signature-not-base64",
-            Box::new(move || v.verify(b"m", b"not base64!")),
-        ),
+        ("signature-not-base64", Box::new(move || v.verify(b"m", b"not base64!"))),
         (
             "signature-url-safe-base64",
-            Box::new(move || {
-                v2.verify(
-                    b"m",
-                    &real_sig2.replace('+', "-").replace('/', "_").into_bytes(),
-                )
-            }),
+            Box::new(move || v2.verify(b"m", &real_sig2.replace('+', "-").replace('/', "_").into_bytes())),
         ),
-        (
-            "signature-with-whitespace",
-            Box::new(move || v3.verify(b"m", format!("{}\n", &real_sig[..340]).as_bytes())),
-        ),
+        ("signature-with-whitespace", Box::new(move || v3.verify(b"m", format!("{}\n", &real_sig[..340]).as_bytes()))),
         ("signature-empty", Box::new(move || v4.verify(b"m", b""))),
-        (
-            "signature-truncated",
-            Box::new(move || v5.verify(b"m", b"AAAA")),
-        ),
+        ("signature-truncated", Box::new(move || v5.verify(b"m", b"AAAA"))),
         (
             "signature-mismatch-rsa",
-            Box::new(move || {
-                v6.verify_token(
-                    "C2",
-                    TS,
-                    s.sign_token("C1", TS, &mut getrandom::SysRng)?.as_bytes(),
-                )
-            }),
+            Box::new(move || v6.verify_token("C2", TS, s.sign_token("C1", TS, &mut getrandom::SysRng)?.as_bytes())),
         ),
-        (
-            "signature-mismatch-hmac",
-            Box::new(move || h.verify(b"M", hmac_sig.as_bytes())),
-        ),
-        (
-            "signature-length-hmac",
-            Box::new(move || h2.verify(b"m", b"AAAA")),
-        ),
+        ("signature-mismatch-hmac", Box::new(move || h.verify(b"M", hmac_sig.as_bytes()))),
+        ("signature-length-hmac", Box::new(move || h2.verify(b"m", b"AAAA"))),
         // Keys.
-        (
-            "key-malformed",
-            Box::new(|| unit(RsaSigner::from_bytes(b"not a key", &KeyOptions::default()))),
-        ),
-        (
-            "key-public-given",
-            key(
-                "tests/vectors/keys/rsa2048-public.pem",
-                KeyOptions::default(),
-            ),
-        ),
-        (
-            "key-certificate-given",
-            key("tests/fixtures/rsa2048-cert.pem", KeyOptions::default()),
-        ),
+        ("key-malformed", Box::new(|| unit(RsaSigner::from_bytes(b"not a key", &KeyOptions::default())))),
+        ("key-public-given", key("tests/vectors/keys/rsa2048-public.pem", KeyOptions::default())),
+        ("key-certificate-given", key("tests/fixtures/rsa2048-cert.pem", KeyOptions::default())),
         (
             "key-certificate-given-to-verifier",
             Box::new(|| {
-                unit(RsaVerifier::from_bytes(
-                    &read("tests/fixtures/rsa2048-cert.der"),
-                    &KeyOptions::default(),
-                ))
+                unit(RsaVerifier::from_bytes(&read("tests/fixtures/rsa2048-cert.der"), &KeyOptions::default()))
             }),
         ),
-        (
-            "key-encrypted-no-passphrase",
-            key(
-                "tests/fixtures/rsa2048-encrypted-pkcs8.pem",
-                KeyOptions::default(),
-            ),
-        ),
+        ("key-encrypted-no-passphrase", key("tests/fixtures/rsa2048-encrypted-pkcs8.pem", KeyOptions::default())),
         (
             "key-wrong-passphrase",
             key(
                 "tests/fixtures/rsa2048-encrypted-pkcs8.der",
-                KeyOptions {
-                    allow_weak: false,
-                    passphrase: Some(b"wrong"),
-                },
+                KeyOptions { allow_weak: false, passphrase: Some(b"wrong") },
             ),
         ),
-        (
-            "key-ec",
-            key("tests/fixtures/ec-p256-pkcs8.pem", KeyOptions::default()),
-        ),
-        (
-            "key-legacy-encrypted-pem",
-            key(
-                "tests/fixtures/rsa2048-legacy-encrypted.pem",
-                KeyOptions::default(),
-            ),
-        ),
+        ("key-ec", key("tests/fixtures/ec-p256-pkcs8.pem", KeyOptions::default())),
+        ("key-legacy-encrypted-pem", key("tests/fixtures/rsa2048-legacy-encrypted.pem", KeyOptions::default())),
         (
             "key-openssh",
             Box::new(|| {
-                unit(RsaSigner::from_bytes(b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA==\n-----END OPENSSH PRIVATE KEY-----\n", &KeyOptions::default()))
+                unit(RsaSigner::from_bytes(
+                    b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA==\n-----END OPENSSH PRIVATE KEY-----\n",
+                    &KeyOptions::default(),
+                ))
             }),
         ),
-        (
-            "key-weak-1024",
-            key(
-                "tests/vectors/keys/weak1024-pkcs8.pem",
-                KeyOptions::default(),
-            ),
-        ),
-        (
-            "key-weak-512",
-            key("tests/fixtures/weak512-pkcs8.pem", KeyOptions::default()),
-        ),
+        ("key-weak-1024", key("tests/vectors/keys/weak1024-pkcs8.pem", KeyOptions::default())),
+        ("key-weak-512", key("tests/fixtures/weak512-pkcs8.pem", KeyOptions::default())),
         (
             "key-weak-public-1024",
             Box::new(|| {
-                unit(RsaVerifier::from_bytes(
-                    &read("tests/fixtures/weak1024-public.pem"),
-                    &KeyOptions::default(),
-                ))
+                unit(RsaVerifier::from_bytes(&read("tests/fixtures/weak1024-public.pem"), &KeyOptions::default()))
             }),
         ),
         (
             "key-too-small-to-sign",
             Box::new(|| {
-                let allow = KeyOptions {
-                    allow_weak: true,
-                    ..KeyOptions::default()
-                };
-                let tiny =
-                    RsaSigner::from_bytes(&read("tests/fixtures/weak480-pkcs8.pem"), &allow)?;
+                let allow = KeyOptions { allow_weak: true, ..KeyOptions::default() };
+                let tiny = RsaSigner::from_bytes(&read("tests/fixtures/weak480-pkcs8.pem"), &allow)?;
                 unit(tiny.sign(b"m", &mut getrandom::SysRng))
             }),
         ),
         // Output buffers and the RNG.
-        (
-            "rsa-buffer-too-small",
-            Box::new(move || unit(s2.sign_into(b"m", &mut getrandom::SysRng, &mut [0; 100]))),
-        ),
-        (
-            "hmac-buffer-too-small",
-            Box::new(move || unit(h3.sign_into(b"m", &mut [0; 10]))),
-        ),
-        (
-            "rng-failure-signing",
-            Box::new(move || unit(s3.sign(b"m", &mut BrokenRng))),
-        ),
-        (
-            "rng-failure-external-id",
-            Box::new(|| unit(external_id(&mut BrokenRng, 32))),
-        ),
+        ("rsa-buffer-too-small", Box::new(move || unit(s2.sign_into(b"m", &mut getrandom::SysRng, &mut [0; 100])))),
+        ("hmac-buffer-too-small", Box::new(move || unit(h3.sign_into(b"m", &mut [0; 10])))),
+        ("rng-failure-signing", Box::new(move || unit(s3.sign(b"m", &mut BrokenRng)))),
+        ("rng-failure-external-id", Box::new(|| unit(external_id(&mut BrokenRng, 32)))),
         // Access-token responses.
-        (
-            "response-invalid-json",
-            Box::new(|| unit(TokenResponse::parse(b"{"))),
-        ),
-        (
-            "response-not-an-object",
-            Box::new(|| unit(TokenResponse::parse(b"[]"))),
-        ),
-        (
-            "response-missing-response-code",
-            Box::new(|| unit(TokenResponse::parse(br#"{"responseMessage":"x"}"#))),
-        ),
-        (
-            "response-bad-response-code",
-            Box::new(|| unit(TokenResponse::parse(br#"{"responseCode":"200730"}"#))),
-        ),
-        (
-            "response-code-parse",
-            Box::new(|| unit(ResponseCode::parse("20O7300"))),
-        ),
-        (
-            "response-wrong-type",
-            Box::new(|| unit(TokenResponse::parse(br#"{"responseCode":2007300}"#))),
-        ),
-        (
-            "response-missing-access-token",
-            Box::new(|| unit(TokenResponse::parse(br#"{"responseCode":"2007300"}"#))),
-        ),
+        ("response-invalid-json", Box::new(|| unit(TokenResponse::parse(b"{")))),
+        ("response-not-an-object", Box::new(|| unit(TokenResponse::parse(b"[]")))),
+        ("response-missing-response-code", Box::new(|| unit(TokenResponse::parse(br#"{"responseMessage":"x"}"#)))),
+        ("response-bad-response-code", Box::new(|| unit(TokenResponse::parse(br#"{"responseCode":"200730"}"#)))),
+        ("response-code-parse", Box::new(|| unit(ResponseCode::parse("20O7300")))),
+        ("response-wrong-type", Box::new(|| unit(TokenResponse::parse(br#"{"responseCode":2007300}"#)))),
+        ("response-missing-access-token", Box::new(|| unit(TokenResponse::parse(br#"{"responseCode":"2007300"}"#)))),
         (
             "response-field-too-long",
             Box::new(|| {
                 unit(TokenResponse::parse(
-                    format!(
-                        r#"{{"responseCode":"2007300","accessToken":"{}"}}"#,
-                        "a".repeat(2049)
-                    )
-                    .as_bytes(),
+                    format!(r#"{{"responseCode":"2007300","accessToken":"{}"}}"#, "a".repeat(2049)).as_bytes(),
                 ))
             }),
         ),
         (
             "response-bad-expires-in",
-            Box::new(|| {
-                unit(TokenResponse::parse(
-                    br#"{"responseCode":"2007300","accessToken":"t","expiresIn":9.5}"#,
-                ))
-            }),
+            Box::new(|| unit(TokenResponse::parse(br#"{"responseCode":"2007300","accessToken":"t","expiresIn":9.5}"#))),
         ),
     ]
 }
@@ -476,16 +222,10 @@ fn doc_rows() -> BTreeMap<String, (String, String)> {
         if cells.len() < 5 || !cells[0].starts_with("| `") {
             continue;
         }
-        let id = cells[0]
-            .trim_start_matches("| ")
-            .trim_matches('`')
-            .to_owned();
+        let id = cells[0].trim_start_matches("| ").trim_matches('`').to_owned();
         let variant = cells[2].trim_matches('`').to_owned();
         let message = cells[3].trim_matches('`').replace("\\|", "|");
-        assert!(
-            rows.insert(id.clone(), (variant, message)).is_none(),
-            "row {id} twice in docs/errors.md"
-        );
+        assert!(rows.insert(id.clone(), (variant, message)).is_none(), "row {id} twice in docs/errors.md");
     }
     rows
 }
@@ -501,25 +241,13 @@ fn every_bad_input_fails_as_documented() {
         };
         match rows.get(id) {
             Some((variant, message)) => {
-                assert_eq!(
-                    &format!("{err:?}"),
-                    variant,
-                    "{id}: variant differs from docs/errors.md"
-                );
-                assert_eq!(
-                    &err.to_string(),
-                    message,
-                    "{id}: message differs from docs/errors.md"
-                );
+                assert_eq!(&format!("{err:?}"), variant, "{id}: variant differs from docs/errors.md");
+                assert_eq!(&err.to_string(), message, "{id}: message differs from docs/errors.md");
             }
             None => missing.push(format!("| `{id}` | ? | `{err:?}` | {} |", err)),
         }
     }
-    assert!(
-        missing.is_empty(),
-        "cases not in docs/errors.md:\n{}",
-        missing.join("\n")
-    );
+    assert!(missing.is_empty(), "cases not in docs/errors.md:\n{}", missing.join("\n"));
 }
 
 #[test]
@@ -528,10 +256,7 @@ fn docs_table_matches_this_test() {
     let rows = doc_rows();
     assert!(!rows.is_empty(), "no rows parsed from docs/errors.md");
     for id in rows.keys() {
-        assert!(
-            ids.contains(&id.as_str()),
-            "docs/errors.md row {id} has no case in core/tests/bad_input.rs"
-        );
+        assert!(ids.contains(&id.as_str()), "docs/errors.md row {id} has no case in core/tests/bad_input.rs");
     }
     let mut unique = ids.clone();
     unique.sort_unstable();

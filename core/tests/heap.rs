@@ -43,7 +43,8 @@ fn measure<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
 
 #[test]
 fn heap_use() {
-    let body = br#"{ "partnerServiceId": "  088899", "totalAmount": { "value": "12345678.00", "currency": "IDR" } }"#.to_vec();
+    let body =
+        br#"{ "partnerServiceId": "  088899", "totalAmount": { "value": "12345678.00", "currency": "IDR" } }"#.to_vec();
     let ts = "2020-01-01T04:10:00.123+07:00";
     let mut out = [0u8; 256];
 

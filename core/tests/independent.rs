@@ -74,9 +74,22 @@ enum Json {
 fn json_strategy() -> impl Strategy<Value = Json> {
     let text = proptest::collection::vec(
         prop_oneof![
-            Just('a'), Just(' '), Just('"'), Just('\\'), Just('/'), Just('\u{e9}'), Just('\u{65e5}'),
-            Just('\u{1F600}'), Just('\t'), Just('\u{1}'), Just('Z'), Just('0'), Just(':'), Just(','),
-            Just('{'), Just(']'),
+            Just('a'),
+            Just(' '),
+            Just('"'),
+            Just('\\'),
+            Just('/'),
+            Just('\u{e9}'),
+            Just('\u{65e5}'),
+            Just('\u{1F600}'),
+            Just('\t'),
+            Just('\u{1}'),
+            Just('Z'),
+            Just('0'),
+            Just(':'),
+            Just(','),
+            Just('{'),
+            Just(']'),
         ],
         0..12,
     )

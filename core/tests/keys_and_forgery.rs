@@ -62,7 +62,10 @@ fn encrypted_pkcs8_needs_the_right_passphrase() {
         let right = KeyOptions { passphrase: Some(b"test-passphrase"), ..KeyOptions::default() };
         assert_eq!(sign_with(&key, &right).as_deref(), Ok(VECTOR_SIG), "{file}");
     }
-    assert_eq!(kind(sign_with(&read("fixtures/rsa2048-legacy-encrypted.pem"), &KeyOptions::default())), KeyErrorKind::Unsupported);
+    assert_eq!(
+        kind(sign_with(&read("fixtures/rsa2048-legacy-encrypted.pem"), &KeyOptions::default())),
+        KeyErrorKind::Unsupported
+    );
 }
 
 #[test]
@@ -74,15 +77,24 @@ fn wrong_kinds_of_key_are_named() {
     assert_eq!(kind(sign_with(&read("fixtures/rsa2048-cert.pem"), &opts)), KeyErrorKind::CertificateGiven);
     assert_eq!(kind(sign_with(&read("fixtures/rsa2048-cert.der"), &opts)), KeyErrorKind::CertificateGiven);
     assert_eq!(kind(sign_with(&read("fixtures/ec-p256-pkcs8.pem"), &opts)), KeyErrorKind::Unsupported);
-    assert_eq!(kind(sign_with(b"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", &opts)), KeyErrorKind::Unsupported);
+    assert_eq!(
+        kind(sign_with(b"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", &opts)),
+        KeyErrorKind::Unsupported
+    );
     assert_eq!(kind(sign_with(b"not a key at all", &opts)), KeyErrorKind::Malformed);
     assert_eq!(kind(sign_with(b"", &opts)), KeyErrorKind::Malformed);
     assert_eq!(kind(sign_with(b"-----BEGIN PRIVATE KEY-----\nQUJD\n", &opts)), KeyErrorKind::Malformed);
-    assert_eq!(kind(sign_with(b"-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n", &opts)), KeyErrorKind::Malformed);
+    assert_eq!(
+        kind(sign_with(b"-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n", &opts)),
+        KeyErrorKind::Malformed
+    );
     let mut truncated = read("vectors/keys/rsa2048-pkcs8.der");
     truncated.truncate(600);
     assert_eq!(kind(sign_with(&truncated, &opts)), KeyErrorKind::Malformed);
-    assert_eq!(kind(RsaVerifier::from_bytes(&read("fixtures/rsa2048-cert.pem"), &opts)), KeyErrorKind::CertificateGiven);
+    assert_eq!(
+        kind(RsaVerifier::from_bytes(&read("fixtures/rsa2048-cert.pem"), &opts)),
+        KeyErrorKind::CertificateGiven
+    );
     assert_eq!(kind(RsaVerifier::from_bytes(b"garbage", &opts)), KeyErrorKind::Malformed);
 }
 
@@ -100,7 +112,10 @@ fn weak_keys_are_refused_unless_allowed() {
     let sig = signer.sign_token(CLIENT, TS, &mut getrandom::SysRng).unwrap();
     verifier.verify_token(CLIENT, TS, sig.as_bytes()).unwrap();
     // Below the rsa crate's own floor: still a clear WeakKey, never "malformed".
-    assert_eq!(sign_with(&read("fixtures/weak512-pkcs8.pem"), &KeyOptions::default()), Err(Error::WeakKey { bits: 512 }));
+    assert_eq!(
+        sign_with(&read("fixtures/weak512-pkcs8.pem"), &KeyOptions::default()),
+        Err(Error::WeakKey { bits: 512 })
+    );
 }
 
 #[test]
@@ -108,24 +123,38 @@ fn round_trips_for_every_size_and_cross_key_rejection() {
     let mut verifiers = Vec::new();
     let mut signatures = Vec::new();
     for (bits, name, b64_len) in [(2048, "rsa2048", 344), (3072, "rsa3072", 512), (4096, "rsa4096", 684)] {
-        let signer = RsaSigner::from_bytes(&read(&format!("vectors/keys/{name}-pkcs1.der")), &KeyOptions::default()).unwrap();
+        let signer =
+            RsaSigner::from_bytes(&read(&format!("vectors/keys/{name}-pkcs1.der")), &KeyOptions::default()).unwrap();
         assert_eq!(signer.modulus_bits(), bits);
         assert_eq!(signer.signature_len(), b64_len);
         let sig = signer.sign_service("POST", "/v1.0/notify", br#"{"a": 1}"#, TS, &mut getrandom::SysRng).unwrap();
         assert_eq!(sig.len(), signer.signature_len());
-        let verifier = RsaVerifier::from_bytes(&read(&format!("vectors/keys/{name}-public.pem")), &KeyOptions::default()).unwrap();
+        let verifier =
+            RsaVerifier::from_bytes(&read(&format!("vectors/keys/{name}-public.pem")), &KeyOptions::default()).unwrap();
         verifier.verify_service("POST", "/v1.0/notify", br#"{"a":1}"#, TS, sig.as_bytes()).unwrap();
         signer.verifier().verify_service("POST", "/v1.0/notify", b"{\"a\" :1 }", TS, sig.as_bytes()).unwrap();
-        assert_eq!(verifier.verify_service("POST", "/v1.0/notify", br#"{"a":2}"#, TS, sig.as_bytes()), Err(Error::SignatureMismatch));
-        assert_eq!(verifier.verify_service("PUT", "/v1.0/notify", br#"{"a":1}"#, TS, sig.as_bytes()), Err(Error::SignatureMismatch));
+        assert_eq!(
+            verifier.verify_service("POST", "/v1.0/notify", br#"{"a":2}"#, TS, sig.as_bytes()),
+            Err(Error::SignatureMismatch)
+        );
+        assert_eq!(
+            verifier.verify_service("PUT", "/v1.0/notify", br#"{"a":1}"#, TS, sig.as_bytes()),
+            Err(Error::SignatureMismatch)
+        );
         verifiers.push(verifier);
         signatures.push(sig);
     }
     // A signature made with another key has the wrong length for these keys.
     let other = RsaSigner::from_bytes(&read("vectors/keys/rsa3072-pkcs8.pem"), &KeyOptions::default()).unwrap();
     let sig3072 = other.sign_token(CLIENT, TS, &mut getrandom::SysRng).unwrap();
-    assert_eq!(verifiers[0].verify_token(CLIENT, TS, sig3072.as_bytes()), Err(Error::SignatureLength { expected: 256, actual: 384 }));
-    assert_eq!(verifiers[2].verify_token(CLIENT, TS, sig3072.as_bytes()), Err(Error::SignatureLength { expected: 512, actual: 384 }));
+    assert_eq!(
+        verifiers[0].verify_token(CLIENT, TS, sig3072.as_bytes()),
+        Err(Error::SignatureLength { expected: 256, actual: 384 })
+    );
+    assert_eq!(
+        verifiers[2].verify_token(CLIENT, TS, sig3072.as_bytes()),
+        Err(Error::SignatureLength { expected: 512, actual: 384 })
+    );
 }
 
 #[test]
@@ -142,13 +171,22 @@ fn forged_and_mangled_rsa_signatures_are_refused() {
     flipped[100] ^= 1;
     assert_eq!(check(Base64::encode_string(&flipped).as_bytes()), Err(Error::SignatureMismatch));
     // Truncated and padded.
-    assert_eq!(check(Base64::encode_string(&raw[..255]).as_bytes()), Err(Error::SignatureLength { expected: 256, actual: 255 }));
+    assert_eq!(
+        check(Base64::encode_string(&raw[..255]).as_bytes()),
+        Err(Error::SignatureLength { expected: 256, actual: 255 })
+    );
     let mut longer = raw.clone();
     longer.push(0);
-    assert_eq!(check(Base64::encode_string(&longer).as_bytes()), Err(Error::SignatureLength { expected: 256, actual: 257 }));
+    assert_eq!(
+        check(Base64::encode_string(&longer).as_bytes()),
+        Err(Error::SignatureLength { expected: 256, actual: 257 })
+    );
     let mut leading_zero = vec![0];
     leading_zero.extend_from_slice(&raw);
-    assert_eq!(check(Base64::encode_string(&leading_zero).as_bytes()), Err(Error::SignatureLength { expected: 256, actual: 257 }));
+    assert_eq!(
+        check(Base64::encode_string(&leading_zero).as_bytes()),
+        Err(Error::SignatureLength { expected: 256, actual: 257 })
+    );
     // Empty.
     assert_eq!(check(b""), Err(Error::SignatureLength { expected: 256, actual: 0 }));
     // Base64 that needs cleaning: whitespace, URL-safe alphabet, missing padding.
@@ -167,15 +205,20 @@ fn forged_and_mangled_rsa_signatures_are_refused() {
 /// signed, but carrying a SHA-1 DigestInfo, no DigestInfo, or a malformed one. None may verify.
 #[test]
 fn other_hash_algorithms_and_malformed_digest_info_are_refused() {
-    use rsa::traits::{PrivateKeyParts, PublicKeyParts};
     use rsa::pkcs8::DecodePrivateKey;
+    use rsa::traits::{PrivateKeyParts, PublicKeyParts};
     use rsa::BoxedUint;
-    let key = rsa::RsaPrivateKey::from_pkcs8_pem(std::str::from_utf8(&read("vectors/keys/rsa2048-pkcs8.pem")).unwrap()).unwrap();
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(std::str::from_utf8(&read("vectors/keys/rsa2048-pkcs8.pem")).unwrap())
+        .unwrap();
     let verifier = RsaVerifier::from_bytes(&read("vectors/keys/rsa2048-public.pem"), &KeyOptions::default()).unwrap();
     let message = format!("{CLIENT}|{TS}");
     let sha256 = <sha2::Sha256 as sha2::Digest>::digest(message.as_bytes());
-    let sha1_prefix: &[u8] = &[0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14];
-    let sha256_prefix: &[u8] = &[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
+    let sha1_prefix: &[u8] =
+        &[0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14];
+    let sha256_prefix: &[u8] = &[
+        0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
+        0x20,
+    ];
     let raw_sign = |t: &[u8]| {
         // EM = 00 01 FF..FF 00 || T, then s = EM^d mod n.
         let mut em = vec![0u8; 256];
@@ -185,7 +228,8 @@ fn other_hash_algorithms_and_malformed_digest_info_are_refused() {
         em[ps_end + 1..].copy_from_slice(t);
         let m = BoxedUint::from_be_slice(&em, 2048).unwrap();
         let n = key.n().clone();
-        let params = crypto_bigint::modular::BoxedMontyParams::new(crypto_bigint::Odd::new(n.as_ref().clone()).unwrap());
+        let params =
+            crypto_bigint::modular::BoxedMontyParams::new(crypto_bigint::Odd::new(n.as_ref().clone()).unwrap());
         let s = crypto_bigint::modular::BoxedMontyForm::new(m, &params).pow(key.d()).retrieve();
         Base64::encode_string(&s.to_be_bytes())
     };
@@ -212,9 +256,15 @@ fn hmac_wrong_secret_tamper_and_encoding() {
     assert_eq!(HmacSigner::new(b"a-secreT").unwrap().verify(msg, sig.as_bytes()), Err(Error::SignatureMismatch));
     assert_eq!(signer.verify(&msg[1..], sig.as_bytes()), Err(Error::SignatureMismatch));
     let raw = Base64::decode_vec(&sig).unwrap();
-    assert_eq!(signer.verify(msg, Base64::encode_string(&raw[..63]).as_bytes()), Err(Error::SignatureLength { expected: 64, actual: 63 }));
+    assert_eq!(
+        signer.verify(msg, Base64::encode_string(&raw[..63]).as_bytes()),
+        Err(Error::SignatureLength { expected: 64, actual: 63 })
+    );
     assert_eq!(signer.verify(msg, b""), Err(Error::SignatureLength { expected: 64, actual: 0 }));
-    assert_eq!(signer.verify(msg, Base64Url::encode_string(&raw).as_bytes()), Err(Error::InvalidBase64 { field: Field::Signature }));
+    assert_eq!(
+        signer.verify(msg, Base64Url::encode_string(&raw).as_bytes()),
+        Err(Error::InvalidBase64 { field: Field::Signature })
+    );
     assert_eq!(HmacSigner::new(b"").unwrap_err(), Error::EmptyField { field: Field::ClientSecret });
     let mut short = [0u8; 87];
     assert_eq!(signer.sign_into(msg, &mut short), Err(Error::BufferTooSmall { needed: 88 }));

@@ -106,11 +106,18 @@ fn service_rsa() {
         let sts = string_to_sign::service(s(case, "method"), s(case, "path"), &digest, s(case, "timestamp")).unwrap();
         assert_eq!(sts.as_str(), s(case, "string_to_sign"));
         let signer = RsaSigner::from_bytes(&key(name, "pkcs8.pem"), &KeyOptions::default()).unwrap();
-        let sig = signer.sign_service(s(case, "method"), s(case, "path"), body, s(case, "timestamp"), &mut rng).unwrap();
+        let sig =
+            signer.sign_service(s(case, "method"), s(case, "path"), body, s(case, "timestamp"), &mut rng).unwrap();
         assert_eq!(sig.as_str(), s(case, "signature"));
         let verifier = RsaVerifier::from_bytes(&key(name, "public.pem"), &KeyOptions::default()).unwrap();
         verifier
-            .verify_service(s(case, "method"), s(case, "path"), body, s(case, "timestamp"), s(case, "signature").as_bytes())
+            .verify_service(
+                s(case, "method"),
+                s(case, "path"),
+                body,
+                s(case, "timestamp"),
+                s(case, "signature").as_bytes(),
+            )
             .unwrap();
     }
 }

@@ -36,10 +36,8 @@ struct Patterns {
 // SAFETY: written only while the scanner is disarmed, from the one test thread.
 unsafe impl Sync for Patterns {}
 
-static PATTERNS: Patterns = Patterns {
-    data: UnsafeCell::new([[0; PATTERN_LEN]; MAX_PATTERNS]),
-    names: UnsafeCell::new([""; MAX_PATTERNS]),
-};
+static PATTERNS: Patterns =
+    Patterns { data: UnsafeCell::new([[0; PATTERN_LEN]; MAX_PATTERNS]), names: UnsafeCell::new([""; MAX_PATTERNS]) };
 static COUNT: AtomicUsize = AtomicUsize::new(0);
 static ARMED: AtomicBool = AtomicBool::new(false);
 static HITS: [AtomicUsize; MAX_PATTERNS] = [const { AtomicUsize::new(0) }; MAX_PATTERNS];
@@ -50,9 +48,7 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 struct Scanning;
 
 fn contains(block: &[u8], pattern: &[u8; PATTERN_LEN]) -> bool {
-    block
-        .windows(PATTERN_LEN)
-        .any(|w| w[0] == pattern[0] && w == pattern)
+    block.windows(PATTERN_LEN).any(|w| w[0] == pattern[0] && w == pattern)
 }
 
 unsafe impl GlobalAlloc for Scanning {
@@ -131,10 +127,7 @@ fn window(bytes: &[u8], at: usize) -> [u8; PATTERN_LEN] {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .expect("pattern not in the key")
+    haystack.windows(needle.len()).position(|w| w == needle).expect("pattern not in the key")
 }
 
 /// SHA-512 initial state (FIPS 180-4).
@@ -166,9 +159,7 @@ fn keyed_state(secret: &[u8], pad: u8) -> [u8; 64] {
 }
 
 fn repo(rel: &str) -> Zeroizing<Vec<u8>> {
-    Zeroizing::new(
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../").to_owned() + rel).unwrap(),
-    )
+    Zeroizing::new(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../").to_owned() + rel).unwrap())
 }
 
 /// Secret windows of the TEST-ONLY rsa2048 key: limbs (little-endian) and DER (big-endian) of
@@ -198,10 +189,7 @@ fn rsa_patterns(der: &[u8]) -> Vec<(&'static str, [u8; PATTERN_LEN])> {
         ("RSA dQ (limbs)", le(&dq)),
         ("RSA d (DER bytes)", window(&d, 0)),
         ("RSA p (DER bytes)", window(&p, 0)),
-        (
-            "RSA d (base64 of the DER)",
-            text.as_bytes().try_into().unwrap(),
-        ),
+        ("RSA d (base64 of the DER)", text.as_bytes().try_into().unwrap()),
     ]
 }
 
@@ -213,19 +201,12 @@ fn secrets_are_zeroized_when_freed() {
     let inner = keyed_state(&secret, 0x36);
     let outer = keyed_state(&secret, 0x5C);
     set_patterns(&[
-        (
-            "HMAC secret",
-            window(&[&secret[..], &[0u8; PATTERN_LEN]].concat(), 0),
-        ),
+        ("HMAC secret", window(&[&secret[..], &[0u8; PATTERN_LEN]].concat(), 0)),
         ("HMAC inner (ipad) state", window(&inner, 0)),
         ("HMAC outer (opad) state", window(&outer, 0)),
     ]);
     let (_, found) = scan(|| drop(Box::new(inner)));
-    assert_eq!(
-        found.len(),
-        1,
-        "the detector must see an unzeroized block: {found:?}"
-    );
+    assert_eq!(found.len(), 1, "the detector must see an unzeroized block: {found:?}");
 
     // --- HmacSigner: the boxed signer's block, and anything freed while signing.
     let (_, found) = scan(|| {
@@ -234,23 +215,14 @@ fn secrets_are_zeroized_when_freed() {
         signer.verify(b"message", sig.as_bytes()).unwrap();
         drop(signer);
     });
-    assert!(
-        found.is_empty(),
-        "HMAC key material left in freed memory: {found:?}"
-    );
-    assert!(
-        SCANNED.load(SeqCst) >= 1,
-        "the boxed signer was not freed while armed"
-    );
+    assert!(found.is_empty(), "HMAC key material left in freed memory: {found:?}");
+    assert!(SCANNED.load(SeqCst) >= 1, "the boxed signer was not freed while armed");
     // The same check on a clone (clones are zeroized too).
     let (_, found) = scan(|| {
         let signer = HmacSigner::new(&secret).unwrap();
         drop(Box::new(signer.clone()));
     });
-    assert!(
-        found.is_empty(),
-        "HMAC key material left by a clone: {found:?}"
-    );
+    assert!(found.is_empty(), "HMAC key material left by a clone: {found:?}");
 
     // --- RsaSigner: loading (the decoded DER is Zeroizing), signing, dropping.
     let der = repo("tests/vectors/keys/rsa2048-pkcs8.der");
@@ -261,38 +233,19 @@ fn secrets_are_zeroized_when_freed() {
     set_patterns(&patterns);
 
     // The detector sees an unzeroized copy of the DER and of the PEM's base64 body.
-    let body: Vec<u8> = pem
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
+    let body: Vec<u8> = pem.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
     let (_, found) = scan(|| {
         drop(der.to_vec());
         drop(body);
     });
-    assert!(
-        found.iter().any(|f| f.starts_with("RSA d (DER bytes)")),
-        "{found:?}"
-    );
-    assert!(
-        found
-            .iter()
-            .any(|f| f.starts_with("RSA d (base64 of the DER)")),
-        "{found:?}"
-    );
+    assert!(found.iter().any(|f| f.starts_with("RSA d (DER bytes)")), "{found:?}");
+    assert!(found.iter().any(|f| f.starts_with("RSA d (base64 of the DER)")), "{found:?}");
 
     for (name, input, options) in [
         ("PKCS#8 PEM", &pem, KeyOptions::default()),
         ("PKCS#8 DER", &der, KeyOptions::default()),
         ("PKCS#1 PEM", &pkcs1_pem, KeyOptions::default()),
-        (
-            "encrypted PKCS#8 PEM",
-            &encrypted,
-            KeyOptions {
-                allow_weak: false,
-                passphrase: Some(b"test-passphrase"),
-            },
-        ),
+        ("encrypted PKCS#8 PEM", &encrypted, KeyOptions { allow_weak: false, passphrase: Some(b"test-passphrase") }),
     ] {
         let (signer, found) = scan(|| RsaSigner::from_bytes(input, &options).unwrap());
         check(name, "loading", &found);
@@ -302,15 +255,8 @@ fn secrets_are_zeroized_when_freed() {
         check(name, "dropping the signer", &found);
     }
     // A failed load (wrong passphrase) leaves nothing either.
-    let (_, found) = scan(|| {
-        RsaSigner::from_bytes(
-            &encrypted,
-            &KeyOptions {
-                allow_weak: false,
-                passphrase: Some(b"wrong"),
-            },
-        )
-    });
+    let (_, found) =
+        scan(|| RsaSigner::from_bytes(&encrypted, &KeyOptions { allow_weak: false, passphrase: Some(b"wrong") }));
     check("encrypted PKCS#8 PEM", "a failed load", &found);
 }
 
@@ -326,13 +272,9 @@ fn secrets_are_zeroized_when_freed() {
 const UPSTREAM_KNOWN: [&str; 2] = ["RSA p (limbs)", "RSA q (limbs)"];
 
 fn check(key: &str, phase: &str, found: &[String]) {
-    let (known, ours): (Vec<&String>, Vec<&String>) = found
-        .iter()
-        .partition(|f| UPSTREAM_KNOWN.iter().any(|k| f.starts_with(k)));
-    assert!(
-        ours.is_empty(),
-        "{key}: key material left in memory freed while {phase}: {ours:?}"
-    );
+    let (known, ours): (Vec<&String>, Vec<&String>) =
+        found.iter().partition(|f| UPSTREAM_KNOWN.iter().any(|k| f.starts_with(k)));
+    assert!(ours.is_empty(), "{key}: key material left in memory freed while {phase}: {ours:?}");
     if !known.is_empty() {
         eprintln!("note: {key}, {phase}: known upstream (rsa/crypto-bigint) leftovers: {known:?}");
     }

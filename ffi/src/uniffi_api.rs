@@ -189,7 +189,9 @@ impl From<Error> for SnapError {
             Error::ControlCharacter { field, offset } => {
                 SnapError::ControlCharacter { field: field.into(), offset: n(offset), reason }
             }
-            Error::InvalidUtf8 { field, offset } => SnapError::InvalidUtf8 { field: field.into(), offset: n(offset), reason },
+            Error::InvalidUtf8 { field, offset } => {
+                SnapError::InvalidUtf8 { field: field.into(), offset: n(offset), reason }
+            }
             Error::PipeInClientId { offset } => SnapError::PipeInClientId { offset: n(offset), reason },
             Error::InvalidMethod => SnapError::InvalidMethod { reason },
             Error::AbsoluteUrl => SnapError::AbsoluteUrl { reason },
@@ -215,9 +217,9 @@ impl From<Error> for SnapError {
 fn verified(result: Result<(), Error>) -> Result<bool, SnapError> {
     match result {
         Ok(()) => Ok(true),
-        Err(Error::SignatureMismatch | Error::SignatureLength { .. } | Error::InvalidBase64 { field: Field::Signature }) => {
-            Ok(false)
-        }
+        Err(
+            Error::SignatureMismatch | Error::SignatureLength { .. } | Error::InvalidBase64 { field: Field::Signature },
+        ) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
@@ -245,10 +247,7 @@ impl SnapSigner {
     pub fn new(private_key: Vec<u8>, passphrase: Option<String>, allow_weak_key: bool) -> Result<Self, SnapError> {
         let private_key = Zeroizing::new(private_key);
         let passphrase = passphrase.map(Zeroizing::new);
-        let options = KeyOptions {
-            allow_weak: allow_weak_key,
-            passphrase: passphrase.as_ref().map(|p| p.as_bytes()),
-        };
+        let options = KeyOptions { allow_weak: allow_weak_key, passphrase: passphrase.as_ref().map(|p| p.as_bytes()) };
         Ok(SnapSigner { inner: RsaSigner::from_bytes(&private_key, &options)? })
     }
 
@@ -261,7 +260,13 @@ impl SnapSigner {
     /// The service `X-SIGNATURE`: base64 SHA256withRSA over
     /// `METHOD:path:lowercase(hex(sha256(minify(body)))):timestamp`. `body` is the exact bytes
     /// sent (empty for a GET); `path` is relative, with its query string.
-    pub fn sign_service(&self, method: String, path: String, body: Vec<u8>, timestamp: String) -> Result<String, SnapError> {
+    pub fn sign_service(
+        &self,
+        method: String,
+        path: String,
+        body: Vec<u8>,
+        timestamp: String,
+    ) -> Result<String, SnapError> {
         let sig = self.inner.sign_service(&method, &path, &body, &timestamp, &mut getrandom::SysRng)?;
         Ok(sig.as_str().to_owned())
     }
@@ -364,7 +369,14 @@ pub fn verify_transaction(
     hmac_verify(&hmac_signer(client_secret)?, &method, &path, &access_token, &body, &timestamp, &signature)
 }
 
-fn hmac_sign(signer: &HmacSigner, method: &str, path: &str, access_token: &str, body: &[u8], timestamp: &str) -> Result<String, SnapError> {
+fn hmac_sign(
+    signer: &HmacSigner,
+    method: &str,
+    path: &str,
+    access_token: &str,
+    body: &[u8],
+    timestamp: &str,
+) -> Result<String, SnapError> {
     Ok(signer.sign_transaction(method, path, access_token, body, timestamp)?.as_str().to_owned())
 }
 
@@ -403,7 +415,14 @@ impl TransactionSigner {
     }
 
     /// The transaction `X-SIGNATURE`, as [`sign_transaction`] with this secret.
-    pub fn sign(&self, method: String, path: String, access_token: String, body: Vec<u8>, timestamp: String) -> Result<String, SnapError> {
+    pub fn sign(
+        &self,
+        method: String,
+        path: String,
+        access_token: String,
+        body: Vec<u8>,
+        timestamp: String,
+    ) -> Result<String, SnapError> {
         hmac_sign(&self.inner, &method, &path, &access_token, &body, &timestamp)
     }
 
@@ -445,7 +464,12 @@ fn offset_i16(offset_minutes: i32) -> Result<i16, SnapError> {
 /// WITA, 540 for WIT): `2020-01-01T04:10:00+07:00`, with `.SSS` when `with_millis`, and `Z`
 /// for a zero offset when `utc_as_z` (DOKU's form).
 #[uniffi::export(default(utc_as_z = false))]
-pub fn format_timestamp(unix_millis: i64, offset_minutes: i32, with_millis: bool, utc_as_z: bool) -> Result<String, SnapError> {
+pub fn format_timestamp(
+    unix_millis: i64,
+    offset_minutes: i32,
+    with_millis: bool,
+    utc_as_z: bool,
+) -> Result<String, SnapError> {
     let ts = Timestamp::from_unix_millis(unix_millis, offset_i16(offset_minutes)?)?;
     Ok(ts.format(TimestampFormat { millis: with_millis, utc_as_z }).as_str().to_owned())
 }
@@ -482,7 +506,8 @@ pub fn token_request_headers(
     timestamp: String,
     origin: Option<String>,
 ) -> Result<HashMap<String, String>, SnapError> {
-    let headers = TokenRequestHeaders::new(&signer.inner, &client_id, &timestamp, origin.as_deref(), &mut getrandom::SysRng)?;
+    let headers =
+        TokenRequestHeaders::new(&signer.inner, &client_id, &timestamp, origin.as_deref(), &mut getrandom::SysRng)?;
     Ok(headers.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect())
 }
 
@@ -554,7 +579,12 @@ pub fn transaction_string_to_sign(
 
 /// The service string to sign, `METHOD:path:digest:timestamp`.
 #[uniffi::export]
-pub fn service_string_to_sign(method: String, path: String, body: Vec<u8>, timestamp: String) -> Result<String, SnapError> {
+pub fn service_string_to_sign(
+    method: String,
+    path: String,
+    body: Vec<u8>,
+    timestamp: String,
+) -> Result<String, SnapError> {
     let digest = core_body_digest(&body)?;
     Ok(string_to_sign::service(&method, &path, &digest, &timestamp)?.as_str().to_owned())
 }
@@ -586,8 +616,17 @@ mod tests {
         let e = minify_json(b"{\"a\" 1}".to_vec()).unwrap_err();
         assert!(matches!(e, SnapError::InvalidJson { offset: 5, .. }), "{e:?}");
         assert_eq!(e.to_string(), "invalid JSON body at byte 5: unexpected character");
-        assert!(matches!(sign_transaction(String::new(), "GET".into(), "/".into(), "t".into(), vec![], "2020-01-01T00:00:00Z".into()),
-            Err(SnapError::EmptyField { field: SnapField::ClientSecret, .. })));
+        assert!(matches!(
+            sign_transaction(
+                String::new(),
+                "GET".into(),
+                "/".into(),
+                "t".into(),
+                vec![],
+                "2020-01-01T00:00:00Z".into()
+            ),
+            Err(SnapError::EmptyField { field: SnapField::ClientSecret, .. })
+        ));
         assert!(matches!(format_timestamp(0, 100_000, false, false), Err(SnapError::TimestampOutOfRange { .. })));
     }
 
@@ -597,11 +636,17 @@ mod tests {
         let body = b"{ \"a\": 1 }".to_vec();
         let s = TransactionSigner::new("secret".into()).unwrap();
         let sig = s.sign(m.into(), p.into(), t.into(), body.clone(), ts.into()).unwrap();
-        assert_eq!(sig, sign_transaction("secret".into(), m.into(), p.into(), t.into(), body.clone(), ts.into()).unwrap());
+        assert_eq!(
+            sig,
+            sign_transaction("secret".into(), m.into(), p.into(), t.into(), body.clone(), ts.into()).unwrap()
+        );
         assert!(s.verify(m.into(), p.into(), t.into(), body.clone(), ts.into(), sig.clone()).unwrap());
         assert!(!s.verify(m.into(), p.into(), t.into(), b"{}".to_vec(), ts.into(), sig.clone()).unwrap());
         assert!(!s.verify(m.into(), p.into(), t.into(), body.clone(), ts.into(), "abc".into()).unwrap());
-        assert!(matches!(s.sign("get".into(), p.into(), t.into(), body, ts.into()), Err(SnapError::InvalidMethod { .. })));
+        assert!(matches!(
+            s.sign("get".into(), p.into(), t.into(), body, ts.into()),
+            Err(SnapError::InvalidMethod { .. })
+        ));
         assert!(matches!(
             TransactionSigner::new(String::new()),
             Err(SnapError::EmptyField { field: SnapField::ClientSecret, .. })
@@ -614,6 +659,9 @@ mod tests {
         assert_eq!(format_timestamp(1_577_826_600_000, 420, false, false).unwrap(), "2020-01-01T04:10:00+07:00");
         let now = now_timestamp(420, true, false).unwrap();
         assert!(check_timestamp(now, 5).is_ok());
-        assert!(matches!(check_timestamp("2020-01-01T04:10:00+07:00".into(), 900), Err(SnapError::TimestampSkew { .. })));
+        assert!(matches!(
+            check_timestamp("2020-01-01T04:10:00+07:00".into(), 900),
+            Err(SnapError::TimestampSkew { .. })
+        ));
     }
 }

@@ -57,20 +57,11 @@ fn sign_token(s: &Signer, client_id: &str) -> (snapsign_result, String) {
 
 #[test]
 fn a_panic_becomes_internal_panic() {
-    assert_eq!(
-        catch_panic_for_tests(|| panic!("boom")),
-        snapsign_result::InternalPanic
-    );
+    assert_eq!(catch_panic_for_tests(|| panic!("boom")), snapsign_result::InternalPanic);
     assert_eq!(catch_panic_for_tests(|| {}), snapsign_result::Ok);
-    assert_eq!(
-        snapsign_internal_test_panic(),
-        snapsign_result::InternalPanic
-    );
+    assert_eq!(snapsign_internal_test_panic(), snapsign_result::InternalPanic);
     // The library still works afterwards, on the same thread.
-    assert_eq!(
-        sign_token(&signer(), CLIENT_ID),
-        (snapsign_result::Ok, TOKEN_SIG.to_string())
-    );
+    assert_eq!(sign_token(&signer(), CLIENT_ID), (snapsign_result::Ok, TOKEN_SIG.to_string()));
 }
 
 #[test]
@@ -125,53 +116,22 @@ fn null_pointers_and_empty_inputs() {
     let mut buf = [0u8; 128];
     let mut n = 0usize;
     unsafe {
+        assert_eq!(snapsign_minify(ptr::null(), 3, buf.as_mut_ptr(), buf.len(), &mut n), snapsign_result::NullPointer);
         assert_eq!(
-            snapsign_minify(ptr::null(), 3, buf.as_mut_ptr(), buf.len(), &mut n),
+            snapsign_minify(b"[]".as_ptr(), 2, buf.as_mut_ptr(), buf.len(), ptr::null_mut()),
             snapsign_result::NullPointer
         );
-        assert_eq!(
-            snapsign_minify(
-                b"[]".as_ptr(),
-                2,
-                buf.as_mut_ptr(),
-                buf.len(),
-                ptr::null_mut()
-            ),
-            snapsign_result::NullPointer
-        );
-        assert_eq!(
-            snapsign_minify(b"[]".as_ptr(), 2, ptr::null_mut(), 5, &mut n),
-            snapsign_result::NullPointer
-        );
+        assert_eq!(snapsign_minify(b"[]".as_ptr(), 2, ptr::null_mut(), 5, &mut n), snapsign_result::NullPointer);
         // NULL with length 0 is an empty body.
-        assert_eq!(
-            snapsign_minify(ptr::null(), 0, ptr::null_mut(), 0, &mut n),
-            snapsign_result::Ok
-        );
+        assert_eq!(snapsign_minify(ptr::null(), 0, ptr::null_mut(), 0, &mut n), snapsign_result::Ok);
         assert_eq!(n, 0);
-        assert_eq!(
-            snapsign_body_digest(ptr::null(), 0, buf.as_mut_ptr(), buf.len(), &mut n),
-            snapsign_result::Ok
-        );
-        assert_eq!(
-            &buf[..n],
-            b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+        assert_eq!(snapsign_body_digest(ptr::null(), 0, buf.as_mut_ptr(), buf.len(), &mut n), snapsign_result::Ok);
+        assert_eq!(&buf[..n], b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         let mut h: *mut snapsign_hmac = ptr::NonNull::dangling().as_ptr();
-        assert_eq!(
-            snapsign_hmac_new(ptr::null(), 4, &mut h),
-            snapsign_result::NullPointer
-        );
+        assert_eq!(snapsign_hmac_new(ptr::null(), 4, &mut h), snapsign_result::NullPointer);
         assert!(h.is_null());
         assert_eq!(
-            snapsign_signer_sign(
-                ptr::null(),
-                b"x".as_ptr(),
-                1,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut n
-            ),
+            snapsign_signer_sign(ptr::null(), b"x".as_ptr(), 1, buf.as_mut_ptr(), buf.len(), &mut n),
             snapsign_result::NullPointer
         );
         assert_eq!(snapsign_signer_signature_len(ptr::null()), 0);
@@ -187,18 +147,9 @@ fn overlapping_buffers_are_refused() {
     let mut n = 0usize;
     let p = buf.as_mut_ptr();
     unsafe {
-        assert_eq!(
-            snapsign_minify(p, 6, p, 20, &mut n),
-            snapsign_result::OverlappingBuffers
-        );
-        assert_eq!(
-            snapsign_minify(p, 6, p.add(5), 10, &mut n),
-            snapsign_result::OverlappingBuffers
-        );
-        assert_eq!(
-            snapsign_minify(p, 6, p.add(6), 10, &mut n),
-            snapsign_result::Ok
-        );
+        assert_eq!(snapsign_minify(p, 6, p, 20, &mut n), snapsign_result::OverlappingBuffers);
+        assert_eq!(snapsign_minify(p, 6, p.add(5), 10, &mut n), snapsign_result::OverlappingBuffers);
+        assert_eq!(snapsign_minify(p, 6, p.add(6), 10, &mut n), snapsign_result::Ok);
         assert_eq!(&buf[6..6 + n], b"[1,2]");
         // out_len inside the input counts too.
         let mut words = [0usize; 4];
@@ -256,15 +207,8 @@ fn invalid_utf8_and_error_details() {
     assert_eq!(snapsign_last_error_offset(), 2);
     let rc = unsafe { snapsign_last_error_message(buf.as_mut_ptr(), buf.len(), &mut n) };
     assert_eq!(rc, snapsign_result::Ok);
-    assert_eq!(
-        std::str::from_utf8(&buf[..n]).unwrap(),
-        "client id (X-CLIENT-KEY) is not valid UTF-8 (byte 2)"
-    );
-    assert_eq!(
-        snapsign_last_error_offset(),
-        2,
-        "reading the message keeps the detail"
-    );
+    assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), "client id (X-CLIENT-KEY) is not valid UTF-8 (byte 2)");
+    assert_eq!(snapsign_last_error_offset(), 2, "reading the message keeps the detail");
     let rc = unsafe { snapsign_minify(b"[]".as_ptr(), 2, buf.as_mut_ptr(), buf.len(), &mut n) };
     assert_eq!(rc, snapsign_result::Ok);
     assert_eq!(snapsign_last_error_offset(), SNAPSIGN_NO_OFFSET);
@@ -278,10 +222,7 @@ fn one_signer_many_threads() {
             let s = &s;
             scope.spawn(move || {
                 for _ in 0..3 {
-                    assert_eq!(
-                        sign_token(s, CLIENT_ID),
-                        (snapsign_result::Ok, TOKEN_SIG.to_string())
-                    );
+                    assert_eq!(sign_token(s, CLIENT_ID), (snapsign_result::Ok, TOKEN_SIG.to_string()));
                     // Per-thread error details do not leak between threads.
                     let (rc, _) = sign_token(s, "a|b");
                     assert_eq!(rc, snapsign_result::PipeInClientId);
@@ -292,11 +233,7 @@ fn one_signer_many_threads() {
     });
 }
 
-unsafe extern "C" fn failing_fill(
-    _userdata: *mut core::ffi::c_void,
-    _buf: *mut u8,
-    _len: usize,
-) -> core::ffi::c_int {
+unsafe extern "C" fn failing_fill(_userdata: *mut core::ffi::c_void, _buf: *mut u8, _len: usize) -> core::ffi::c_int {
     -1
 }
 
@@ -323,26 +260,15 @@ fn a_failing_entropy_callback_is_an_rng_error() {
 
 #[test]
 fn every_core_error_has_its_own_code_and_unknown_is_never_returned() {
-    use snapsign_core::{
-        Error, Field, JsonErrorKind, KeyErrorKind, ResponseErrorKind, TimestampErrorKind,
-    };
+    use snapsign_core::{Error, Field, JsonErrorKind, KeyErrorKind, ResponseErrorKind, TimestampErrorKind};
     use snapsign_result as R;
     let field = Field::ClientId;
     let mut errors = vec![
         Error::BufferTooSmall { needed: 1 },
-        Error::InvalidJson {
-            offset: 0,
-            kind: JsonErrorKind::UnexpectedByte,
-        },
-        Error::InvalidTimestamp {
-            offset: 0,
-            kind: TimestampErrorKind::Syntax,
-        },
+        Error::InvalidJson { offset: 0, kind: JsonErrorKind::UnexpectedByte },
+        Error::InvalidTimestamp { offset: 0, kind: TimestampErrorKind::Syntax },
         Error::TimestampOutOfRange,
-        Error::TimestampSkew {
-            skew_seconds: 1,
-            allowed_seconds: 0,
-        },
+        Error::TimestampSkew { skew_seconds: 1, allowed_seconds: 0 },
         Error::EmptyField { field },
         Error::FieldTooLong { field, max: 1 },
         Error::ControlCharacter { field, offset: 0 },
@@ -354,10 +280,7 @@ fn every_core_error_has_its_own_code_and_unknown_is_never_returned() {
         Error::BearerPrefix,
         Error::InvalidBase64 { field },
         Error::WeakKey { bits: 1024 },
-        Error::SignatureLength {
-            expected: 256,
-            actual: 3,
-        },
+        Error::SignatureLength { expected: 256, actual: 3 },
         Error::SignatureMismatch,
         Error::Rng,
         Error::Crypto,
@@ -385,26 +308,17 @@ fn every_core_error_has_its_own_code_and_unknown_is_never_returned() {
         ]
         .map(|kind| Error::InvalidResponse { kind }),
     );
-    let mut codes: Vec<u32> = errors
-        .iter()
-        .map(|e| snapsign_result::from_error(e) as u32)
-        .collect();
+    let mut codes: Vec<u32> = errors.iter().map(|e| snapsign_result::from_error(e) as u32).collect();
     codes.sort_unstable();
     codes.dedup();
     // Codes 1-99 mirror the core's errors: each is produced by some error, and none maps to
     // UNKNOWN (the header says this version never returns it).
-    let core_codes: Vec<u32> = ALL_RESULTS
-        .iter()
-        .map(|r| *r as u32)
-        .filter(|c| (1..100).contains(c))
-        .collect();
+    let core_codes: Vec<u32> = ALL_RESULTS.iter().map(|r| *r as u32).filter(|c| (1..100).contains(c)).collect();
     assert_eq!(codes, core_codes);
     assert!(!codes.contains(&(R::Unknown as u32)));
 }
 
-fn out_text(
-    f: impl FnOnce(*mut u8, usize, *mut usize) -> snapsign_result,
-) -> (snapsign_result, String) {
+fn out_text(f: impl FnOnce(*mut u8, usize, *mut usize) -> snapsign_result) -> (snapsign_result, String) {
     let mut buf = vec![0u8; 4096];
     let mut n = 0usize;
     let rc = f(buf.as_mut_ptr(), buf.len(), &mut n);
@@ -415,26 +329,13 @@ fn out_text(
 #[test]
 fn access_token_bodies_ids_and_responses() {
     let b2b = unsafe { std::ffi::CStr::from_ptr(snapsign_b2b_request_body()) };
-    assert_eq!(
-        b2b.to_str().unwrap(),
-        snapsign_core::access_token::B2B_REQUEST_BODY
-    );
+    assert_eq!(b2b.to_str().unwrap(), snapsign_core::access_token::B2B_REQUEST_BODY);
     let code = "a\"b";
     let (rc, body) = out_text(|o, c, n| unsafe {
-        snapsign_b2b2c_request_body(
-            SNAPSIGN_GRANT_AUTHORIZATION_CODE,
-            code.as_ptr(),
-            code.len(),
-            o,
-            c,
-            n,
-        )
+        snapsign_b2b2c_request_body(SNAPSIGN_GRANT_AUTHORIZATION_CODE, code.as_ptr(), code.len(), o, c, n)
     });
     assert_eq!(rc, snapsign_result::Ok);
-    assert_eq!(
-        body,
-        r#"{"grantType":"AUTHORIZATION_CODE","authCode":"a\"b"}"#
-    );
+    assert_eq!(body, r#"{"grantType":"AUTHORIZATION_CODE","authCode":"a\"b"}"#);
     let (rc, id) = out_text(|o, c, n| unsafe { snapsign_external_id(20, o, c, n) });
     assert_eq!(rc, snapsign_result::Ok);
     assert!(id.len() == 20 && id.bytes().all(|b| b.is_ascii_digit()));
@@ -446,19 +347,12 @@ fn access_token_bodies_ids_and_responses() {
     let (mut status, mut service, mut case) = (0u16, 0u8, 0u8);
     let (mut has, mut secs) = (0, 0u64);
     unsafe {
-        assert_eq!(
-            snapsign_token_response_code(r, &mut status, &mut service, &mut case),
-            snapsign_result::Ok
-        );
-        assert_eq!(
-            snapsign_token_response_expires_in(r, &mut has, &mut secs),
-            snapsign_result::Ok
-        );
+        assert_eq!(snapsign_token_response_code(r, &mut status, &mut service, &mut case), snapsign_result::Ok);
+        assert_eq!(snapsign_token_response_expires_in(r, &mut has, &mut secs), snapsign_result::Ok);
         assert_eq!(snapsign_token_response_is_success(r), 1);
     }
     assert_eq!((status, service, case, has, secs), (200, 73, 0, 1, 60));
-    let (rc, token) =
-        out_text(|o, c, n| unsafe { snapsign_token_response_access_token(r, o, c, n) });
+    let (rc, token) = out_text(|o, c, n| unsafe { snapsign_token_response_access_token(r, o, c, n) });
     assert_eq!((rc, token.as_str()), (snapsign_result::Ok, "tok"));
     unsafe { snapsign_token_response_free(r) };
 
@@ -471,20 +365,8 @@ fn access_token_bodies_ids_and_responses() {
 fn a_key_too_small_for_a_sha256_signature_is_a_crypto_error() {
     let k = std::fs::read(vectors_dir().join("../fixtures/weak480-pkcs8.pem")).unwrap();
     let mut out = ptr::null_mut();
-    let rc = unsafe {
-        snapsign_signer_new(
-            k.as_ptr(),
-            k.len(),
-            ptr::null(),
-            0,
-            SNAPSIGN_KEY_ALLOW_WEAK,
-            &mut out,
-        )
-    };
+    let rc = unsafe { snapsign_signer_new(k.as_ptr(), k.len(), ptr::null(), 0, SNAPSIGN_KEY_ALLOW_WEAK, &mut out) };
     assert_eq!(rc, snapsign_result::Ok);
     let s = Signer(out);
-    assert_eq!(
-        sign_token(&s, CLIENT_ID),
-        (snapsign_result::Crypto, String::new())
-    );
+    assert_eq!(sign_token(&s, CLIENT_ID), (snapsign_result::Crypto, String::new()));
 }

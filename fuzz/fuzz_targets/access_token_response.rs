@@ -21,9 +21,7 @@ fn string_field<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Opti
 fuzz_target!(|data: &[u8]| {
     let result = TokenResponse::parse(data);
     let serde = serde_json::from_slice::<Value>(data);
-    let serde_exempt = data
-        .iter()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    let serde_exempt = data.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
         || common::max_depth(data) >= common::SERDE_DEPTH_LIMIT;
     match result {
         Err(Error::InvalidJson { offset, .. }) => {
@@ -31,10 +29,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(serde.is_err(), "InvalidJson for a body serde_json accepts");
         }
         Err(Error::InvalidResponse { .. }) => {
-            assert!(
-                serde.is_ok() || serde_exempt,
-                "valid JSON per snapsign, not per serde_json"
-            );
+            assert!(serde.is_ok() || serde_exempt, "valid JSON per snapsign, not per serde_json");
         }
         Err(e) => panic!("unexpected error {e:?}"),
         Ok(r) => {
@@ -42,24 +37,15 @@ fuzz_target!(|data: &[u8]| {
                 return;
             }
             let value = serde.expect("parsed a body serde_json refuses");
-            let obj = value
-                .as_object()
-                .expect("parsed a body that is not an object");
+            let obj = value.as_object().expect("parsed a body that is not an object");
             let code = string_field(obj, "responseCode").expect("responseCode");
             assert_eq!(ResponseCode::parse(code), Ok(r.response_code));
-            assert_eq!(
-                r.access_token.as_str(),
-                string_field(obj, "accessToken").unwrap_or("")
-            );
-            assert_eq!(
-                r.token_type.as_str(),
-                string_field(obj, "tokenType").unwrap_or("")
-            );
+            assert_eq!(r.access_token.as_str(), string_field(obj, "accessToken").unwrap_or(""));
+            assert_eq!(r.token_type.as_str(), string_field(obj, "tokenType").unwrap_or(""));
             let message = string_field(obj, "responseMessage").unwrap_or("");
             assert!(message.starts_with(r.response_message.as_str()));
             assert!(
-                r.response_message.len() == message.len()
-                    || r.response_message.len() > MAX_RESPONSE_MESSAGE_LEN - 4
+                r.response_message.len() == message.len() || r.response_message.len() > MAX_RESPONSE_MESSAGE_LEN - 4
             );
             if r.response_code.is_success() {
                 assert!(!r.access_token.is_empty());
@@ -70,10 +56,7 @@ fuzz_target!(|data: &[u8]| {
                     Some(Value::Number(n)) => n.as_u64() == Some(v),
                     _ => false,
                 };
-                assert!(
-                    shows("expiresIn") || shows("expiredIn"),
-                    "expires_in {v} not in the body"
-                );
+                assert!(shows("expiresIn") || shows("expiredIn"), "expires_in {v} not in the body");
             }
         }
     }

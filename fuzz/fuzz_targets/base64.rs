@@ -29,39 +29,17 @@ fn check(result: Result<(), Error>, text: &[u8], expected: usize) {
     let oracle = base64::engine::general_purpose::STANDARD.decode(text);
     match (oracle, result) {
         (Ok(bytes), Err(Error::SignatureMismatch)) if bytes.len() == expected => {}
-        (
-            Ok(bytes),
-            Err(Error::SignatureLength {
-                expected: e,
-                actual,
-            }),
-        ) if bytes.len() != expected => {
+        (Ok(bytes), Err(Error::SignatureLength { expected: e, actual })) if bytes.len() != expected => {
             assert_eq!((e, actual), (expected, bytes.len()));
         }
-        (
-            Err(_),
-            Err(Error::InvalidBase64 {
-                field: Field::Signature,
-            }),
-        ) => {}
+        (Err(_), Err(Error::InvalidBase64 { field: Field::Signature })) => {}
         (Err(_), Err(Error::SignatureLength { expected: e, .. })) => {
             assert_eq!(e, expected);
             // Only when the length is already wrong: a right-length text is checked in full.
-            let padding = text
-                .iter()
-                .rev()
-                .take(2)
-                .take_while(|&&b| b == b'=')
-                .count();
-            assert!(
-                text.is_empty() || text.len() / 4 * 3 - padding != expected,
-                "{text:?}"
-            );
+            let padding = text.iter().rev().take(2).take_while(|&&b| b == b'=').count();
+            assert!(text.is_empty() || text.len() / 4 * 3 - padding != expected, "{text:?}");
         }
-        (oracle, result) => panic!(
-            "oracle {:?} vs {result:?} for {text:?}",
-            oracle.map(|b| b.len())
-        ),
+        (oracle, result) => panic!("oracle {:?} vs {result:?} for {text:?}", oracle.map(|b| b.len())),
     }
 }
 

@@ -40,15 +40,9 @@ fn handles() -> &'static Handles {
     H.get_or_init(|| unsafe {
         let key = common::PKCS8_2048_PEM;
         let mut signer = ptr::null_mut();
-        assert_eq!(
-            snapsign_signer_new(key.as_ptr(), key.len(), ptr::null(), 0, 0, &mut signer),
-            snapsign_result::Ok
-        );
+        assert_eq!(snapsign_signer_new(key.as_ptr(), key.len(), ptr::null(), 0, 0, &mut signer), snapsign_result::Ok);
         let mut verifier = ptr::null_mut();
-        assert_eq!(
-            snapsign_signer_verifier(signer, &mut verifier),
-            snapsign_result::Ok
-        );
+        assert_eq!(snapsign_signer_verifier(signer, &mut verifier), snapsign_result::Ok);
         Handles { signer, verifier }
     })
 }
@@ -62,11 +56,7 @@ fn check_out(
     cap: usize,
     f: &dyn Fn(*mut u8, usize, *mut usize) -> snapsign_result,
 ) -> (snapsign_result, Vec<u8>) {
-    assert_ne!(
-        f(ptr::null_mut(), 0, ptr::null_mut()),
-        snapsign_result::Ok,
-        "{name}: NULL out_len accepted"
-    );
+    assert_ne!(f(ptr::null_mut(), 0, ptr::null_mut()), snapsign_result::Ok, "{name}: NULL out_len accepted");
     // Size query.
     let mut needed = usize::MAX;
     let rc = f(ptr::null_mut(), 0, &mut needed);
@@ -76,31 +66,17 @@ fn check_out(
             assert!(needed > 0 && needed < 1 << 20, "{name}: needed {needed}");
             let mut buf = vec![SENTINEL; needed];
             let mut len = usize::MAX;
-            assert_eq!(
-                f(buf.as_mut_ptr(), needed, &mut len),
-                snapsign_result::Ok,
-                "{name}: exact buffer"
-            );
+            assert_eq!(f(buf.as_mut_ptr(), needed, &mut len), snapsign_result::Ok, "{name}: exact buffer");
             assert_eq!(len, needed, "{name}: length written");
             let mut short = vec![SENTINEL; needed - 1];
             let mut len2 = usize::MAX;
-            assert_eq!(
-                f(short.as_mut_ptr(), needed - 1, &mut len2),
-                snapsign_result::BufferTooSmall,
-                "{name}: short"
-            );
+            assert_eq!(f(short.as_mut_ptr(), needed - 1, &mut len2), snapsign_result::BufferTooSmall, "{name}: short");
             assert_eq!(len2, needed, "{name}: needed from a short buffer");
-            assert!(
-                short.iter().all(|&b| b == SENTINEL),
-                "{name}: a short buffer was written to"
-            );
+            assert!(short.iter().all(|&b| b == SENTINEL), "{name}: a short buffer was written to");
             (snapsign_result::Ok, buf)
         }
         snapsign_result::Ok => {
-            assert_eq!(
-                needed, 0,
-                "{name}: OK from a size query with a non-empty output"
-            );
+            assert_eq!(needed, 0, "{name}: OK from a size query with a non-empty output");
             (rc, Vec::new())
         }
         err => {
@@ -111,42 +87,23 @@ fn check_out(
     // An arbitrary capacity.
     let mut buf = vec![SENTINEL; cap];
     let mut len = usize::MAX;
-    let rc2 = f(
-        if cap == 0 {
-            ptr::null_mut()
-        } else {
-            buf.as_mut_ptr()
-        },
-        cap,
-        &mut len,
-    );
+    let rc2 = f(if cap == 0 { ptr::null_mut() } else { buf.as_mut_ptr() }, cap, &mut len);
     match rc {
         snapsign_result::Ok if cap >= out.len() => {
             assert_eq!(rc2, snapsign_result::Ok, "{name}: cap {cap}");
-            assert_eq!(
-                &buf[..len],
-                &out[..],
-                "{name}: output differs between calls"
-            );
+            assert_eq!(&buf[..len], &out[..], "{name}: output differs between calls");
         }
         snapsign_result::Ok => {
             assert_eq!(rc2, snapsign_result::BufferTooSmall, "{name}: cap {cap}");
             assert_eq!(len, out.len());
-            assert!(
-                buf.iter().all(|&b| b == SENTINEL),
-                "{name}: a short buffer was written to"
-            );
+            assert!(buf.iter().all(|&b| b == SENTINEL), "{name}: a short buffer was written to");
         }
         err => assert_eq!(rc2, err, "{name}: result depends on the capacity"),
     }
     // NULL out with a capacity.
     if cap > 0 {
         let mut len = 0;
-        assert_eq!(
-            f(ptr::null_mut(), cap, &mut len),
-            snapsign_result::NullPointer,
-            "{name}: NULL out, cap {cap}"
-        );
+        assert_eq!(f(ptr::null_mut(), cap, &mut len), snapsign_result::NullPointer, "{name}: NULL out, cap {cap}");
     }
     (rc, out)
 }
@@ -178,24 +135,19 @@ fuzz_target!(|data: &[u8]| {
     let null_empty = ctl & 0x10 != 0;
     let mut fields = rest.split(|&b| b == 0x1F);
     let mut next = || fields.next().unwrap_or(&[]);
-    let (method, path, token, body, ts, client, sig) =
-        (next(), next(), next(), next(), next(), next(), next());
+    let (method, path, token, body, ts, client, sig) = (next(), next(), next(), next(), next(), next(), next());
     let n = |f: &[u8]| p(f, null_empty);
     let h = handles();
 
     unsafe {
         // Text functions.
-        let (rc, out) = check_out("minify", cap, &|o, c, l| {
-            snapsign_minify(n(body), body.len(), o, c, l)
-        });
+        let (rc, out) = check_out("minify", cap, &|o, c, l| snapsign_minify(n(body), body.len(), o, c, l));
         let mut core_out = Vec::new();
         match snapsign_core::minify::minify_to(body, &mut core_out) {
             Ok(()) => assert_eq!((rc, out), (snapsign_result::Ok, core_out)),
             Err(_) => assert_eq!(rc, snapsign_result::InvalidJson),
         }
-        let (rc, out) = check_out("body_digest", cap, &|o, c, l| {
-            snapsign_body_digest(n(body), body.len(), o, c, l)
-        });
+        let (rc, out) = check_out("body_digest", cap, &|o, c, l| snapsign_body_digest(n(body), body.len(), o, c, l));
         match snapsign_core::body_digest(body) {
             Ok(d) => assert_eq!((rc, &out[..]), (snapsign_result::Ok, &d.as_bytes()[..])),
             Err(_) => assert_eq!(rc, snapsign_result::InvalidJson),
@@ -238,30 +190,15 @@ fuzz_target!(|data: &[u8]| {
         let mut ms = 0i64;
         let mut off = 0i32;
         let rc = snapsign_timestamp_parse(n(ts), ts.len(), &mut ms, &mut off);
-        let core_ts = std::str::from_utf8(ts)
-            .ok()
-            .map(snapsign_core::timestamp::Timestamp::parse);
+        let core_ts = std::str::from_utf8(ts).ok().map(snapsign_core::timestamp::Timestamp::parse);
         match core_ts {
-            Some(Ok(t)) => assert_eq!(
-                (rc, ms, off),
-                (
-                    snapsign_result::Ok,
-                    t.unix_millis(),
-                    i32::from(t.offset_minutes())
-                )
-            ),
+            Some(Ok(t)) => {
+                assert_eq!((rc, ms, off), (snapsign_result::Ok, t.unix_millis(), i32::from(t.offset_minutes())))
+            }
             _ => assert_ne!(rc, snapsign_result::Ok),
         }
-        let raw_ms = i64::from_le_bytes(
-            sig.get(..8)
-                .and_then(|b| b.try_into().ok())
-                .unwrap_or([0; 8]),
-        );
-        let raw_off = i32::from_le_bytes(
-            sig.get(8..12)
-                .and_then(|b| b.try_into().ok())
-                .unwrap_or([0; 4]),
-        );
+        let raw_ms = i64::from_le_bytes(sig.get(..8).and_then(|b| b.try_into().ok()).unwrap_or([0; 8]));
+        let raw_off = i32::from_le_bytes(sig.get(8..12).and_then(|b| b.try_into().ok()).unwrap_or([0; 4]));
         check_out("timestamp_format", cap, &|o, c, l| {
             snapsign_timestamp_format(raw_ms, raw_off, u32::from(ctl >> 5), o, c, l)
         });
@@ -275,14 +212,10 @@ fuzz_target!(|data: &[u8]| {
             assert_ne!(rc, snapsign_result::Ok);
         } else {
             assert_eq!(rc, snapsign_result::Ok);
-            let (rc, mac) = check_out("hmac_sign", cap, &|o, c, l| {
-                snapsign_hmac_sign(hmac, n(body), body.len(), o, c, l)
-            });
+            let (rc, mac) =
+                check_out("hmac_sign", cap, &|o, c, l| snapsign_hmac_sign(hmac, n(body), body.len(), o, c, l));
             assert_eq!(rc, snapsign_result::Ok);
-            assert_eq!(
-                snapsign_hmac_verify(hmac, n(body), body.len(), mac.as_ptr(), mac.len()),
-                snapsign_result::Ok
-            );
+            assert_eq!(snapsign_hmac_verify(hmac, n(body), body.len(), mac.as_ptr(), mac.len()), snapsign_result::Ok);
             assert_ne!(
                 snapsign_hmac_verify(hmac, n(body), body.len(), n(token), token.len()),
                 snapsign_result::Ok,
@@ -334,16 +267,7 @@ fuzz_target!(|data: &[u8]| {
         // quarter of the inputs only, so the cheap paths get most of the executions.
         if ctl & 0x60 == 0x60 {
             let (rc, rsa_sig) = check_out("signer_sign_token", cap, &|o, c, l| {
-                snapsign_signer_sign_token(
-                    h.signer,
-                    n(client),
-                    client.len(),
-                    n(ts),
-                    ts.len(),
-                    o,
-                    c,
-                    l,
-                )
+                snapsign_signer_sign_token(h.signer, n(client), client.len(), n(ts), ts.len(), o, c, l)
             });
             if rc == snapsign_result::Ok {
                 assert_eq!(rsa_sig.len(), snapsign_signer_signature_len(h.signer));
@@ -363,9 +287,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(
             matches!(
                 v,
-                snapsign_result::InvalidBase64
-                    | snapsign_result::SignatureLength
-                    | snapsign_result::SignatureMismatch
+                snapsign_result::InvalidBase64 | snapsign_result::SignatureLength | snapsign_result::SignatureMismatch
             ),
             "verify of arbitrary text: {v:?}"
         );
@@ -375,13 +297,7 @@ fuzz_target!(|data: &[u8]| {
         let mut buf = [0u8; 8];
         if !body.is_empty() {
             assert_eq!(
-                snapsign_minify(
-                    ptr::null(),
-                    body.len(),
-                    buf.as_mut_ptr(),
-                    buf.len(),
-                    &mut len
-                ),
+                snapsign_minify(ptr::null(), body.len(), buf.as_mut_ptr(), buf.len(), &mut len),
                 snapsign_result::NullPointer
             );
             assert_eq!(
@@ -391,14 +307,7 @@ fuzz_target!(|data: &[u8]| {
         }
         // Handle constructors on arbitrary bytes; NULL handles.
         let mut s2 = ptr::null_mut();
-        let _ = snapsign_signer_new(
-            n(body),
-            body.len(),
-            n(token),
-            token.len(),
-            u32::from(ctl >> 7),
-            &mut s2,
-        );
+        let _ = snapsign_signer_new(n(body), body.len(), n(token), token.len(), u32::from(ctl >> 7), &mut s2);
         snapsign_signer_free(s2);
         let mut v2 = ptr::null_mut();
         let _ = snapsign_verifier_new(n(body), body.len(), u32::from(ctl >> 7), &mut v2);
@@ -418,9 +327,8 @@ fuzz_target!(|data: &[u8]| {
                     snapsign_token_response_access_token(resp, o, c, l)
                 });
                 assert_eq!(at, r.access_token.as_bytes());
-                let (_, msg) = check_out("token_response_message", cap, &|o, c, l| {
-                    snapsign_token_response_message(resp, o, c, l)
-                });
+                let (_, msg) =
+                    check_out("token_response_message", cap, &|o, c, l| snapsign_token_response_message(resp, o, c, l));
                 assert_eq!(msg, r.response_message.as_bytes());
                 let (mut status, mut service, mut case) = (0u16, 0u8, 0u8);
                 assert_eq!(
@@ -431,10 +339,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!((status, service, case), (c.http_status, c.service_code, c.case_code));
                 assert_eq!(snapsign_token_response_is_success(resp) != 0, c.is_success());
                 let (mut has, mut secs) = (0, 0u64);
-                assert_eq!(
-                    snapsign_token_response_expires_in(resp, &mut has, &mut secs),
-                    snapsign_result::Ok
-                );
+                assert_eq!(snapsign_token_response_expires_in(resp, &mut has, &mut secs), snapsign_result::Ok);
                 assert_eq!(if has != 0 { Some(secs) } else { None }, r.expires_in);
             }
             Err(e) => {
@@ -463,10 +368,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = snapsign_minify(n(body), body.len(), ptr::null_mut(), 0, &mut len);
         let mut mlen = 0;
         let rc = snapsign_last_error_message(ptr::null_mut(), 0, &mut mlen);
-        assert!(
-            matches!(rc, snapsign_result::Ok | snapsign_result::BufferTooSmall),
-            "{rc:?}"
-        );
+        assert!(matches!(rc, snapsign_result::Ok | snapsign_result::BufferTooSmall), "{rc:?}");
         let _ = snapsign_last_error_offset();
         let _ = snapsign_result_str(u32::from(ctl) * 7);
     }

@@ -24,21 +24,14 @@ fuzz_target!(|data: &[u8]| {
     let result = minify_to(data, &mut one_shot);
 
     // Streaming in two chunks at an input-dependent split.
-    let split = if data.is_empty() {
-        0
-    } else {
-        (common::mix(data) % (data.len() as u64 + 1)) as usize
-    };
+    let split = if data.is_empty() { 0 } else { (common::mix(data) % (data.len() as u64 + 1)) as usize };
     let mut streamed = Vec::new();
     let mut m = Minifier::new();
     let streamed_result = m
         .update(&data[..split], &mut streamed)
         .and_then(|()| m.update(&data[split..], &mut streamed))
         .and_then(|()| m.finish());
-    assert_eq!(
-        result, streamed_result,
-        "split at {split} changed the result"
-    );
+    assert_eq!(result, streamed_result, "split at {split} changed the result");
     if result.is_ok() {
         assert_eq!(one_shot, streamed, "split at {split} changed the output");
     }
@@ -52,31 +45,21 @@ fuzz_target!(|data: &[u8]| {
     }
     if result.is_ok() && !one_shot.is_empty() {
         let mut short = vec![0u8; one_shot.len() - 1];
-        assert_eq!(
-            minify(data, &mut short),
-            Err(Error::BufferTooSmall {
-                needed: one_shot.len()
-            })
-        );
+        assert_eq!(minify(data, &mut short), Err(Error::BufferTooSmall { needed: one_shot.len() }));
     }
 
     let serde = serde_json::from_slice::<serde_json::Value>(data);
     match result {
         Ok(()) => {
             assert!(one_shot.len() <= data.len());
-            assert!(
-                !common::has_whitespace_outside_strings(&one_shot),
-                "whitespace left in {one_shot:?}"
-            );
+            assert!(!common::has_whitespace_outside_strings(&one_shot), "whitespace left in {one_shot:?}");
             // A fixed point.
             let mut again = Vec::new();
             minify_to(&one_shot, &mut again).expect("minified output must minify");
             assert_eq!(again, one_shot);
             if one_shot.is_empty() {
                 // Documented difference: an empty/whitespace-only body is the empty string for SNAP.
-                assert!(data
-                    .iter()
-                    .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')));
+                assert!(data.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')));
                 assert!(serde.is_err());
                 return;
             }
@@ -86,18 +69,14 @@ fuzz_target!(|data: &[u8]| {
                 // Documented difference: depth exactly 128 is accepted by minify only.
                 return;
             }
-            let input_value = serde.unwrap_or_else(|e| {
-                panic!("minify accepted what serde_json refuses ({e}): {data:?}")
-            });
+            let input_value =
+                serde.unwrap_or_else(|e| panic!("minify accepted what serde_json refuses ({e}): {data:?}"));
             let output_value: serde_json::Value =
                 serde_json::from_slice(&one_shot).expect("minified output must parse");
             assert_eq!(input_value, output_value, "minify changed the value");
         }
         Err(Error::InvalidJson { offset, kind }) => {
-            assert!(
-                offset <= data.len(),
-                "offset {offset} past the end ({kind:?})"
-            );
+            assert!(offset <= data.len(), "offset {offset} past the end ({kind:?})");
             if let Ok(v) = serde {
                 panic!("minify refused ({kind:?} at {offset}) what serde_json accepts: {v:?}");
             }

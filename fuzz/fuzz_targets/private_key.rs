@@ -23,40 +23,23 @@ const BASES: [&[u8]; 5] = [
 fn load(bytes: &[u8]) {
     let options = [
         KeyOptions::default(),
-        KeyOptions {
-            allow_weak: true,
-            passphrase: None,
-        },
-        KeyOptions {
-            allow_weak: false,
-            passphrase: Some(common::PASSPHRASE),
-        },
+        KeyOptions { allow_weak: true, passphrase: None },
+        KeyOptions { allow_weak: false, passphrase: Some(common::PASSPHRASE) },
     ];
     for (i, o) in options.iter().enumerate() {
         match RsaSigner::from_bytes(bytes, o) {
             Ok(signer) => {
                 let bits = signer.modulus_bits();
-                assert!(
-                    o.allow_weak || bits >= 2048,
-                    "{bits}-bit key loaded without allow_weak"
-                );
+                assert!(o.allow_weak || bits >= 2048, "{bits}-bit key loaded without allow_weak");
                 assert_eq!(signer.signature_len(), bits.div_ceil(8).div_ceil(3) * 4);
                 if bits.div_ceil(8) < 62 {
                     // Too short for a SHA-256 PKCS#1 v1.5 signature (a weak key that loaded,
                     // e.g. tests/fixtures/weak480-pkcs8.pem): a clean Crypto error.
-                    assert_eq!(
-                        signer.sign(b"snapsign fuzz", &mut getrandom::SysRng),
-                        Err(Error::Crypto)
-                    );
+                    assert_eq!(signer.sign(b"snapsign fuzz", &mut getrandom::SysRng), Err(Error::Crypto));
                 } else {
-                    let sig = signer
-                        .sign(b"snapsign fuzz", &mut getrandom::SysRng)
-                        .expect("a loaded key signs");
+                    let sig = signer.sign(b"snapsign fuzz", &mut getrandom::SysRng).expect("a loaded key signs");
                     assert_eq!(sig.len(), signer.signature_len());
-                    signer
-                        .verifier()
-                        .verify(b"snapsign fuzz", sig.as_bytes())
-                        .expect("own signature verifies");
+                    signer.verifier().verify(b"snapsign fuzz", sig.as_bytes()).expect("own signature verifies");
                     assert_eq!(
                         signer.verifier().verify(b"snapsign fuzZ", sig.as_bytes()),
                         Err(Error::SignatureMismatch)
@@ -64,10 +47,9 @@ fn load(bytes: &[u8]) {
                 }
             }
             Err(Error::InvalidKey { .. }) => {}
-            Err(Error::WeakKey { bits }) => assert!(
-                !o.allow_weak,
-                "option set {i}: WeakKey ({bits} bits) despite allow_weak"
-            ),
+            Err(Error::WeakKey { bits }) => {
+                assert!(!o.allow_weak, "option set {i}: WeakKey ({bits} bits) despite allow_weak")
+            }
             Err(e) => panic!("unexpected error {e:?}"),
         }
         // Only the passphrase set differs for encrypted keys: skip it when nothing is encrypted

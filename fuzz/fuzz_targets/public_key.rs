@@ -13,37 +13,23 @@ use rsa::pkcs8::DecodePublicKey;
 use rsa::traits::PublicKeyParts;
 use snapsign_core::{Error, KeyOptions, RsaVerifier};
 
-const BASES: [&[u8]; 4] = [
-    common::PUBLIC_2048_DER,
-    common::PKCS8_2048_DER,
-    common::PKCS1_2048_DER,
-    common::CERT_2048_DER,
-];
+const BASES: [&[u8]; 4] =
+    [common::PUBLIC_2048_DER, common::PKCS8_2048_DER, common::PKCS1_2048_DER, common::CERT_2048_DER];
 
 /// The token vector of tests/vectors (rsa2048): `MCPD00000006|2020-10-04T17:55:58+07:00`.
 const MESSAGE: &[u8] = b"MCPD00000006|2020-10-04T17:55:58+07:00";
 const SIGNATURE: &[u8] = b"2JlCK1mKDbeEMX1wtG6jJvRBn+6tvbhqVjaD+FfsGo2Db0ISlRiUbhZGpfHlhhdkAzpGyRkPf+gcq2pPHYqMXDLRyuv9anGNJXcUaWk8e1awFCGnDITdx8SJDWBaM206CuxTgexzixKHRfXNz27nOIYdDruEgyDAPjo4cm+tMOJg+o6s/s4hShnEZ6JySgxgGsunI3p1KS2qd7VZ5futmIun3awYVM+TPJA0HRKDyF1Ciczp4PYxYX5Gno4hsuuA4nVTxhvJuasLrgFfMU9+bllkqwK2KjX/vt93COeaIVEQ0ZPblasAZ7WCSyzfdj6cuzUTl3HbdJ8TBIlNO2SF8w==";
 
 fn load(bytes: &[u8]) {
-    for o in [
-        KeyOptions::default(),
-        KeyOptions {
-            allow_weak: true,
-            passphrase: None,
-        },
-    ] {
+    for o in [KeyOptions::default(), KeyOptions { allow_weak: true, passphrase: None }] {
         match RsaVerifier::from_bytes(bytes, &o) {
             Ok(v) => {
                 let bits = v.modulus_bits();
-                assert!(
-                    o.allow_weak || bits >= 2048,
-                    "{bits}-bit key loaded without allow_weak"
-                );
+                assert!(o.allow_weak || bits >= 2048, "{bits}-bit key loaded without allow_weak");
                 assert_eq!(v.signature_len(), bits.div_ceil(8).div_ceil(3) * 4);
                 match v.verify(MESSAGE, SIGNATURE) {
                     Ok(()) => {
-                        let real = rsa::RsaPublicKey::from_public_key_der(common::PUBLIC_2048_DER)
-                            .unwrap();
+                        let real = rsa::RsaPublicKey::from_public_key_der(common::PUBLIC_2048_DER).unwrap();
                         // Only the real key can accept the real signature; it may arrive in any
                         // of the accepted encodings, so compare by size only here and rely on
                         // the mismatch checks below for the rest.

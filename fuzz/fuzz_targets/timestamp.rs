@@ -12,22 +12,10 @@ use snapsign_core::timestamp::{Timestamp, TimestampFormat, MAX_OFFSET_MINUTES, M
 use snapsign_core::Error;
 
 const FORMATS: [TimestampFormat; 4] = [
-    TimestampFormat {
-        millis: false,
-        utc_as_z: false,
-    },
-    TimestampFormat {
-        millis: false,
-        utc_as_z: true,
-    },
-    TimestampFormat {
-        millis: true,
-        utc_as_z: false,
-    },
-    TimestampFormat {
-        millis: true,
-        utc_as_z: true,
-    },
+    TimestampFormat { millis: false, utc_as_z: false },
+    TimestampFormat { millis: false, utc_as_z: true },
+    TimestampFormat { millis: true, utc_as_z: false },
+    TimestampFormat { millis: true, utc_as_z: true },
 ];
 
 /// 0000-01-01T00:00:00 and 9999-12-31T23:59:59.999 as local Unix milliseconds.
@@ -39,11 +27,7 @@ fn round_trip(ts: Timestamp) {
         let text = ts.format(f);
         let back = Timestamp::parse(&text).unwrap_or_else(|e| panic!("{text} does not parse: {e}"));
         assert_eq!(back.offset_minutes(), ts.offset_minutes(), "{text}");
-        let expected = if f.millis {
-            ts.unix_millis()
-        } else {
-            ts.unix_millis() - ts.unix_millis().rem_euclid(1000)
-        };
+        let expected = if f.millis { ts.unix_millis() } else { ts.unix_millis() - ts.unix_millis().rem_euclid(1000) };
         assert_eq!(back.unix_millis(), expected, "{text}");
         // Formatting is a function of the instant: the re-parsed value formats identically.
         assert_eq!(back.format(f), text);
@@ -69,16 +53,9 @@ fn check_constructed(ms: i64, offset: i16) {
 fuzz_target!(|data: &[u8]| {
     match Timestamp::parse_bytes(data) {
         Ok(ts) => {
-            assert!(
-                data.len() <= MAX_TIMESTAMP_LEN,
-                "accepted {} bytes",
-                data.len()
-            );
+            assert!(data.len() <= MAX_TIMESTAMP_LEN, "accepted {} bytes", data.len());
             assert!(data.is_ascii());
-            assert_eq!(
-                Timestamp::from_unix_millis(ts.unix_millis(), ts.offset_minutes()),
-                Ok(ts)
-            );
+            assert_eq!(Timestamp::from_unix_millis(ts.unix_millis(), ts.offset_minutes()), Ok(ts));
             // `parse` (str) agrees with `parse_bytes`.
             assert_eq!(Timestamp::parse(std::str::from_utf8(data).unwrap()), Ok(ts));
             round_trip(ts);

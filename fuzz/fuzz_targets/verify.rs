@@ -38,9 +38,7 @@ fn vector() -> (&'static [u8], &'static [u8]) {
 
 fn refused(r: Result<(), Error>, what: &str) {
     match r {
-        Err(
-            Error::InvalidBase64 { .. } | Error::SignatureLength { .. } | Error::SignatureMismatch,
-        ) => {}
+        Err(Error::InvalidBase64 { .. } | Error::SignatureLength { .. } | Error::SignatureMismatch) => {}
         other => panic!("{what}: {other:?}"),
     }
 }
@@ -62,10 +60,7 @@ fn check(
 ) {
     verify(message, real).expect("the real signature verifies");
     match verify(message, candidate) {
-        Ok(()) => assert_eq!(
-            candidate, real,
-            "a signature other than the real one was accepted"
-        ),
+        Ok(()) => assert_eq!(candidate, real, "a signature other than the real one was accepted"),
         r => refused(r, "candidate"),
     }
     let mutated = mutate(real, data);
@@ -83,11 +78,7 @@ fn check(
 }
 
 fuzz_target!(|data: &[u8]| {
-    let cut = if data.is_empty() {
-        0
-    } else {
-        usize::from(data[0]) % (data.len() + 1)
-    };
+    let cut = if data.is_empty() { 0 } else { usize::from(data[0]) % (data.len() + 1) };
     let (message, candidate) = data.split_at(cut);
 
     let (rsa, verifier) = signer();
@@ -95,47 +86,22 @@ fuzz_target!(|data: &[u8]| {
         // One input in eight: sign the input's message afresh (an RSA signature costs
         // milliseconds under ASan).
         let real = rsa.sign(message, &mut getrandom::SysRng).unwrap();
-        check(
-            |m, s| verifier.verify(m, s),
-            message,
-            candidate,
-            real.as_bytes(),
-            data,
-        );
+        check(|m, s| verifier.verify(m, s), message, candidate, real.as_bytes(), data);
     } else {
         // The others: the token vector's message and signature (tests/vectors, rsa2048), against
         // the input as candidate signature and as message.
         let (vector_message, vector_signature) = vector();
-        check(
-            |m, s| verifier.verify(m, s),
-            vector_message,
-            candidate,
-            vector_signature,
-            data,
-        );
+        check(|m, s| verifier.verify(m, s), vector_message, candidate, vector_signature, data);
         match verifier.verify(message, vector_signature) {
-            Ok(()) => assert_eq!(
-                message, vector_message,
-                "the real signature verified another message"
-            ),
+            Ok(()) => assert_eq!(message, vector_message, "the real signature verified another message"),
             r => refused(r, "the real signature over the input as message"),
         }
     }
 
-    let secret = if message.is_empty() {
-        &b"a-secret"[..]
-    } else {
-        message
-    };
+    let secret = if message.is_empty() { &b"a-secret"[..] } else { message };
     let hmac = HmacSigner::new(secret).unwrap();
     let real = hmac.sign(candidate);
-    check(
-        |m, s| hmac.verify(m, s),
-        candidate,
-        message,
-        real.as_bytes(),
-        data,
-    );
+    check(|m, s| hmac.verify(m, s), candidate, message, real.as_bytes(), data);
     // Another secret never accepts it.
     let other = HmacSigner::new(&[secret, b"!"].concat()).unwrap();
     refused(other.verify(candidate, real.as_bytes()), "another secret");

@@ -62,7 +62,17 @@ impl Rng {
     }
 }
 
-const NAMES: &[&str] = &["Budi Santoso", "Siti Rahayu", "Andi Wijaya", "Dewi Lestari", "Agus Pratama", "Ni Luh Putu Ayu", "Rina Kusuma", "Hendra Gunawan", "Renée Pangemanan"];
+const NAMES: &[&str] = &[
+    "Budi Santoso",
+    "Siti Rahayu",
+    "Andi Wijaya",
+    "Dewi Lestari",
+    "Agus Pratama",
+    "Ni Luh Putu Ayu",
+    "Rina Kusuma",
+    "Hendra Gunawan",
+    "Renée Pangemanan",
+];
 const BANKS: &[&str] = &["014", "008", "009", "002", "022", "451"];
 const CITIES: &[&str] = &["Jakarta Selatan", "Surabaya", "Bandung", "Denpasar", "Medan", "Yogyakarta", "Makassar"];
 const NOTES: &[&str] = &[
@@ -85,7 +95,14 @@ fn record(r: &mut Rng, i: usize, indent: &str) -> String {
     let acct = r.digits(10);
     let ref_no = r.digits(12);
     let phone = r.digits(10);
-    let ts = format!("2024-{:02}-{:02}T{:02}:{:02}:{:02}+07:00", 1 + r.below(12), 1 + r.below(28), r.below(24), r.below(60), r.below(60));
+    let ts = format!(
+        "2024-{:02}-{:02}T{:02}:{:02}:{:02}+07:00",
+        1 + r.below(12),
+        1 + r.below(28),
+        r.below(24),
+        r.below(60),
+        r.below(60)
+    );
     let flags = if r.below(2) == 0 { "true" } else { "false" };
     let i2 = format!("{indent}  ");
     let i3 = format!("{indent}    ");
@@ -146,7 +163,8 @@ pub fn body_1k() -> Vec<u8> {
 
 pub const METHOD: &str = "POST";
 pub const PATH: &str = "/snap/v1.0/transfer-interbank";
-pub const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJNQ1BEMDAwMDAwMDYiLCJleHAiOjE2MDE4MTI1NTh9.AQfgX3Jda3HmLegbUIbXmX1eGMTjLc56";
+pub const TOKEN: &str =
+    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJNQ1BEMDAwMDAwMDYiLCJleHAiOjE2MDE4MTI1NTh9.AQfgX3Jda3HmLegbUIbXmX1eGMTjLc56";
 pub const TIMESTAMP: &str = "2024-10-04T17:55:58+07:00";
 pub const SECRET: &[u8] = b"b2f6e1c4d8a94f0e9c3b7a5d1e2f4a6c";
 
@@ -200,7 +218,8 @@ pub fn fmt_ns(ns: f64) -> String {
 /// `bytes`: the input size, to print throughput.
 pub fn compare(title: &str, bytes: Option<usize>, mut sides: Vec<Side<'_>>) -> Vec<Outcome> {
     let quick = quick();
-    let rounds: usize = if quick { 1 } else { std::env::var("SNAPSIGN_BENCH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(21) };
+    let rounds: usize =
+        if quick { 1 } else { std::env::var("SNAPSIGN_BENCH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(21) };
     let batch_target = Duration::from_millis(if quick { 0 } else { 25 });
 
     // Calibrate: iterations per batch so that a batch lasts about batch_target (at least 1).
@@ -262,8 +281,19 @@ fn report(title: &str, bytes: Option<usize>, rounds: usize, out: &[Outcome]) {
     let _ = writeln!(s, "| side | median per call | throughput | ratio (median) | ratio IQR |");
     let _ = writeln!(s, "|---|---:|---:|---:|---|");
     for o in out {
-        let tp = bytes.map(|b| format!("{:.0} MiB/s", b as f64 / (o.median_ns / 1e9) / 1048576.0)).unwrap_or_else(|| "-".into());
-        let _ = writeln!(s, "| {} | {} | {} | {:.3}× | {:.3}–{:.3} |", o.name, fmt_ns(o.median_ns), tp, o.ratio, o.ratio_q1, o.ratio_q3);
+        let tp = bytes
+            .map(|b| format!("{:.0} MiB/s", b as f64 / (o.median_ns / 1e9) / 1048576.0))
+            .unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {:.3}× | {:.3}–{:.3} |",
+            o.name,
+            fmt_ns(o.median_ns),
+            tp,
+            o.ratio,
+            o.ratio_q1,
+            o.ratio_q3
+        );
     }
     print!("{s}");
     if !quick() {

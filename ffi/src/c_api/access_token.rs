@@ -7,16 +7,14 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use rand_core::TryCryptoRng;
 use snapsign_core::access_token::{
-    b2b2c_request_body, external_id, Grant, TokenResponse, B2B_REQUEST_BODY, MAX_AUTH_CODE_LEN,
-    MAX_EXTERNAL_ID_LEN, MAX_REFRESH_TOKEN_LEN, MAX_RESPONSE_MESSAGE_LEN, MAX_TOKEN_TYPE_LEN,
+    b2b2c_request_body, external_id, Grant, TokenResponse, B2B_REQUEST_BODY, MAX_AUTH_CODE_LEN, MAX_EXTERNAL_ID_LEN,
+    MAX_REFRESH_TOKEN_LEN, MAX_RESPONSE_MESSAGE_LEN, MAX_TOKEN_TYPE_LEN,
 };
 use snapsign_core::rng::FillRng;
 use snapsign_core::string_to_sign::MAX_ACCESS_TOKEN_LEN;
 use snapsign_core::Field;
 
-use super::io::{
-    check_disjoint, free_handle, guard, handle, FfiResult, HandleOut, OptOut, RawIn, RawOut, Region,
-};
+use super::io::{check_disjoint, free_handle, guard, handle, FfiResult, HandleOut, OptOut, RawIn, RawOut, Region};
 use super::result::{snapsign_result, Failure};
 use super::rsa::{snapsign_fill_fn, CallbackRng};
 
@@ -125,11 +123,7 @@ pub unsafe extern "C" fn snapsign_b2b2c_request_body(
         let value = RawIn::new(value, value_len, "value is NULL")?;
         out.check_disjoint(&[value.region()])?;
         let value = unsafe { value.text(Field::GrantValue) }?;
-        let grant = if refresh {
-            Grant::RefreshToken(value)
-        } else {
-            Grant::AuthorizationCode(value)
-        };
+        let grant = if refresh { Grant::RefreshToken(value) } else { Grant::AuthorizationCode(value) };
         out.write(b2b2c_request_body(grant)?.as_bytes())
     })
 }
@@ -243,15 +237,10 @@ pub unsafe extern "C" fn snapsign_token_response_free(response: *mut snapsign_to
 ///
 /// # Safety
 /// `response` is NULL or a live handle.
-unsafe fn response_ref<'a>(
-    response: *const snapsign_token_response,
-) -> FfiResult<(&'a TokenResponse, Region)> {
+unsafe fn response_ref<'a>(response: *const snapsign_token_response) -> FfiResult<(&'a TokenResponse, Region)> {
     // SAFETY: forwarded contract.
     let r = unsafe { handle(response, "response is NULL") }?;
-    Ok((
-        &r.response,
-        Region::of(response, size_of::<snapsign_token_response>()),
-    ))
+    Ok((&r.response, Region::of(response, size_of::<snapsign_token_response>())))
 }
 
 /// The `responseCode`, split: `*http_status` (e.g. 200, 401), `*service_code` (73 for the B2B
@@ -273,14 +262,7 @@ pub unsafe extern "C" fn snapsign_token_response_code(
         let service_code = unsafe { OptOut::new(service_code, "service_code is not aligned") }?;
         let case_code = unsafe { OptOut::new(case_code, "case_code is not aligned") }?;
         let (r, region) = unsafe { response_ref(response) }?;
-        check_disjoint(
-            &[
-                http_status.region(),
-                service_code.region(),
-                case_code.region(),
-            ],
-            &[region],
-        )?;
+        check_disjoint(&[http_status.region(), service_code.region(), case_code.region()], &[region])?;
         let code = r.response_code;
         http_status.set(code.http_status);
         service_code.set(code.service_code);
@@ -295,15 +277,10 @@ pub unsafe extern "C" fn snapsign_token_response_code(
 /// # Safety
 /// `response` must be NULL or a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn snapsign_token_response_is_success(
-    response: *const snapsign_token_response,
-) -> c_int {
+pub unsafe extern "C" fn snapsign_token_response_is_success(response: *const snapsign_token_response) -> c_int {
     // SAFETY: forwarded contract.
-    catch_unwind(|| {
-        unsafe { response.as_ref() }
-            .map_or(0, |r| c_int::from(r.response.response_code.is_success()))
-    })
-    .unwrap_or(0)
+    catch_unwind(|| unsafe { response.as_ref() }.map_or(0, |r| c_int::from(r.response.response_code.is_success())))
+        .unwrap_or(0)
 }
 
 /// Copies one text field of the response to `out`.
@@ -376,11 +353,7 @@ pub unsafe extern "C" fn snapsign_token_response_message(
     out_len: *mut usize,
 ) -> snapsign_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        text_field(response, out, out_cap, out_len, |r| {
-            r.response_message.as_str()
-        })
-    }
+    unsafe { text_field(response, out, out_cap, out_len, |r| r.response_message.as_str()) }
 }
 
 /// The `expiresIn` (or `expiredIn`) value in seconds, sent as a string or a number:

@@ -65,9 +65,7 @@ impl TransactionInputs {
 
     /// # Safety
     /// The inputs are readable for the duration of the C call.
-    pub(crate) unsafe fn string_to_sign(
-        &self,
-    ) -> FfiResult<string_to_sign::TransactionStringToSign> {
+    pub(crate) unsafe fn string_to_sign(&self) -> FfiResult<string_to_sign::TransactionStringToSign> {
         // SAFETY: forwarded contract.
         let (method, path, token, body, timestamp) = unsafe {
             (
@@ -78,13 +76,7 @@ impl TransactionInputs {
                 self.timestamp.text(Field::Timestamp)?,
             )
         };
-        Ok(string_to_sign::transaction(
-            method,
-            path,
-            token,
-            &body_digest(body)?,
-            timestamp,
-        )?)
+        Ok(string_to_sign::transaction(method, path, token, &body_digest(body)?, timestamp)?)
     }
 }
 
@@ -170,8 +162,7 @@ pub unsafe extern "C" fn snapsign_hmac_verify(
         // SAFETY: forwarded contract for every pointer below.
         let hmac = unsafe { handle(hmac, "hmac is NULL") }?;
         let message = unsafe { RawIn::new(message, message_len, "message is NULL")?.bytes() };
-        let signature =
-            unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
+        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
         Ok(hmac.signer.verify(message, signature)?)
     })
 }
@@ -259,8 +250,7 @@ pub unsafe extern "C" fn snapsign_hmac_verify_transaction(
             timestamp,
             timestamp_len,
         )?;
-        let signature =
-            unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
+        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
         let s = unsafe { inputs.string_to_sign() }?;
         Ok(hmac.signer.verify(s.as_bytes(), signature)?)
     })
@@ -349,8 +339,7 @@ pub unsafe extern "C" fn snapsign_hmac_verify_transaction_with_secret(
             timestamp,
             timestamp_len,
         )?;
-        let signature =
-            unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
+        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
         let signer = HmacSigner::new(secret)?;
         let s = unsafe { inputs.string_to_sign() }?;
         Ok(signer.verify(s.as_bytes(), signature)?)

@@ -32,10 +32,7 @@ pub(crate) fn guard_keeping_last_error(f: impl FnOnce() -> FfiResult) -> snapsig
             if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
                 core::mem::forget(again);
             }
-            let failure = Failure::Ffi(
-                snapsign_result::InternalPanic,
-                "a panic was caught at the C boundary",
-            );
+            let failure = Failure::Ffi(snapsign_result::InternalPanic, "a panic was caught at the C boundary");
             set_last_failure(Some(failure));
             snapsign_result::InternalPanic
         }
@@ -71,33 +68,21 @@ pub(crate) struct Region {
 
 impl Region {
     pub(crate) fn of<T>(ptr: *const T, len: usize) -> Self {
-        Region {
-            start: ptr as usize,
-            len,
-        }
+        Region { start: ptr as usize, len }
     }
 
     fn overlaps(self, other: Region) -> bool {
         // Lengths were checked not to wrap the address space.
-        self.len != 0
-            && other.len != 0
-            && self.start < other.start + other.len
-            && other.start < self.start + self.len
+        self.len != 0 && other.len != 0 && self.start < other.start + other.len && other.start < self.start + self.len
     }
 }
 
 /// Fails with `OverlappingBuffers` when any output region overlaps an input or another output.
 pub(crate) fn check_disjoint(outputs: &[Region], inputs: &[Region]) -> FfiResult {
     for (i, out) in outputs.iter().enumerate() {
-        let clash = inputs
-            .iter()
-            .chain(&outputs[i + 1..])
-            .any(|r| out.overlaps(*r));
+        let clash = inputs.iter().chain(&outputs[i + 1..]).any(|r| out.overlaps(*r));
         if clash {
-            return Err(Failure::Ffi(
-                snapsign_result::OverlappingBuffers,
-                "an output buffer overlaps another buffer",
-            ));
+            return Err(Failure::Ffi(snapsign_result::OverlappingBuffers, "an output buffer overlaps another buffer"));
         }
     }
     Ok(())
@@ -121,10 +106,7 @@ impl RawIn {
     /// Checks `ptr`/`len`. `what` names the argument in the error message.
     pub(crate) fn new(ptr: *const u8, len: usize, what: &'static str) -> FfiResult<Self> {
         if len == 0 {
-            return Ok(RawIn {
-                ptr: NonNull::dangling().as_ptr(),
-                len: 0,
-            });
+            return Ok(RawIn { ptr: NonNull::dangling().as_ptr(), len: 0 });
         }
         if ptr.is_null() {
             return Err(Failure::null(what));
@@ -155,12 +137,7 @@ impl RawIn {
     pub(crate) unsafe fn text<'a>(self, field: Field) -> FfiResult<&'a str> {
         // SAFETY: forwarded contract.
         let bytes = unsafe { self.bytes() };
-        core::str::from_utf8(bytes).map_err(|e| {
-            Failure::Core(Error::InvalidUtf8 {
-                field,
-                offset: e.valid_up_to(),
-            })
-        })
+        core::str::from_utf8(bytes).map_err(|e| Failure::Core(Error::InvalidUtf8 { field, offset: e.valid_up_to() }))
     }
 }
 
@@ -195,10 +172,7 @@ impl RawOut {
     }
 
     fn regions(&self) -> [Region; 2] {
-        [
-            Region::of(self.ptr, self.cap),
-            Region::of(self.len, size_of::<usize>()),
-        ]
+        [Region::of(self.ptr, self.cap), Region::of(self.len, size_of::<usize>())]
     }
 
     /// Fails with `OverlappingBuffers` when the buffer or `out_len` overlaps an input.
@@ -247,14 +221,7 @@ impl<T: Copy> OptOut<T> {
     }
 
     pub(crate) fn region(&self) -> Region {
-        Region::of(
-            self.ptr,
-            if self.ptr.is_null() {
-                0
-            } else {
-                size_of::<T>()
-            },
-        )
+        Region::of(self.ptr, if self.ptr.is_null() { 0 } else { size_of::<T>() })
     }
 
     pub(crate) fn set(&self, value: T) {

@@ -187,9 +187,7 @@ impl snapsign_result {
             R::Ok => "success\0",
             R::BufferTooSmall => "output buffer too small (*out_len holds the length needed)\0",
             R::InvalidJson => "the body is not valid JSON\0",
-            R::InvalidTimestamp => {
-                "invalid X-TIMESTAMP (expected yyyy-MM-ddTHH:mm:ss[.SSS] followed by Z or +HH:mm)\0"
-            }
+            R::InvalidTimestamp => "invalid X-TIMESTAMP (expected yyyy-MM-ddTHH:mm:ss[.SSS] followed by Z or +HH:mm)\0",
             R::TimestampOutOfRange => "time or UTC offset outside years 0000-9999 / +-18:00\0",
             R::TimestampSkew => "X-TIMESTAMP is further from now than the allowed skew\0",
             R::EmptyField => "a required field is empty\0",
@@ -198,21 +196,15 @@ impl snapsign_result {
             R::InvalidUtf8 => "a text input is not valid UTF-8\0",
             R::PipeInClientId => "the client id contains '|'\0",
             R::InvalidMethod => "HTTP method must be upper-case GET, POST, PUT, PATCH or DELETE\0",
-            R::AbsoluteUrl => {
-                "endpoint is an absolute URL; sign the relative path (with query string)\0"
-            }
+            R::AbsoluteUrl => "endpoint is an absolute URL; sign the relative path (with query string)\0",
             R::PathWithoutLeadingSlash => "endpoint path must start with '/'\0",
             R::BearerPrefix => "access token starts with 'Bearer '; sign the bare token\0",
             R::InvalidBase64 => "signature is not standard padded base64\0",
             R::KeyMalformed => "invalid key: not a PEM or DER RSA key\0",
             R::KeyIsPublic => "invalid key: found a public key where a private key is needed\0",
             R::KeyIsCertificate => "invalid key: found a certificate where a key is needed\0",
-            R::KeyEncrypted => {
-                "invalid key: the private key is encrypted and no passphrase was given\0"
-            }
-            R::KeyWrongPassphrase => {
-                "invalid key: the passphrase does not decrypt the private key\0"
-            }
+            R::KeyEncrypted => "invalid key: the private key is encrypted and no passphrase was given\0",
+            R::KeyWrongPassphrase => "invalid key: the passphrase does not decrypt the private key\0",
             R::KeyUnsupported => "invalid key: not an RSA key in a supported form\0",
             R::WeakKey => "RSA key shorter than 2048 bits\0",
             R::SignatureLength => "signature has the wrong length for the key or algorithm\0",
@@ -222,9 +214,7 @@ impl snapsign_result {
             R::InvalidResponse => "invalid access-token response\0",
             R::NullPointer => "NULL pointer with a non-zero length or for a required argument\0",
             R::OverlappingBuffers => "an output buffer overlaps an input\0",
-            R::InvalidArgument => {
-                "invalid argument (unknown flags, impossible length or misaligned pointer)\0"
-            }
+            R::InvalidArgument => "invalid argument (unknown flags, impossible length or misaligned pointer)\0",
             R::InternalPanic => "internal error: snapsign panicked (please report a bug)\0",
             R::Unknown => "unknown error\0",
         }
@@ -301,9 +291,7 @@ const SIZE_MAX: usize = usize::MAX;
 /// gives "unknown error"). Do not free it.
 #[no_mangle]
 pub extern "C" fn snapsign_result_str(code: u32) -> *const c_char {
-    let text = snapsign_result::from_u32(code)
-        .unwrap_or(snapsign_result::Unknown)
-        .description();
+    let text = snapsign_result::from_u32(code).unwrap_or(snapsign_result::Unknown).description();
     text.as_ptr().cast()
 }
 
@@ -323,10 +311,7 @@ pub extern "C" fn snapsign_version() -> *const c_char {
 /// This function and `snapsign_last_error_message` do not change it.
 #[no_mangle]
 pub extern "C" fn snapsign_last_error_offset() -> usize {
-    std::panic::catch_unwind(|| last_failure().and_then(|f| f.offset()))
-        .ok()
-        .flatten()
-        .unwrap_or(SNAPSIGN_NO_OFFSET)
+    std::panic::catch_unwind(|| last_failure().and_then(|f| f.offset())).ok().flatten().unwrap_or(SNAPSIGN_NO_OFFSET)
 }
 
 /// Writes a readable message about the last error on the calling thread into `out` (UTF-8,

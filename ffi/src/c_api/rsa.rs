@@ -28,8 +28,7 @@ const _: () = assert!(SNAPSIGN_RSA_SIGNATURE_MAX_LEN == snapsign_core::rsa::MAX_
 /// A signer's callback is called during signing (RSA blinding), possibly from several threads at
 /// once when the signer is shared, so it must be thread-safe in that case. It must not unwind (no
 /// C++ exceptions, no longjmp).
-pub type snapsign_fill_fn =
-    Option<unsafe extern "C" fn(userdata: *mut c_void, buf: *mut u8, len: usize) -> c_int>;
+pub type snapsign_fill_fn = Option<unsafe extern "C" fn(userdata: *mut c_void, buf: *mut u8, len: usize) -> c_int>;
 
 /// A loaded RSA private key that signs access-token (`clientId|timestamp`) and service
 /// (`METHOD:path:digest:timestamp`) strings with SHA256withRSA.
@@ -105,10 +104,7 @@ fn key_options(flags: u32, passphrase: Option<&[u8]>) -> FfiResult<KeyOptions<'_
     if flags & !SNAPSIGN_KEY_ALLOW_WEAK != 0 {
         return Err(Failure::invalid("unknown bits in flags"));
     }
-    Ok(KeyOptions {
-        allow_weak: flags & SNAPSIGN_KEY_ALLOW_WEAK != 0,
-        passphrase,
-    })
+    Ok(KeyOptions { allow_weak: flags & SNAPSIGN_KEY_ALLOW_WEAK != 0, passphrase })
 }
 
 /// # Safety
@@ -125,15 +121,8 @@ unsafe fn new_signer(
     // SAFETY: caller's contract for `out`.
     let out = unsafe { HandleOut::new(out) }?;
     let key = RawIn::new(key, key_len, "key is NULL")?;
-    let pass = if passphrase.is_null() {
-        None
-    } else {
-        Some(RawIn::new(passphrase, passphrase_len, "passphrase")?)
-    };
-    super::io::check_disjoint(
-        &[out.region()],
-        &[key.region(), pass.map_or(key.region(), |p| p.region())],
-    )?;
+    let pass = if passphrase.is_null() { None } else { Some(RawIn::new(passphrase, passphrase_len, "passphrase")?) };
+    super::io::check_disjoint(&[out.region()], &[key.region(), pass.map_or(key.region(), |p| p.region())])?;
     // SAFETY: caller's contract: readable for the call.
     let (key, pass) = unsafe { (key.bytes(), pass.map(|p| p.bytes())) };
     let signer = RsaSigner::from_bytes(key, &key_options(flags, pass)?)?;
@@ -166,17 +155,7 @@ pub unsafe extern "C" fn snapsign_signer_new(
     out: *mut *mut snapsign_signer,
 ) -> snapsign_result {
     // SAFETY: forwarded contract.
-    guard(|| unsafe {
-        new_signer(
-            key,
-            key_len,
-            passphrase,
-            passphrase_len,
-            flags,
-            RngSource::Os,
-            out,
-        )
-    })
+    guard(|| unsafe { new_signer(key, key_len, passphrase, passphrase_len, flags, RngSource::Os, out) })
 }
 
 /// Like `snapsign_signer_new`, but blinding takes its randomness from `fill(userdata, buf, len)`
@@ -245,9 +224,7 @@ pub unsafe extern "C" fn snapsign_signer_verifier(
         let out = unsafe { HandleOut::new(out) }?;
         // SAFETY: forwarded contract.
         let signer = unsafe { handle(signer, "signer is NULL") }?;
-        out.set(snapsign_verifier {
-            verifier: signer.signer.verifier(),
-        });
+        out.set(snapsign_verifier { verifier: signer.signer.verifier() });
         Ok(())
     })
 }
@@ -339,16 +316,7 @@ pub unsafe extern "C" fn snapsign_signer_sign_service(
         // SAFETY: forwarded contract for every pointer below.
         let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
         let signer = unsafe { handle(signer, "signer is NULL") }?;
-        let inputs = ServiceInputs::new(
-            method,
-            method_len,
-            path,
-            path_len,
-            body,
-            body_len,
-            timestamp,
-            timestamp_len,
-        )?;
+        let inputs = ServiceInputs::new(method, method_len, path, path_len, body, body_len, timestamp, timestamp_len)?;
         out.check_disjoint(&inputs.regions())?;
         let s = unsafe { inputs.string_to_sign() }?;
         signer.sign_out(s.as_bytes(), out)
@@ -384,12 +352,7 @@ impl ServiceInputs {
     }
 
     pub(crate) fn regions(&self) -> [super::io::Region; 4] {
-        [
-            self.method.region(),
-            self.path.region(),
-            self.body.region(),
-            self.timestamp.region(),
-        ]
+        [self.method.region(), self.path.region(), self.body.region(), self.timestamp.region()]
     }
 
     /// # Safety
@@ -404,12 +367,7 @@ impl ServiceInputs {
                 self.timestamp.text(Field::Timestamp)?,
             )
         };
-        Ok(string_to_sign::service(
-            method,
-            path,
-            &body_digest(body)?,
-            timestamp,
-        )?)
+        Ok(string_to_sign::service(method, path, &body_digest(body)?, timestamp)?)
     }
 }
 
@@ -455,12 +413,9 @@ pub unsafe extern "C" fn snapsign_verifier_free(verifier: *mut snapsign_verifier
 /// # Safety
 /// `verifier` must be NULL or a live verifier.
 #[no_mangle]
-pub unsafe extern "C" fn snapsign_verifier_signature_len(
-    verifier: *const snapsign_verifier,
-) -> usize {
+pub unsafe extern "C" fn snapsign_verifier_signature_len(verifier: *const snapsign_verifier) -> usize {
     // SAFETY: forwarded contract.
-    catch_unwind(|| unsafe { verifier.as_ref() }.map_or(0, |v| v.verifier.signature_len()))
-        .unwrap_or(0)
+    catch_unwind(|| unsafe { verifier.as_ref() }.map_or(0, |v| v.verifier.signature_len())).unwrap_or(0)
 }
 
 /// Verifies a base64 SHA256withRSA `signature` over an arbitrary `message`.
@@ -482,8 +437,7 @@ pub unsafe extern "C" fn snapsign_verifier_verify(
         // SAFETY: forwarded contract for every pointer below.
         let verifier = unsafe { handle(verifier, "verifier is NULL") }?;
         let message = unsafe { RawIn::new(message, message_len, "message is NULL")?.bytes() };
-        let signature =
-            unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
+        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
         Ok(verifier.verifier.verify(message, signature)?)
     })
 }
@@ -508,13 +462,10 @@ pub unsafe extern "C" fn snapsign_verifier_verify_token(
         let verifier = unsafe { handle(verifier, "verifier is NULL") }?;
         let client_id = RawIn::new(client_id, client_id_len, "client_id is NULL")?;
         let timestamp = RawIn::new(timestamp, timestamp_len, "timestamp is NULL")?;
-        let signature =
-            unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
+        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
         let client_id = unsafe { client_id.text(Field::ClientId) }?;
         let timestamp = unsafe { timestamp.text(Field::Timestamp) }?;
-        Ok(verifier
-            .verifier
-            .verify_token(client_id, timestamp, signature)?)
+        Ok(verifier.verifier.verify_token(client_id, timestamp, signature)?)
     })
 }
 
@@ -540,18 +491,8 @@ pub unsafe extern "C" fn snapsign_verifier_verify_service(
     guard(|| {
         // SAFETY: forwarded contract for every pointer below.
         let verifier = unsafe { handle(verifier, "verifier is NULL") }?;
-        let inputs = ServiceInputs::new(
-            method,
-            method_len,
-            path,
-            path_len,
-            body,
-            body_len,
-            timestamp,
-            timestamp_len,
-        )?;
-        let signature =
-            unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
+        let inputs = ServiceInputs::new(method, method_len, path, path_len, body, body_len, timestamp, timestamp_len)?;
+        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
         let s = unsafe { inputs.string_to_sign() }?;
         Ok(verifier.verifier.verify(s.as_bytes(), signature)?)
     })

@@ -11,8 +11,7 @@ use super::rsa::ServiceInputs;
 
 /// Length of a body digest (lower-case hex SHA-256).
 pub const SNAPSIGN_BODY_DIGEST_LEN: usize = 64;
-const _: () =
-    assert!(SNAPSIGN_BODY_DIGEST_LEN == snapsign_core::body_digest::EMPTY_BODY_DIGEST.len());
+const _: () = assert!(SNAPSIGN_BODY_DIGEST_LEN == snapsign_core::body_digest::EMPTY_BODY_DIGEST.len());
 
 /// Longest timestamp `snapsign_timestamp_format` writes (`yyyy-MM-ddTHH:mm:ss.SSS+HH:mm`).
 pub const SNAPSIGN_TIMESTAMP_MAX_LEN: usize = 29;
@@ -115,16 +114,7 @@ pub unsafe extern "C" fn snapsign_string_to_sign_service(
     guard(|| {
         // SAFETY: forwarded contract for every pointer below.
         let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
-        let inputs = ServiceInputs::new(
-            method,
-            method_len,
-            path,
-            path_len,
-            body,
-            body_len,
-            timestamp,
-            timestamp_len,
-        )?;
+        let inputs = ServiceInputs::new(method, method_len, path, path_len, body, body_len, timestamp, timestamp_len)?;
         out.check_disjoint(&inputs.regions())?;
         out.write(unsafe { inputs.string_to_sign() }?.as_bytes())
     })
@@ -239,13 +229,9 @@ pub unsafe extern "C" fn snapsign_timestamp_parse(
     guard(|| {
         // SAFETY: forwarded contract for every pointer below.
         let unix_millis = unsafe { OptOut::new(unix_millis, "unix_millis is not aligned") }?;
-        let offset_minutes =
-            unsafe { OptOut::new(offset_minutes, "offset_minutes is not aligned") }?;
+        let offset_minutes = unsafe { OptOut::new(offset_minutes, "offset_minutes is not aligned") }?;
         let text = RawIn::new(timestamp, timestamp_len, "timestamp is NULL")?;
-        super::io::check_disjoint(
-            &[unix_millis.region(), offset_minutes.region()],
-            &[text.region()],
-        )?;
+        super::io::check_disjoint(&[unix_millis.region(), offset_minutes.region()], &[text.region()])?;
         let text = unsafe { text.text(Field::Timestamp) }?;
         let ts = Timestamp::parse(text)?;
         unix_millis.set(ts.unix_millis());

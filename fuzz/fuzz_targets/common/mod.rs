@@ -6,8 +6,7 @@ pub const PKCS8_2048_PEM: &[u8] = include_bytes!("../../../tests/vectors/keys/rs
 pub const PKCS8_2048_DER: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa2048-pkcs8.der");
 pub const PKCS1_2048_DER: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa2048-pkcs1.der");
 pub const PUBLIC_2048_DER: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa2048-public.der");
-pub const ENCRYPTED_2048_DER: &[u8] =
-    include_bytes!("../../../tests/fixtures/rsa2048-encrypted-pkcs8.der");
+pub const ENCRYPTED_2048_DER: &[u8] = include_bytes!("../../../tests/fixtures/rsa2048-encrypted-pkcs8.der");
 pub const CERT_2048_DER: &[u8] = include_bytes!("../../../tests/fixtures/rsa2048-cert.der");
 /// The passphrase of the encrypted fixtures.
 pub const PASSPHRASE: &[u8] = b"test-passphrase";

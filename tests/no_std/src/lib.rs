@@ -56,7 +56,8 @@ unsafe impl GlobalAlloc for Arena {
 }
 
 #[global_allocator]
-static HEAP: Arena = Arena { memory: UnsafeCell::new([0; ARENA_SIZE]), next: AtomicUsize::new(0), live: AtomicUsize::new(0) };
+static HEAP: Arena =
+    Arena { memory: UnsafeCell::new([0; ARENA_SIZE]), next: AtomicUsize::new(0), live: AtomicUsize::new(0) };
 
 extern "C" {
     /// The terminal's hardware RNG, provided by the firmware; 0 on success.
