@@ -78,7 +78,8 @@ pub enum JsonErrorKind {
 }
 
 impl JsonErrorKind {
-    const fn describe(self) -> &'static str {
+    /// What was wrong, in words (the tail of the [`Error`] message).
+    pub const fn message(self) -> &'static str {
         match self {
             JsonErrorKind::UnexpectedByte => "unexpected character",
             JsonErrorKind::UnexpectedEnd => "unexpected end of input",
@@ -114,7 +115,8 @@ pub enum TimestampErrorKind {
 }
 
 impl TimestampErrorKind {
-    const fn describe(self) -> &'static str {
+    /// What was wrong, in words (the tail of the [`Error`] message).
+    pub const fn message(self) -> &'static str {
         match self {
             TimestampErrorKind::Syntax => "expected yyyy-MM-ddTHH:mm:ss[.SSS] followed by Z or +HH:mm",
             TimestampErrorKind::Month => "month out of range",
@@ -146,13 +148,14 @@ pub enum KeyErrorKind {
 }
 
 impl KeyErrorKind {
-    const fn describe(self) -> &'static str {
+    /// What was wrong, in words (the tail of the [`Error`] message).
+    pub const fn message(self) -> &'static str {
         match self {
-            KeyErrorKind::Malformed => "not a PEM or DER RSA key",
-            KeyErrorKind::PublicKeyGiven => "found a public key where a private key is needed",
-            KeyErrorKind::CertificateGiven => "found a certificate where a key is needed",
-            KeyErrorKind::Encrypted => "the private key is encrypted and no passphrase was given",
-            KeyErrorKind::WrongPassphrase => "the passphrase does not decrypt the private key",
+            KeyErrorKind::Malformed => "invalid key: not a PEM or DER RSA key",
+            KeyErrorKind::PublicKeyGiven => "invalid key: found a public key where a private key is needed",
+            KeyErrorKind::CertificateGiven => "invalid key: found a certificate where a key is needed",
+            KeyErrorKind::Encrypted => "invalid key: the private key is encrypted and no passphrase was given",
+            KeyErrorKind::WrongPassphrase => "invalid key: the passphrase does not decrypt the private key",
             KeyErrorKind::Unsupported => {
                 "not an RSA key in a supported form (EC, OpenSSH, multi-prime or legacy-encrypted PEM)"
             }
@@ -288,7 +291,8 @@ pub enum ResponseErrorKind {
 }
 
 impl ResponseErrorKind {
-    const fn describe(self) -> &'static str {
+    /// What was wrong, in words (the tail of the [`Error`] message).
+    pub const fn message(self) -> &'static str {
         match self {
             ResponseErrorKind::NotAnObject => "the body is not a JSON object",
             ResponseErrorKind::MissingResponseCode => "responseCode is missing",
@@ -308,12 +312,11 @@ impl fmt::Display for Error {
         match *self {
             Error::BufferTooSmall { needed } => write!(f, "output buffer too small: {needed} bytes needed"),
             Error::InvalidJson { offset, kind } => {
-                write!(f, "invalid JSON body at byte {offset}: {}", kind.describe())
+                write!(f, "invalid JSON body at byte {offset}: {}", kind.message())
             }
             Error::InvalidTimestamp { offset, kind } => {
-                write!(f, "invalid X-TIMESTAMP at byte {offset}: {}", kind.describe())
+                write!(f, "invalid X-TIMESTAMP at byte {offset}: {}", kind.message())
             }
-            Error::TimestampOutOfRange => f.write_str("time or offset outside years 0000-9999 / ±18:00"),
             Error::TimestampSkew { skew_seconds, allowed_seconds } => {
                 write!(f, "X-TIMESTAMP is {skew_seconds} s from now, more than the allowed {allowed_seconds} s")
             }
@@ -328,29 +331,128 @@ impl fmt::Display for Error {
             Error::PipeInClientId { offset } => {
                 write!(f, "client id contains '|' at byte {offset}, which the token string-to-sign uses as separator")
             }
-            Error::InvalidMethod => f.write_str("HTTP method must be upper-case GET, POST, PUT, PATCH or DELETE"),
-            Error::AbsoluteUrl => {
-                f.write_str("endpoint is an absolute URL; sign the relative path (with query string), e.g. /v1.0/...")
-            }
-            Error::PathWithoutLeadingSlash => f.write_str("endpoint path must start with '/'"),
-            Error::BearerPrefix => f.write_str("access token starts with 'Bearer '; sign the bare token"),
             Error::InvalidBase64 { field } => {
                 write!(f, "{} is not standard padded base64 (no whitespace, '+' and '/' alphabet)", field.name())
             }
-            Error::InvalidKey { kind } => write!(f, "invalid key: {}", kind.describe()),
             Error::WeakKey { bits } => write!(f, "RSA key has {bits} bits; at least 2048 are required"),
             Error::SignatureLength { expected, actual } => {
                 write!(f, "signature is {actual} bytes, expected {expected}")
             }
-            Error::SignatureMismatch => f.write_str("signature does not match"),
-            Error::Rng => f.write_str("random number generator failed"),
-            Error::Crypto => f.write_str("RSA operation failed"),
-            Error::InvalidResponse { kind } => write!(f, "invalid access-token response: {}", kind.describe()),
+            Error::InvalidResponse { kind } => write!(f, "invalid access-token response: {}", kind.message()),
+            Error::TimestampOutOfRange
+            | Error::InvalidMethod
+            | Error::AbsoluteUrl
+            | Error::PathWithoutLeadingSlash
+            | Error::BearerPrefix
+            | Error::InvalidKey { .. }
+            | Error::SignatureMismatch
+            | Error::Rng
+            | Error::Crypto => f.write_str(self.summary()),
         }
     }
 }
 
 impl core::error::Error for Error {}
+
+impl Error {
+    /// The error's message without its details (offsets, lengths, field names): one static
+    /// sentence per kind, as the C ABI's `snapsign_result_str` gives it.
+    ///
+    /// ```
+    /// use snapsign_core::{Error, Field};
+    /// assert_eq!(Error::EmptyField { field: Field::Path }.summary(), "a required field is empty");
+    /// assert_eq!(Error::EmptyField { field: Field::Path }.to_string(), "endpoint path is empty");
+    /// ```
+    pub const fn summary(&self) -> &'static str {
+        match self {
+            Error::BufferTooSmall { .. } => "output buffer too small",
+            Error::InvalidJson { .. } => "the body is not valid JSON",
+            Error::InvalidTimestamp { .. } => {
+                "invalid X-TIMESTAMP (expected yyyy-MM-ddTHH:mm:ss[.SSS] followed by Z or +HH:mm)"
+            }
+            Error::TimestampOutOfRange => "time or offset outside years 0000-9999 / \u{b1}18:00",
+            Error::TimestampSkew { .. } => "X-TIMESTAMP is further from now than the allowed skew",
+            Error::EmptyField { .. } => "a required field is empty",
+            Error::FieldTooLong { .. } => "a field is longer than the standard allows",
+            Error::ControlCharacter { .. } => "a header field contains a control character",
+            Error::InvalidUtf8 { .. } => "a text input is not valid UTF-8",
+            Error::PipeInClientId { .. } => "the client id contains '|'",
+            Error::InvalidMethod => "HTTP method must be upper-case GET, POST, PUT, PATCH or DELETE",
+            Error::AbsoluteUrl => {
+                "endpoint is an absolute URL; sign the relative path (with query string), e.g. /v1.0/..."
+            }
+            Error::PathWithoutLeadingSlash => "endpoint path must start with '/'",
+            Error::BearerPrefix => "access token starts with 'Bearer '; sign the bare token",
+            Error::InvalidBase64 { .. } => "not standard padded base64",
+            Error::InvalidKey { kind } => kind.message(),
+            Error::WeakKey { .. } => "RSA key shorter than 2048 bits",
+            Error::SignatureLength { .. } => "signature has the wrong length for the key or algorithm",
+            Error::SignatureMismatch => "signature does not match",
+            Error::Rng => "random number generator failed",
+            Error::Crypto => "RSA operation failed",
+            Error::InvalidResponse { .. } => "invalid access-token response",
+        }
+    }
+
+    /// True when the inputs were fine and the signature is simply not the right one: it does not
+    /// match, has the wrong length for the key, or is not base64 at all. Verifiers answer these
+    /// with "invalid signature" (`false`, exit 1, `401`); every other error is input the caller
+    /// can fix.
+    ///
+    /// ```
+    /// use snapsign_core::{Error, Field};
+    /// assert!(Error::SignatureLength { expected: 256, actual: 3 }.is_wrong_signature());
+    /// assert!(Error::InvalidBase64 { field: Field::Signature }.is_wrong_signature());
+    /// assert!(!Error::InvalidMethod.is_wrong_signature());
+    /// ```
+    pub const fn is_wrong_signature(&self) -> bool {
+        matches!(
+            self,
+            Error::SignatureMismatch | Error::SignatureLength { .. } | Error::InvalidBase64 { field: Field::Signature }
+        )
+    }
+
+    /// The byte offset the error points at, for JSON, timestamp, control-character, UTF-8 and
+    /// `|` errors (into the body, the timestamp text, or the field the error names).
+    ///
+    /// ```
+    /// let e = snapsign_core::minify::minify(b"{\"a\" 1}", &mut [0; 16]).unwrap_err();
+    /// assert_eq!(e.offset(), Some(5));
+    /// ```
+    pub const fn offset(&self) -> Option<usize> {
+        match *self {
+            Error::InvalidJson { offset, .. }
+            | Error::InvalidTimestamp { offset, .. }
+            | Error::ControlCharacter { offset, .. }
+            | Error::InvalidUtf8 { offset, .. }
+            | Error::PipeInClientId { offset } => Some(offset),
+            _ => None,
+        }
+    }
+
+    /// The input the error is about, when it names one.
+    ///
+    /// ```
+    /// use snapsign_core::{Error, Field};
+    /// assert_eq!(Error::FieldTooLong { field: Field::Path, max: 2048 }.field(), Some(Field::Path));
+    /// assert_eq!(Error::PipeInClientId { offset: 1 }.field(), Some(Field::ClientId));
+    /// ```
+    pub const fn field(&self) -> Option<Field> {
+        match *self {
+            Error::EmptyField { field }
+            | Error::FieldTooLong { field, .. }
+            | Error::ControlCharacter { field, .. }
+            | Error::InvalidUtf8 { field, .. }
+            | Error::InvalidBase64 { field } => Some(field),
+            Error::PipeInClientId { .. } => Some(Field::ClientId),
+            Error::InvalidMethod => Some(Field::Method),
+            Error::AbsoluteUrl | Error::PathWithoutLeadingSlash => Some(Field::Path),
+            Error::BearerPrefix => Some(Field::AccessToken),
+            Error::InvalidTimestamp { .. } | Error::TimestampSkew { .. } => Some(Field::Timestamp),
+            _ => None,
+        }
+    }
+}
 
 /// Result with this crate's [`Error`].
 pub type Result<T> = core::result::Result<T, Error>;

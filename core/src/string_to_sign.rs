@@ -276,7 +276,27 @@ pub fn token(client_id: &str, timestamp: &str) -> Result<TokenStringToSign> {
 pub(crate) fn token_parts<'a>(client_id: &'a str, timestamp: &'a str) -> Result<Parts<'a, 2>> {
     check_client_id(client_id)?;
     timestamp::validate(timestamp)?;
-    Ok(Parts { fields: [client_id, timestamp], separator: "|" })
+    Ok(token_layout(client_id, timestamp))
+}
+
+// The three layouts. Each formula of the standard is written here and nowhere else.
+
+fn token_layout<'a>(client_id: &'a str, timestamp: &'a str) -> Parts<'a, 2> {
+    Parts { fields: [client_id, timestamp], separator: "|" }
+}
+
+fn transaction_layout<'a>(
+    method: &'a str,
+    path: &'a str,
+    access_token: &'a str,
+    body_digest: &'a str,
+    timestamp: &'a str,
+) -> Parts<'a, 5> {
+    Parts { fields: [method, path, access_token, body_digest, timestamp], separator: ":" }
+}
+
+fn service_layout<'a>(method: &'a str, path: &'a str, body_digest: &'a str, timestamp: &'a str) -> Parts<'a, 4> {
+    Parts { fields: [method, path, body_digest, timestamp], separator: ":" }
 }
 
 /// `METHOD:path:accessToken:bodyDigest:timestamp`, the transaction string-to-sign.
@@ -315,7 +335,7 @@ pub(crate) fn transaction_parts<'a>(
     check_path(path)?;
     check_access_token(access_token)?;
     timestamp::validate(timestamp)?;
-    Ok(Parts { fields: [method.as_str(), path, access_token, body_digest.as_str(), timestamp], separator: ":" })
+    Ok(transaction_layout(method.as_str(), path, access_token, body_digest.as_str(), timestamp))
 }
 
 /// `METHOD:path:bodyDigest:timestamp`, the service (asymmetric, no token) string-to-sign.
@@ -343,7 +363,47 @@ pub(crate) fn service_parts<'a>(
     let method = Method::parse(method)?;
     check_path(path)?;
     timestamp::validate(timestamp)?;
-    Ok(Parts { fields: [method.as_str(), path, body_digest.as_str(), timestamp], separator: ":" })
+    Ok(service_layout(method.as_str(), path, body_digest.as_str(), timestamp))
+}
+
+/// The same three layouts joined **without any validation**, for diagnostics that must show what a
+/// mistaken client signed (an absolute URL, a `Bearer ` token, a lower-case method, an unminified
+/// body's digest). Never sign with these: use the checked builders above.
+pub mod unchecked {
+    use alloc::string::String;
+
+    fn join<const K: usize>(parts: &super::Parts<'_, K>) -> String {
+        parts.pieces().filter_map(|p| core::str::from_utf8(p).ok()).collect()
+    }
+
+    /// `clientId + "|" + X-TIMESTAMP`, as given.
+    ///
+    /// ```
+    /// let s = snapsign_core::string_to_sign::unchecked::token("a|b", "not a time");
+    /// assert_eq!(s, "a|b|not a time");
+    /// ```
+    pub fn token(client_id: &str, timestamp: &str) -> String {
+        join(&super::token_layout(client_id, timestamp))
+    }
+
+    /// `METHOD:path:accessToken:bodyDigest:timestamp`, as given.
+    ///
+    /// ```
+    /// let s = snapsign_core::string_to_sign::unchecked::transaction("post", "https://h/x", "Bearer t", "d", "ts");
+    /// assert_eq!(s, "post:https://h/x:Bearer t:d:ts");
+    /// ```
+    pub fn transaction(method: &str, path: &str, access_token: &str, body_digest: &str, timestamp: &str) -> String {
+        join(&super::transaction_layout(method, path, access_token, body_digest, timestamp))
+    }
+
+    /// `METHOD:path:bodyDigest:timestamp`, as given.
+    ///
+    /// ```
+    /// assert_eq!(snapsign_core::string_to_sign::unchecked::service("GET", "/x", "d", "ts"), "GET:/x:d:ts");
+    /// ```
+    pub fn service(method: &str, path: &str, body_digest: &str, timestamp: &str) -> String {
+        join(&super::service_layout(method, path, body_digest, timestamp))
+    }
 }
 
 #[cfg(test)]
@@ -390,5 +450,17 @@ mod tests {
             Err(Error::ControlCharacter { field: Field::AccessToken, offset: 1 })
         );
         assert_eq!(service("GET", "/x\t", &d, TS), Err(Error::ControlCharacter { field: Field::Path, offset: 2 }));
+    }
+
+    #[test]
+    fn unchecked_layouts_equal_the_checked_ones_on_valid_input() {
+        let d = body_digest(b"{}").unwrap();
+        let p = "/v1.0/x?a=1";
+        assert_eq!(unchecked::token("C", TS), token("C", TS).unwrap().as_str());
+        assert_eq!(
+            unchecked::transaction("PUT", p, "t", d.as_str(), TS),
+            transaction("PUT", p, "t", &d, TS).unwrap().as_str()
+        );
+        assert_eq!(unchecked::service("PUT", p, d.as_str(), TS), service("PUT", p, &d, TS).unwrap().as_str());
     }
 }
