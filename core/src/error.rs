@@ -157,7 +157,7 @@ impl KeyErrorKind {
             KeyErrorKind::Encrypted => "invalid key: the private key is encrypted and no passphrase was given",
             KeyErrorKind::WrongPassphrase => "invalid key: the passphrase does not decrypt the private key",
             KeyErrorKind::Unsupported => {
-                "not an RSA key in a supported form (EC, OpenSSH, multi-prime or legacy-encrypted PEM)"
+                "invalid key: not an RSA key in a supported form (EC, OpenSSH, multi-prime or legacy-encrypted PEM)"
             }
         }
     }
