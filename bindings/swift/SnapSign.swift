@@ -1413,6 +1413,228 @@ public func FfiConverterTypeTokenResponse_lower(_ value: TokenResponse) -> RustB
 
 
 /**
+ * Which input a field-level [`SnapError`] is about.
+ */
+
+public enum Field: Equatable, Hashable {
+    
+    case clientId
+    case method
+    case path
+    case accessToken
+    case clientSecret
+    case timestamp
+    case origin
+    case grantValue
+    case signature
+    case externalId
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Field: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeField: FfiConverterRustBuffer {
+    typealias SwiftType = Field
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Field {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clientId
+        
+        case 2: return .method
+        
+        case 3: return .path
+        
+        case 4: return .accessToken
+        
+        case 5: return .clientSecret
+        
+        case 6: return .timestamp
+        
+        case 7: return .origin
+        
+        case 8: return .grantValue
+        
+        case 9: return .signature
+        
+        case 10: return .externalId
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Field, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .clientId:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .method:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .path:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .accessToken:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .clientSecret:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .timestamp:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .origin:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .grantValue:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .signature:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .externalId:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeField_lift(_ buf: RustBuffer) throws -> Field {
+    return try FfiConverterTypeField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeField_lower(_ value: Field) -> RustBuffer {
+    return FfiConverterTypeField.lower(value)
+}
+
+
+
+/**
+ * What is wrong with a key, in an `InvalidKey` error.
+ */
+
+public enum KeyErrorKind: Equatable, Hashable {
+    
+    case malformed
+    case publicKeyGiven
+    case certificateGiven
+    case encrypted
+    case wrongPassphrase
+    case unsupported
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension KeyErrorKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyErrorKind: FfiConverterRustBuffer {
+    typealias SwiftType = KeyErrorKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyErrorKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .malformed
+        
+        case 2: return .publicKeyGiven
+        
+        case 3: return .certificateGiven
+        
+        case 4: return .encrypted
+        
+        case 5: return .wrongPassphrase
+        
+        case 6: return .unsupported
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: KeyErrorKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .malformed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .publicKeyGiven:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .certificateGiven:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .encrypted:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .wrongPassphrase:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .unsupported:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyErrorKind_lift(_ buf: RustBuffer) throws -> KeyErrorKind {
+    return try FfiConverterTypeKeyErrorKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyErrorKind_lower(_ value: KeyErrorKind) -> RustBuffer {
+    return FfiConverterTypeKeyErrorKind.lower(value)
+}
+
+
+
+/**
  * Everything that can go wrong, thrown as an exception (`SnapException` in Kotlin, `SnapError`
  * in Swift and Python). One variant per `snapsign_core::Error` variant; every variant carries
  * `reason`, the core's human-readable message (e.g. `invalid JSON body at byte 7: unexpected
@@ -1454,22 +1676,22 @@ enum SnapError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * A required field is empty (most often a missing configuration value).
      */
-    case EmptyField(field: SnapField, reason: String
+    case EmptyField(field: Field, reason: String
     )
     /**
      * A field is longer than the standard allows.
      */
-    case FieldTooLong(field: SnapField, max: UInt64, reason: String
+    case FieldTooLong(field: Field, max: UInt64, reason: String
     )
     /**
      * A control character in a field that goes into a header or the string to sign.
      */
-    case ControlCharacter(field: SnapField, offset: UInt64, reason: String
+    case ControlCharacter(field: Field, offset: UInt64, reason: String
     )
     /**
      * A field that must be UTF-8 text is not.
      */
-    case InvalidUtf8(field: SnapField, offset: UInt64, reason: String
+    case InvalidUtf8(field: Field, offset: UInt64, reason: String
     )
     /**
      * The client id contains `|`, which would make `clientId|timestamp` ambiguous.
@@ -1499,13 +1721,13 @@ enum SnapError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * Text that should be standard padded base64 is not (a signature: `verify_*` return false).
      */
-    case InvalidBase64(field: SnapField, reason: String
+    case InvalidBase64(field: Field, reason: String
     )
     /**
      * A key could not be used (public key given for a private one, certificate, encrypted
      * without passphrase, wrong passphrase, EC key, malformed, ...).
      */
-    case InvalidKey(reason: String
+    case InvalidKey(kind: KeyErrorKind, reason: String
     )
     /**
      * The RSA key is shorter than 2048 bits and weak keys were not allowed.
@@ -1592,21 +1814,21 @@ public struct FfiConverterTypeSnapError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf)
             )
         case 6: return .EmptyField(
-            field: try FfiConverterTypeSnapField.read(from: &buf), 
+            field: try FfiConverterTypeField.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
         case 7: return .FieldTooLong(
-            field: try FfiConverterTypeSnapField.read(from: &buf), 
+            field: try FfiConverterTypeField.read(from: &buf), 
             max: try FfiConverterUInt64.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
         case 8: return .ControlCharacter(
-            field: try FfiConverterTypeSnapField.read(from: &buf), 
+            field: try FfiConverterTypeField.read(from: &buf), 
             offset: try FfiConverterUInt64.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
         case 9: return .InvalidUtf8(
-            field: try FfiConverterTypeSnapField.read(from: &buf), 
+            field: try FfiConverterTypeField.read(from: &buf), 
             offset: try FfiConverterUInt64.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
@@ -1627,10 +1849,11 @@ public struct FfiConverterTypeSnapError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf)
             )
         case 15: return .InvalidBase64(
-            field: try FfiConverterTypeSnapField.read(from: &buf), 
+            field: try FfiConverterTypeField.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
         case 16: return .InvalidKey(
+            kind: try FfiConverterTypeKeyErrorKind.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
         case 17: return .WeakKey(
@@ -1701,27 +1924,27 @@ public struct FfiConverterTypeSnapError: FfiConverterRustBuffer {
         
         case let .EmptyField(field,reason):
             writeInt(&buf, Int32(6))
-            FfiConverterTypeSnapField.write(field, into: &buf)
+            FfiConverterTypeField.write(field, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
         case let .FieldTooLong(field,max,reason):
             writeInt(&buf, Int32(7))
-            FfiConverterTypeSnapField.write(field, into: &buf)
+            FfiConverterTypeField.write(field, into: &buf)
             FfiConverterUInt64.write(max, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
         case let .ControlCharacter(field,offset,reason):
             writeInt(&buf, Int32(8))
-            FfiConverterTypeSnapField.write(field, into: &buf)
+            FfiConverterTypeField.write(field, into: &buf)
             FfiConverterUInt64.write(offset, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
         case let .InvalidUtf8(field,offset,reason):
             writeInt(&buf, Int32(9))
-            FfiConverterTypeSnapField.write(field, into: &buf)
+            FfiConverterTypeField.write(field, into: &buf)
             FfiConverterUInt64.write(offset, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
@@ -1754,12 +1977,13 @@ public struct FfiConverterTypeSnapError: FfiConverterRustBuffer {
         
         case let .InvalidBase64(field,reason):
             writeInt(&buf, Int32(15))
-            FfiConverterTypeSnapField.write(field, into: &buf)
+            FfiConverterTypeField.write(field, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .InvalidKey(reason):
+        case let .InvalidKey(kind,reason):
             writeInt(&buf, Int32(16))
+            FfiConverterTypeKeyErrorKind.write(kind, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
@@ -1818,161 +2042,6 @@ public func FfiConverterTypeSnapError_lift(_ buf: RustBuffer) throws -> SnapErro
 public func FfiConverterTypeSnapError_lower(_ value: SnapError) -> RustBuffer {
     return FfiConverterTypeSnapError.lower(value)
 }
-
-
-/**
- * Which input a field-level [`SnapError`] is about.
- */
-
-public enum SnapField: Equatable, Hashable {
-    
-    /**
-     * The client id (`X-CLIENT-KEY`).
-     */
-    case clientId
-    /**
-     * The HTTP method.
-     */
-    case method
-    /**
-     * The endpoint path (relative URL, with its query string).
-     */
-    case path
-    /**
-     * The access token (without `Bearer `).
-     */
-    case accessToken
-    /**
-     * The client secret used as the HMAC key.
-     */
-    case clientSecret
-    /**
-     * The `X-TIMESTAMP` value.
-     */
-    case timestamp
-    /**
-     * The `ORIGIN` header value.
-     */
-    case origin
-    /**
-     * An authorization code or refresh token in a B2B2C token request.
-     */
-    case grantValue
-    /**
-     * A signature (`X-SIGNATURE`).
-     */
-    case signature
-    /**
-     * The `X-EXTERNAL-ID` header.
-     */
-    case externalId
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension SnapField: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSnapField: FfiConverterRustBuffer {
-    typealias SwiftType = SnapField
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SnapField {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .clientId
-        
-        case 2: return .method
-        
-        case 3: return .path
-        
-        case 4: return .accessToken
-        
-        case 5: return .clientSecret
-        
-        case 6: return .timestamp
-        
-        case 7: return .origin
-        
-        case 8: return .grantValue
-        
-        case 9: return .signature
-        
-        case 10: return .externalId
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: SnapField, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .clientId:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .method:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .path:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .accessToken:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .clientSecret:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .timestamp:
-            writeInt(&buf, Int32(6))
-        
-        
-        case .origin:
-            writeInt(&buf, Int32(7))
-        
-        
-        case .grantValue:
-            writeInt(&buf, Int32(8))
-        
-        
-        case .signature:
-            writeInt(&buf, Int32(9))
-        
-        
-        case .externalId:
-            writeInt(&buf, Int32(10))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSnapField_lift(_ buf: RustBuffer) throws -> SnapField {
-    return try FfiConverterTypeSnapField.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSnapField_lower(_ value: SnapField) -> RustBuffer {
-    return FfiConverterTypeSnapField.lower(value)
-}
-
 
 #if swift(>=5.8)
 @_documentation(visibility: private)

@@ -26,51 +26,38 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use snapsign_core::access_token::{self, TokenRequestHeaders, TokenResponse as CoreTokenResponse};
 use snapsign_core::timestamp::{self, Timestamp, TimestampFormat};
 use snapsign_core::{
-    body_digest as core_body_digest, minify, string_to_sign, Error, Field, HmacSigner, KeyOptions, RsaSigner,
-    RsaVerifier,
+    body_digest as core_body_digest, minify, string_to_sign, Error, Field, HmacSigner, KeyErrorKind, KeyOptions,
+    RsaSigner, RsaVerifier,
 };
 use zeroize::{Zeroize, Zeroizing};
 
+// The core's own enums, exported as they are: uniffi checks these mirrors against the real
+// definitions at compile time, so a new core variant cannot be forgotten here.
+
 /// Which input a field-level [`SnapError`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum SnapField {
-    /// The client id (`X-CLIENT-KEY`).
+#[uniffi::remote(Enum)]
+pub enum Field {
     ClientId,
-    /// The HTTP method.
     Method,
-    /// The endpoint path (relative URL, with its query string).
     Path,
-    /// The access token (without `Bearer `).
     AccessToken,
-    /// The client secret used as the HMAC key.
     ClientSecret,
-    /// The `X-TIMESTAMP` value.
     Timestamp,
-    /// The `ORIGIN` header value.
     Origin,
-    /// An authorization code or refresh token in a B2B2C token request.
     GrantValue,
-    /// A signature (`X-SIGNATURE`).
     Signature,
-    /// The `X-EXTERNAL-ID` header.
     ExternalId,
 }
 
-impl From<Field> for SnapField {
-    fn from(f: Field) -> Self {
-        match f {
-            Field::ClientId => SnapField::ClientId,
-            Field::Method => SnapField::Method,
-            Field::Path => SnapField::Path,
-            Field::AccessToken => SnapField::AccessToken,
-            Field::ClientSecret => SnapField::ClientSecret,
-            Field::Timestamp => SnapField::Timestamp,
-            Field::Origin => SnapField::Origin,
-            Field::GrantValue => SnapField::GrantValue,
-            Field::Signature => SnapField::Signature,
-            Field::ExternalId => SnapField::ExternalId,
-        }
-    }
+/// What is wrong with a key, in an `InvalidKey` error.
+#[uniffi::remote(Enum)]
+pub enum KeyErrorKind {
+    Malformed,
+    PublicKeyGiven,
+    CertificateGiven,
+    Encrypted,
+    WrongPassphrase,
+    Unsupported,
 }
 
 /// Everything that can go wrong, thrown as an exception (`SnapException` in Kotlin, `SnapError`
@@ -93,13 +80,13 @@ pub enum SnapError {
     /// A timestamp further from now than the allowed skew.
     TimestampSkew { skew_seconds: i64, allowed_seconds: u32, reason: String },
     /// A required field is empty (most often a missing configuration value).
-    EmptyField { field: SnapField, reason: String },
+    EmptyField { field: Field, reason: String },
     /// A field is longer than the standard allows.
-    FieldTooLong { field: SnapField, max: u64, reason: String },
+    FieldTooLong { field: Field, max: u64, reason: String },
     /// A control character in a field that goes into a header or the string to sign.
-    ControlCharacter { field: SnapField, offset: u64, reason: String },
+    ControlCharacter { field: Field, offset: u64, reason: String },
     /// A field that must be UTF-8 text is not.
-    InvalidUtf8 { field: SnapField, offset: u64, reason: String },
+    InvalidUtf8 { field: Field, offset: u64, reason: String },
     /// The client id contains `|`, which would make `clientId|timestamp` ambiguous.
     PipeInClientId { offset: u64, reason: String },
     /// The HTTP method is not upper-case `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
@@ -111,10 +98,10 @@ pub enum SnapError {
     /// The access token still starts with `Bearer `; SNAP signs the bare token.
     BearerPrefix { reason: String },
     /// Text that should be standard padded base64 is not (a signature: `verify_*` return false).
-    InvalidBase64 { field: SnapField, reason: String },
+    InvalidBase64 { field: Field, reason: String },
     /// A key could not be used (public key given for a private one, certificate, encrypted
     /// without passphrase, wrong passphrase, EC key, malformed, ...).
-    InvalidKey { reason: String },
+    InvalidKey { kind: KeyErrorKind, reason: String },
     /// The RSA key is shorter than 2048 bits and weak keys were not allowed.
     WeakKey { bits: u64, reason: String },
     /// A signature of the wrong length (`verify_*` return false instead).
@@ -157,7 +144,7 @@ impl SnapError {
             | SnapError::PathWithoutLeadingSlash { reason }
             | SnapError::BearerPrefix { reason }
             | SnapError::InvalidBase64 { reason, .. }
-            | SnapError::InvalidKey { reason }
+            | SnapError::InvalidKey { reason, .. }
             | SnapError::WeakKey { reason, .. }
             | SnapError::SignatureLength { reason, .. }
             | SnapError::SignatureMismatch { reason }
@@ -184,21 +171,19 @@ impl From<Error> for SnapError {
             Error::TimestampSkew { skew_seconds, allowed_seconds } => {
                 SnapError::TimestampSkew { skew_seconds, allowed_seconds, reason }
             }
-            Error::EmptyField { field } => SnapError::EmptyField { field: field.into(), reason },
-            Error::FieldTooLong { field, max } => SnapError::FieldTooLong { field: field.into(), max: n(max), reason },
+            Error::EmptyField { field } => SnapError::EmptyField { field, reason },
+            Error::FieldTooLong { field, max } => SnapError::FieldTooLong { field, max: n(max), reason },
             Error::ControlCharacter { field, offset } => {
-                SnapError::ControlCharacter { field: field.into(), offset: n(offset), reason }
+                SnapError::ControlCharacter { field, offset: n(offset), reason }
             }
-            Error::InvalidUtf8 { field, offset } => {
-                SnapError::InvalidUtf8 { field: field.into(), offset: n(offset), reason }
-            }
+            Error::InvalidUtf8 { field, offset } => SnapError::InvalidUtf8 { field, offset: n(offset), reason },
             Error::PipeInClientId { offset } => SnapError::PipeInClientId { offset: n(offset), reason },
             Error::InvalidMethod => SnapError::InvalidMethod { reason },
             Error::AbsoluteUrl => SnapError::AbsoluteUrl { reason },
             Error::PathWithoutLeadingSlash => SnapError::PathWithoutLeadingSlash { reason },
             Error::BearerPrefix => SnapError::BearerPrefix { reason },
-            Error::InvalidBase64 { field } => SnapError::InvalidBase64 { field: field.into(), reason },
-            Error::InvalidKey { .. } => SnapError::InvalidKey { reason },
+            Error::InvalidBase64 { field } => SnapError::InvalidBase64 { field, reason },
+            Error::InvalidKey { kind } => SnapError::InvalidKey { kind, reason },
             Error::WeakKey { bits } => SnapError::WeakKey { bits: n(bits), reason },
             Error::SignatureLength { expected, actual } => {
                 SnapError::SignatureLength { expected: n(expected), actual: n(actual), reason }
@@ -217,9 +202,7 @@ impl From<Error> for SnapError {
 fn verified(result: Result<(), Error>) -> Result<bool, SnapError> {
     match result {
         Ok(()) => Ok(true),
-        Err(
-            Error::SignatureMismatch | Error::SignatureLength { .. } | Error::InvalidBase64 { field: Field::Signature },
-        ) => Ok(false),
+        Err(e) if e.is_wrong_signature() => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
@@ -625,7 +608,7 @@ mod tests {
                 vec![],
                 "2020-01-01T00:00:00Z".into()
             ),
-            Err(SnapError::EmptyField { field: SnapField::ClientSecret, .. })
+            Err(SnapError::EmptyField { field: Field::ClientSecret, .. })
         ));
         assert!(matches!(format_timestamp(0, 100_000, false, false), Err(SnapError::TimestampOutOfRange { .. })));
     }
@@ -649,7 +632,7 @@ mod tests {
         ));
         assert!(matches!(
             TransactionSigner::new(String::new()),
-            Err(SnapError::EmptyField { field: SnapField::ClientSecret, .. })
+            Err(SnapError::EmptyField { field: Field::ClientSecret, .. })
         ));
     }
 

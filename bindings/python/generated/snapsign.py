@@ -1116,6 +1116,188 @@ class _UniffiFfiConverterTypeTokenResponse(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.token_type, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.expires_in, buf)
 
+
+
+
+
+
+class Field(enum.Enum):
+    """
+    Which input a field-level [`SnapError`] is about.
+"""
+    
+    CLIENT_ID = 0
+    
+    METHOD = 1
+    
+    PATH = 2
+    
+    ACCESS_TOKEN = 3
+    
+    CLIENT_SECRET = 4
+    
+    TIMESTAMP = 5
+    
+    ORIGIN = 6
+    
+    GRANT_VALUE = 7
+    
+    SIGNATURE = 8
+    
+    EXTERNAL_ID = 9
+    
+
+
+class _UniffiFfiConverterTypeField(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return Field.CLIENT_ID
+        if variant == 2:
+            return Field.METHOD
+        if variant == 3:
+            return Field.PATH
+        if variant == 4:
+            return Field.ACCESS_TOKEN
+        if variant == 5:
+            return Field.CLIENT_SECRET
+        if variant == 6:
+            return Field.TIMESTAMP
+        if variant == 7:
+            return Field.ORIGIN
+        if variant == 8:
+            return Field.GRANT_VALUE
+        if variant == 9:
+            return Field.SIGNATURE
+        if variant == 10:
+            return Field.EXTERNAL_ID
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == Field.CLIENT_ID:
+            return
+        if value == Field.METHOD:
+            return
+        if value == Field.PATH:
+            return
+        if value == Field.ACCESS_TOKEN:
+            return
+        if value == Field.CLIENT_SECRET:
+            return
+        if value == Field.TIMESTAMP:
+            return
+        if value == Field.ORIGIN:
+            return
+        if value == Field.GRANT_VALUE:
+            return
+        if value == Field.SIGNATURE:
+            return
+        if value == Field.EXTERNAL_ID:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == Field.CLIENT_ID:
+            buf.write_i32(1)
+        if value == Field.METHOD:
+            buf.write_i32(2)
+        if value == Field.PATH:
+            buf.write_i32(3)
+        if value == Field.ACCESS_TOKEN:
+            buf.write_i32(4)
+        if value == Field.CLIENT_SECRET:
+            buf.write_i32(5)
+        if value == Field.TIMESTAMP:
+            buf.write_i32(6)
+        if value == Field.ORIGIN:
+            buf.write_i32(7)
+        if value == Field.GRANT_VALUE:
+            buf.write_i32(8)
+        if value == Field.SIGNATURE:
+            buf.write_i32(9)
+        if value == Field.EXTERNAL_ID:
+            buf.write_i32(10)
+
+
+
+
+
+
+
+
+class KeyErrorKind(enum.Enum):
+    """
+    What is wrong with a key, in an `InvalidKey` error.
+"""
+    
+    MALFORMED = 0
+    
+    PUBLIC_KEY_GIVEN = 1
+    
+    CERTIFICATE_GIVEN = 2
+    
+    ENCRYPTED = 3
+    
+    WRONG_PASSPHRASE = 4
+    
+    UNSUPPORTED = 5
+    
+
+
+class _UniffiFfiConverterTypeKeyErrorKind(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return KeyErrorKind.MALFORMED
+        if variant == 2:
+            return KeyErrorKind.PUBLIC_KEY_GIVEN
+        if variant == 3:
+            return KeyErrorKind.CERTIFICATE_GIVEN
+        if variant == 4:
+            return KeyErrorKind.ENCRYPTED
+        if variant == 5:
+            return KeyErrorKind.WRONG_PASSPHRASE
+        if variant == 6:
+            return KeyErrorKind.UNSUPPORTED
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == KeyErrorKind.MALFORMED:
+            return
+        if value == KeyErrorKind.PUBLIC_KEY_GIVEN:
+            return
+        if value == KeyErrorKind.CERTIFICATE_GIVEN:
+            return
+        if value == KeyErrorKind.ENCRYPTED:
+            return
+        if value == KeyErrorKind.WRONG_PASSPHRASE:
+            return
+        if value == KeyErrorKind.UNSUPPORTED:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == KeyErrorKind.MALFORMED:
+            buf.write_i32(1)
+        if value == KeyErrorKind.PUBLIC_KEY_GIVEN:
+            buf.write_i32(2)
+        if value == KeyErrorKind.CERTIFICATE_GIVEN:
+            buf.write_i32(3)
+        if value == KeyErrorKind.ENCRYPTED:
+            buf.write_i32(4)
+        if value == KeyErrorKind.WRONG_PASSPHRASE:
+            buf.write_i32(5)
+        if value == KeyErrorKind.UNSUPPORTED:
+            buf.write_i32(6)
+
+
+
 class _UniffiFfiConverterInt64(_UniffiConverterPrimitiveInt):
     CLASS_NAME = "i64"
     VALUE_MIN = -2**63
@@ -1141,143 +1323,6 @@ class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
     @staticmethod
     def write(value, buf):
         buf.write_u32(value)
-
-
-
-
-
-
-class SnapField(enum.Enum):
-    """
-    Which input a field-level [`SnapError`] is about.
-"""
-    
-    CLIENT_ID = 0
-    """
-    The client id (`X-CLIENT-KEY`).
-"""
-    
-    METHOD = 1
-    """
-    The HTTP method.
-"""
-    
-    PATH = 2
-    """
-    The endpoint path (relative URL, with its query string).
-"""
-    
-    ACCESS_TOKEN = 3
-    """
-    The access token (without `Bearer `).
-"""
-    
-    CLIENT_SECRET = 4
-    """
-    The client secret used as the HMAC key.
-"""
-    
-    TIMESTAMP = 5
-    """
-    The `X-TIMESTAMP` value.
-"""
-    
-    ORIGIN = 6
-    """
-    The `ORIGIN` header value.
-"""
-    
-    GRANT_VALUE = 7
-    """
-    An authorization code or refresh token in a B2B2C token request.
-"""
-    
-    SIGNATURE = 8
-    """
-    A signature (`X-SIGNATURE`).
-"""
-    
-    EXTERNAL_ID = 9
-    """
-    The `X-EXTERNAL-ID` header.
-"""
-    
-
-
-class _UniffiFfiConverterTypeSnapField(_UniffiConverterRustBuffer):
-    @staticmethod
-    def read(buf):
-        variant = buf.read_i32()
-        if variant == 1:
-            return SnapField.CLIENT_ID
-        if variant == 2:
-            return SnapField.METHOD
-        if variant == 3:
-            return SnapField.PATH
-        if variant == 4:
-            return SnapField.ACCESS_TOKEN
-        if variant == 5:
-            return SnapField.CLIENT_SECRET
-        if variant == 6:
-            return SnapField.TIMESTAMP
-        if variant == 7:
-            return SnapField.ORIGIN
-        if variant == 8:
-            return SnapField.GRANT_VALUE
-        if variant == 9:
-            return SnapField.SIGNATURE
-        if variant == 10:
-            return SnapField.EXTERNAL_ID
-        raise InternalError("Raw enum value doesn't match any cases")
-
-    @staticmethod
-    def check_lower(value):
-        if value == SnapField.CLIENT_ID:
-            return
-        if value == SnapField.METHOD:
-            return
-        if value == SnapField.PATH:
-            return
-        if value == SnapField.ACCESS_TOKEN:
-            return
-        if value == SnapField.CLIENT_SECRET:
-            return
-        if value == SnapField.TIMESTAMP:
-            return
-        if value == SnapField.ORIGIN:
-            return
-        if value == SnapField.GRANT_VALUE:
-            return
-        if value == SnapField.SIGNATURE:
-            return
-        if value == SnapField.EXTERNAL_ID:
-            return
-        raise ValueError(value)
-
-    @staticmethod
-    def write(value, buf):
-        if value == SnapField.CLIENT_ID:
-            buf.write_i32(1)
-        if value == SnapField.METHOD:
-            buf.write_i32(2)
-        if value == SnapField.PATH:
-            buf.write_i32(3)
-        if value == SnapField.ACCESS_TOKEN:
-            buf.write_i32(4)
-        if value == SnapField.CLIENT_SECRET:
-            buf.write_i32(5)
-        if value == SnapField.TIMESTAMP:
-            buf.write_i32(6)
-        if value == SnapField.ORIGIN:
-            buf.write_i32(7)
-        if value == SnapField.GRANT_VALUE:
-            buf.write_i32(8)
-        if value == SnapField.SIGNATURE:
-            buf.write_i32(9)
-        if value == SnapField.EXTERNAL_ID:
-            buf.write_i32(10)
-
-
 
 
 
@@ -1556,10 +1601,12 @@ class SnapError:  # type: ignore
         without passphrase, wrong passphrase, EC key, malformed, ...).
 """
         
-        def __init__(self, reason):
+        def __init__(self, kind, reason):
             super().__init__(", ".join([
+                "kind={!r}".format(kind),
                 "reason={!r}".format(reason),
             ]))
+            self.kind = kind
             self.reason = reason
 
         def __repr__(self):
@@ -1705,24 +1752,24 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
             )
         if variant == 6:
             return SnapError.EmptyField(
-                _UniffiFfiConverterTypeSnapField.read(buf),
+                _UniffiFfiConverterTypeField.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
         if variant == 7:
             return SnapError.FieldTooLong(
-                _UniffiFfiConverterTypeSnapField.read(buf),
+                _UniffiFfiConverterTypeField.read(buf),
                 _UniffiFfiConverterUInt64.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
         if variant == 8:
             return SnapError.ControlCharacter(
-                _UniffiFfiConverterTypeSnapField.read(buf),
+                _UniffiFfiConverterTypeField.read(buf),
                 _UniffiFfiConverterUInt64.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
         if variant == 9:
             return SnapError.InvalidUtf8(
-                _UniffiFfiConverterTypeSnapField.read(buf),
+                _UniffiFfiConverterTypeField.read(buf),
                 _UniffiFfiConverterUInt64.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
@@ -1749,11 +1796,12 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
             )
         if variant == 15:
             return SnapError.InvalidBase64(
-                _UniffiFfiConverterTypeSnapField.read(buf),
+                _UniffiFfiConverterTypeField.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
         if variant == 16:
             return SnapError.InvalidKey(
+                _UniffiFfiConverterTypeKeyErrorKind.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
         if variant == 17:
@@ -1812,21 +1860,21 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.EmptyField):
-            _UniffiFfiConverterTypeSnapField.check_lower(value.field)
+            _UniffiFfiConverterTypeField.check_lower(value.field)
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.FieldTooLong):
-            _UniffiFfiConverterTypeSnapField.check_lower(value.field)
+            _UniffiFfiConverterTypeField.check_lower(value.field)
             _UniffiFfiConverterUInt64.check_lower(value.max)
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.ControlCharacter):
-            _UniffiFfiConverterTypeSnapField.check_lower(value.field)
+            _UniffiFfiConverterTypeField.check_lower(value.field)
             _UniffiFfiConverterUInt64.check_lower(value.offset)
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.InvalidUtf8):
-            _UniffiFfiConverterTypeSnapField.check_lower(value.field)
+            _UniffiFfiConverterTypeField.check_lower(value.field)
             _UniffiFfiConverterUInt64.check_lower(value.offset)
             _UniffiFfiConverterString.check_lower(value.reason)
             return
@@ -1847,10 +1895,11 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.InvalidBase64):
-            _UniffiFfiConverterTypeSnapField.check_lower(value.field)
+            _UniffiFfiConverterTypeField.check_lower(value.field)
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.InvalidKey):
+            _UniffiFfiConverterTypeKeyErrorKind.check_lower(value.kind)
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.WeakKey):
@@ -1902,21 +1951,21 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
             _UniffiFfiConverterString.write(value.reason, buf)
         if isinstance(value, SnapError.EmptyField):
             buf.write_i32(6)
-            _UniffiFfiConverterTypeSnapField.write(value.field, buf)
+            _UniffiFfiConverterTypeField.write(value.field, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
         if isinstance(value, SnapError.FieldTooLong):
             buf.write_i32(7)
-            _UniffiFfiConverterTypeSnapField.write(value.field, buf)
+            _UniffiFfiConverterTypeField.write(value.field, buf)
             _UniffiFfiConverterUInt64.write(value.max, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
         if isinstance(value, SnapError.ControlCharacter):
             buf.write_i32(8)
-            _UniffiFfiConverterTypeSnapField.write(value.field, buf)
+            _UniffiFfiConverterTypeField.write(value.field, buf)
             _UniffiFfiConverterUInt64.write(value.offset, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
         if isinstance(value, SnapError.InvalidUtf8):
             buf.write_i32(9)
-            _UniffiFfiConverterTypeSnapField.write(value.field, buf)
+            _UniffiFfiConverterTypeField.write(value.field, buf)
             _UniffiFfiConverterUInt64.write(value.offset, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
         if isinstance(value, SnapError.PipeInClientId):
@@ -1937,10 +1986,11 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
             _UniffiFfiConverterString.write(value.reason, buf)
         if isinstance(value, SnapError.InvalidBase64):
             buf.write_i32(15)
-            _UniffiFfiConverterTypeSnapField.write(value.field, buf)
+            _UniffiFfiConverterTypeField.write(value.field, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
         if isinstance(value, SnapError.InvalidKey):
             buf.write_i32(16)
+            _UniffiFfiConverterTypeKeyErrorKind.write(value.kind, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
         if isinstance(value, SnapError.WeakKey):
             buf.write_i32(17)
@@ -2958,7 +3008,8 @@ def verify_transaction(client_secret: str,method: str,path: str,access_token: st
 
 __all__ = [
     "InternalError",
-    "SnapField",
+    "Field",
+    "KeyErrorKind",
     "SnapError",
     "TokenResponse",
     "body_digest",

@@ -2600,6 +2600,92 @@ public object FfiConverterTypeTokenResponse: FfiConverterRustBuffer<TokenRespons
 
 
 
+/**
+ * Which input a field-level [`SnapError`] is about.
+ */
+
+enum class Field {
+    
+    CLIENT_ID,
+    METHOD,
+    PATH,
+    ACCESS_TOKEN,
+    CLIENT_SECRET,
+    TIMESTAMP,
+    ORIGIN,
+    GRANT_VALUE,
+    SIGNATURE,
+    EXTERNAL_ID;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeField: FfiConverterRustBuffer<Field> {
+    override fun read(buf: ByteBuffer) = try {
+        Field.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Field) = 4UL
+
+    override fun write(value: Field, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What is wrong with a key, in an `InvalidKey` error.
+ */
+
+enum class KeyErrorKind {
+    
+    MALFORMED,
+    PUBLIC_KEY_GIVEN,
+    CERTIFICATE_GIVEN,
+    ENCRYPTED,
+    WRONG_PASSPHRASE,
+    UNSUPPORTED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyErrorKind: FfiConverterRustBuffer<KeyErrorKind> {
+    override fun read(buf: ByteBuffer) = try {
+        KeyErrorKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: KeyErrorKind) = 4UL
+
+    override fun write(value: KeyErrorKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -2683,7 +2769,7 @@ sealed class SnapException: kotlin.Exception() {
      */
     class EmptyField(
         
-        val `field`: SnapField, 
+        val `field`: Field, 
         
         val `reason`: kotlin.String
         ) : SnapException() {
@@ -2696,7 +2782,7 @@ sealed class SnapException: kotlin.Exception() {
      */
     class FieldTooLong(
         
-        val `field`: SnapField, 
+        val `field`: Field, 
         
         val `max`: kotlin.ULong, 
         
@@ -2711,7 +2797,7 @@ sealed class SnapException: kotlin.Exception() {
      */
     class ControlCharacter(
         
-        val `field`: SnapField, 
+        val `field`: Field, 
         
         val `offset`: kotlin.ULong, 
         
@@ -2726,7 +2812,7 @@ sealed class SnapException: kotlin.Exception() {
      */
     class InvalidUtf8(
         
-        val `field`: SnapField, 
+        val `field`: Field, 
         
         val `offset`: kotlin.ULong, 
         
@@ -2798,7 +2884,7 @@ sealed class SnapException: kotlin.Exception() {
      */
     class InvalidBase64(
         
-        val `field`: SnapField, 
+        val `field`: Field, 
         
         val `reason`: kotlin.String
         ) : SnapException() {
@@ -2812,10 +2898,12 @@ sealed class SnapException: kotlin.Exception() {
      */
     class InvalidKey(
         
+        val `kind`: KeyErrorKind, 
+        
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "kind=${ `kind` }, reason=${ `reason` }"
     }
     
     /**
@@ -2941,21 +3029,21 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
                 FfiConverterString.read(buf),
                 )
             6 -> SnapException.EmptyField(
-                FfiConverterTypeSnapField.read(buf),
+                FfiConverterTypeField.read(buf),
                 FfiConverterString.read(buf),
                 )
             7 -> SnapException.FieldTooLong(
-                FfiConverterTypeSnapField.read(buf),
+                FfiConverterTypeField.read(buf),
                 FfiConverterULong.read(buf),
                 FfiConverterString.read(buf),
                 )
             8 -> SnapException.ControlCharacter(
-                FfiConverterTypeSnapField.read(buf),
+                FfiConverterTypeField.read(buf),
                 FfiConverterULong.read(buf),
                 FfiConverterString.read(buf),
                 )
             9 -> SnapException.InvalidUtf8(
-                FfiConverterTypeSnapField.read(buf),
+                FfiConverterTypeField.read(buf),
                 FfiConverterULong.read(buf),
                 FfiConverterString.read(buf),
                 )
@@ -2976,10 +3064,11 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
                 FfiConverterString.read(buf),
                 )
             15 -> SnapException.InvalidBase64(
-                FfiConverterTypeSnapField.read(buf),
+                FfiConverterTypeField.read(buf),
                 FfiConverterString.read(buf),
                 )
             16 -> SnapException.InvalidKey(
+                FfiConverterTypeKeyErrorKind.read(buf),
                 FfiConverterString.read(buf),
                 )
             17 -> SnapException.WeakKey(
@@ -3045,27 +3134,27 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
             is SnapException.EmptyField -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeSnapField.allocationSize(value.`field`)
+                + FfiConverterTypeField.allocationSize(value.`field`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is SnapException.FieldTooLong -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeSnapField.allocationSize(value.`field`)
+                + FfiConverterTypeField.allocationSize(value.`field`)
                 + FfiConverterULong.allocationSize(value.`max`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is SnapException.ControlCharacter -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeSnapField.allocationSize(value.`field`)
+                + FfiConverterTypeField.allocationSize(value.`field`)
                 + FfiConverterULong.allocationSize(value.`offset`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is SnapException.InvalidUtf8 -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeSnapField.allocationSize(value.`field`)
+                + FfiConverterTypeField.allocationSize(value.`field`)
                 + FfiConverterULong.allocationSize(value.`offset`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
@@ -3098,12 +3187,13 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
             is SnapException.InvalidBase64 -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterTypeSnapField.allocationSize(value.`field`)
+                + FfiConverterTypeField.allocationSize(value.`field`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is SnapException.InvalidKey -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterTypeKeyErrorKind.allocationSize(value.`kind`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is SnapException.WeakKey -> (
@@ -3181,27 +3271,27 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
             }
             is SnapException.EmptyField -> {
                 buf.putInt(6)
-                FfiConverterTypeSnapField.write(value.`field`, buf)
+                FfiConverterTypeField.write(value.`field`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is SnapException.FieldTooLong -> {
                 buf.putInt(7)
-                FfiConverterTypeSnapField.write(value.`field`, buf)
+                FfiConverterTypeField.write(value.`field`, buf)
                 FfiConverterULong.write(value.`max`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is SnapException.ControlCharacter -> {
                 buf.putInt(8)
-                FfiConverterTypeSnapField.write(value.`field`, buf)
+                FfiConverterTypeField.write(value.`field`, buf)
                 FfiConverterULong.write(value.`offset`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is SnapException.InvalidUtf8 -> {
                 buf.putInt(9)
-                FfiConverterTypeSnapField.write(value.`field`, buf)
+                FfiConverterTypeField.write(value.`field`, buf)
                 FfiConverterULong.write(value.`offset`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
@@ -3234,12 +3324,13 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
             }
             is SnapException.InvalidBase64 -> {
                 buf.putInt(15)
-                FfiConverterTypeSnapField.write(value.`field`, buf)
+                FfiConverterTypeField.write(value.`field`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is SnapException.InvalidKey -> {
                 buf.putInt(16)
+                FfiConverterTypeKeyErrorKind.write(value.`kind`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -3285,81 +3376,6 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
     }
 
 }
-
-
-
-/**
- * Which input a field-level [`SnapError`] is about.
- */
-
-enum class SnapField {
-    
-    /**
-     * The client id (`X-CLIENT-KEY`).
-     */
-    CLIENT_ID,
-    /**
-     * The HTTP method.
-     */
-    METHOD,
-    /**
-     * The endpoint path (relative URL, with its query string).
-     */
-    PATH,
-    /**
-     * The access token (without `Bearer `).
-     */
-    ACCESS_TOKEN,
-    /**
-     * The client secret used as the HMAC key.
-     */
-    CLIENT_SECRET,
-    /**
-     * The `X-TIMESTAMP` value.
-     */
-    TIMESTAMP,
-    /**
-     * The `ORIGIN` header value.
-     */
-    ORIGIN,
-    /**
-     * An authorization code or refresh token in a B2B2C token request.
-     */
-    GRANT_VALUE,
-    /**
-     * A signature (`X-SIGNATURE`).
-     */
-    SIGNATURE,
-    /**
-     * The `X-EXTERNAL-ID` header.
-     */
-    EXTERNAL_ID;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeSnapField: FfiConverterRustBuffer<SnapField> {
-    override fun read(buf: ByteBuffer) = try {
-        SnapField.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: SnapField) = 4UL
-
-    override fun write(value: SnapField, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
 
 
 
