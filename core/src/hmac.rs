@@ -169,6 +169,36 @@ impl HmacSigner {
         Ok(Self::finish(self.transaction_mac(method, path, access_token, body, timestamp)?))
     }
 
+    /// [`sign_transaction`](Self::sign_transaction) into `out` (88 bytes), returning the length.
+    /// The inputs are checked first, so a bad input is reported before a small buffer.
+    ///
+    /// ```
+    /// use snapsign_core::{Error, HmacSigner};
+    /// let signer = HmacSigner::new(b"a-secret")?;
+    /// let mut out = [0u8; 88];
+    /// assert_eq!(signer.sign_transaction_into("GET", "/x", "tok", b"", "2020-01-01T00:00:00Z", &mut out)?, 88);
+    /// assert_eq!(signer.sign_transaction_into("get", "/x", "tok", b"", "2020-01-01T00:00:00Z", &mut []), Err(Error::InvalidMethod));
+    /// assert_eq!(
+    ///     signer.sign_transaction_into("GET", "/x", "tok", b"", "2020-01-01T00:00:00Z", &mut []),
+    ///     Err(Error::BufferTooSmall { needed: 88 })
+    /// );
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Invalid JSON, method, path, access token or timestamp, then [`Error::BufferTooSmall`].
+    pub fn sign_transaction_into(
+        &self,
+        method: &str,
+        path: &str,
+        access_token: &str,
+        body: &[u8],
+        timestamp: &str,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        Self::finish_into(self.transaction_mac(method, path, access_token, body, timestamp)?, out)
+    }
+
     /// Verifies a transaction signature (for example a DOKU notification).
     ///
     /// ```

@@ -235,6 +235,32 @@ impl RsaSigner {
         self.sign_pieces(pieces.get(..n).unwrap_or_default(), rng)
     }
 
+    /// [`sign_token`](Self::sign_token) into `out`, returning the length. The inputs are checked
+    /// first, then the buffer, before any RSA work.
+    ///
+    /// ```
+    /// # use snapsign_core::{Error, KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let ts = "2020-10-04T17:55:58+07:00";
+    /// assert_eq!(signer.sign_token_into("a|b", ts, &mut getrandom::SysRng, &mut []), Err(Error::PipeInClientId { offset: 1 }));
+    /// assert_eq!(signer.sign_token_into("C1", ts, &mut getrandom::SysRng, &mut []), Err(Error::BufferTooSmall { needed: 344 }));
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An invalid client id or timestamp, [`Error::BufferTooSmall`], or a signing failure.
+    pub fn sign_token_into<R: TryCryptoRng + ?Sized>(
+        &self,
+        client_id: &str,
+        timestamp: &str,
+        rng: &mut R,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        let (pieces, n) = string_to_sign::token_parts(client_id, timestamp)?.piece_array();
+        self.sign_pieces_into(pieces.get(..n).unwrap_or_default(), rng, out)
+    }
+
     /// The service signature: signs `METHOD:path:sha256hex(minify(body)):timestamp`.
     ///
     /// ```
@@ -259,6 +285,35 @@ impl RsaSigner {
         let digest = body_digest(body)?;
         let (pieces, n) = string_to_sign::service_parts(method, path, &digest, timestamp)?.piece_array();
         self.sign_pieces(pieces.get(..n).unwrap_or_default(), rng)
+    }
+
+    /// [`sign_service`](Self::sign_service) into `out`, returning the length. The inputs are
+    /// checked first, then the buffer, before any RSA work.
+    ///
+    /// ```
+    /// # use snapsign_core::{Error, KeyOptions, RsaSigner};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// let mut out = [0u8; 344];
+    /// let n = signer.sign_service_into("POST", "/v1.0/notify", b"{}", "2020-01-01T00:00:00Z", &mut getrandom::SysRng, &mut out)?;
+    /// assert_eq!(n, 344);
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Invalid JSON, method, path or timestamp, [`Error::BufferTooSmall`], or a signing failure.
+    pub fn sign_service_into<R: TryCryptoRng + ?Sized>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        timestamp: &str,
+        rng: &mut R,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        let digest = body_digest(body)?;
+        let (pieces, n) = string_to_sign::service_parts(method, path, &digest, timestamp)?.piece_array();
+        self.sign_pieces_into(pieces.get(..n).unwrap_or_default(), rng, out)
     }
 }
 
