@@ -368,8 +368,9 @@ size_t snapsign_last_error_offset(void);
 /**
  * Writes a readable message about the last error on the calling thread into `out` (UTF-8,
  * not NUL-terminated; empty when the last call succeeded), e.g.
- * "invalid JSON body at byte 7: unexpected character". Follows the output-buffer rules; does
- * not change the last error.
+ * "invalid JSON body at byte 7: unexpected character", or for a bad argument which one it was
+ * and what was wrong with it ("NULL pointer ...: body is NULL but body_len is not 0").
+ * Follows the output-buffer rules; does not change the last error.
  *
  * # Safety
  * `out` must be NULL or valid for writing `out_cap` bytes; `out_len` must point to a writable
@@ -505,9 +506,9 @@ snapsign_result snapsign_signer_sign_service(const snapsign_signer *signer,
 
 /**
  * Loads an RSA public key for verification: PEM or DER, SubjectPublicKeyInfo
- * (`BEGIN PUBLIC KEY`) or PKCS#1 (`BEGIN RSA PUBLIC KEY`); a private key is accepted too and
- * its public half used. `flags`: 0 or `SNAPSIGN_KEY_ALLOW_WEAK`. On success `*out` receives a
- * new verifier (free with `snapsign_verifier_free`); on error it is NULL.
+ * (`BEGIN PUBLIC KEY`) or PKCS#1 (`BEGIN RSA PUBLIC KEY`); a private key is accepted too (its
+ * public half is used). `flags`: 0 or `SNAPSIGN_KEY_ALLOW_WEAK`. On success `*out` receives a
+ * new verifier (free it with `snapsign_verifier_free`); on error it is NULL.
  *
  * # Safety
  * `key` readable for `key_len` bytes; `out` a writable `snapsign_verifier *`.

@@ -4,8 +4,9 @@
 //! (`ffi/cbindgen.toml`; the `header` test checks that it is fresh). The conventions, which hold
 //! for every function, are repeated at the top of the header:
 //!
-//! - Every function returning [`snapsign_result`] is wrapped in `catch_unwind`: no panic crosses
-//!   the boundary; one is reported as `SNAPSIGN_RESULT_INTERNAL_PANIC`.
+//! - Every function runs inside one panic boundary (`ffi_boundary!`): no panic crosses into C;
+//!   one is reported as `SNAPSIGN_RESULT_INTERNAL_PANIC` (or 0, or NULL-free defaults, by return
+//!   type).
 //! - Inputs are pointer + length, never NUL-terminated. A NULL pointer with length 0 is an empty
 //!   input; a NULL pointer with a non-zero length is `SNAPSIGN_RESULT_NULL_POINTER`. Text inputs
 //!   (client id, timestamp, method, path, access token, authorization code / refresh token)
@@ -22,29 +23,58 @@
 //! - Handles (`snapsign_signer`, `snapsign_verifier`, `snapsign_hmac`,
 //!   `snapsign_token_response`) are immutable after creation and may be used from several
 //!   threads at once; `_free` accepts NULL.
+//!
+//! How the module is layered (each imports only those above it):
+//!
+//! | module | holds |
+//! |---|---|
+//! | `result` | the result codes, declared once |
+//! | `last_error` | the per-thread failure behind `snapsign_last_error_*` |
+//! | `boundary` | `ffi_boundary!`, the one panic boundary, and `PanicOrDefault` |
+//! | `args` | checked pointer arguments (`raw_in!`, `raw_out!`, `handle!`, ...) |
+//! | `entropy`, `inputs` | the entropy callback; the argument groups several calls share |
+//! | `errors`, `rsa`, `hmac`, `string_to_sign`, `body`, `timestamp`, `access_token` | the entry points |
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
 // C signatures take a pointer and a length per input.
 #![allow(clippy::too_many_arguments)]
 
-// The header follows this order: results, RSA, HMAC, text functions, access token (one group
-// per line so that rustfmt keeps it).
+// Internal layers, bottom up.
 mod result;
+
+mod last_error;
+
+mod boundary;
+
+mod args;
+
+mod entropy;
+
+mod inputs;
+
+// Entry points, in the header's order (one group per line so that rustfmt keeps it).
+mod errors;
 
 mod rsa;
 
 mod hmac;
 
-mod text;
+mod string_to_sign;
+
+mod body;
+
+mod timestamp;
 
 mod access_token;
 
-mod io;
-
 pub use self::access_token::*;
-pub use self::hmac::*;
+pub use self::body::*;
 #[doc(hidden)]
-pub use self::io::{catch_panic_for_tests, snapsign_internal_test_panic};
+pub use self::boundary::{catch_panic_for_tests, snapsign_internal_test_panic};
+pub use self::entropy::snapsign_fill_fn;
+pub use self::errors::*;
+pub use self::hmac::*;
 pub use self::result::*;
 pub use self::rsa::*;
-pub use self::text::*;
+pub use self::string_to_sign::*;
+pub use self::timestamp::*;

@@ -102,7 +102,7 @@ fn result_codes_are_fixed() {
         (R::InternalPanic, 103),
         (R::Unknown, 104),
     ];
-    assert_eq!(fixed.len(), ALL_RESULTS.len());
+    assert_eq!(fixed.len(), snapsign_result::all().len());
     for (code, value) in fixed {
         assert_eq!(code as u32, value);
         assert_eq!(snapsign_result::from_u32(value), Some(code));
@@ -313,7 +313,8 @@ fn every_core_error_has_its_own_code_and_unknown_is_never_returned() {
     codes.dedup();
     // Codes 1-99 mirror the core's errors: each is produced by some error, and none maps to
     // UNKNOWN (the header says this version never returns it).
-    let core_codes: Vec<u32> = ALL_RESULTS.iter().map(|r| *r as u32).filter(|c| (1..100).contains(c)).collect();
+    let core_codes: Vec<u32> =
+        snapsign_result::all().iter().map(|r| *r as u32).filter(|c| (1..100).contains(c)).collect();
     assert_eq!(codes, core_codes);
     assert!(!codes.contains(&(R::Unknown as u32)));
 }
@@ -369,4 +370,88 @@ fn a_key_too_small_for_a_sha256_signature_is_a_crypto_error() {
     assert_eq!(rc, snapsign_result::Ok);
     let s = Signer(out);
     assert_eq!(sign_token(&s, CLIENT_ID), (snapsign_result::Crypto, String::new()));
+}
+
+fn last_message() -> String {
+    let mut buf = vec![0u8; 512];
+    let mut n = 0usize;
+    assert_eq!(unsafe { snapsign_last_error_message(buf.as_mut_ptr(), buf.len(), &mut n) }, snapsign_result::Ok);
+    buf.truncate(n);
+    String::from_utf8(buf).unwrap()
+}
+
+#[test]
+fn argument_errors_name_the_argument_and_the_problem() {
+    let mut buf = [0u8; 128];
+    let mut n = 0usize;
+    unsafe {
+        assert_eq!(snapsign_minify(ptr::null(), 3, buf.as_mut_ptr(), buf.len(), &mut n), snapsign_result::NullPointer);
+        assert_eq!(
+            last_message(),
+            "NULL pointer with a non-zero length or for a required argument: body is NULL but body_len is not 0"
+        );
+        // A length past the end of the address space is not a NULL pointer.
+        let body = b"[]";
+        assert_eq!(
+            snapsign_minify(body.as_ptr(), usize::MAX, buf.as_mut_ptr(), buf.len(), &mut n),
+            snapsign_result::InvalidArgument
+        );
+        assert!(last_message().ends_with(": body_len goes beyond the end of the address space"), "{}", last_message());
+        assert_eq!(
+            snapsign_minify(body.as_ptr(), 2, buf.as_mut_ptr(), usize::MAX, &mut n),
+            snapsign_result::InvalidArgument
+        );
+        assert!(last_message().ends_with(": out_cap goes beyond the end of the address space"), "{}", last_message());
+        assert_eq!(
+            snapsign_minify(body.as_ptr(), 2, buf.as_mut_ptr(), buf.len(), ptr::null_mut()),
+            snapsign_result::NullPointer
+        );
+        assert!(last_message().ends_with(": out_len is NULL"), "{}", last_message());
+        // In-place output names both buffers.
+        let mut inplace = *b"[1, 2]";
+        assert_eq!(
+            snapsign_minify(inplace.as_ptr(), inplace.len(), inplace.as_mut_ptr(), inplace.len(), &mut n),
+            snapsign_result::OverlappingBuffers
+        );
+        assert!(last_message().ends_with(": out overlaps body"), "{}", last_message());
+        let mut ts = 0i64;
+        assert_eq!(
+            snapsign_timestamp_format(0, 0, 8, buf.as_mut_ptr(), buf.len(), &mut n),
+            snapsign_result::InvalidArgument
+        );
+        assert!(last_message().ends_with(": flags has bits this version does not define"), "{}", last_message());
+        let misaligned = (&mut ts as *mut i64).cast::<u8>().wrapping_add(1).cast::<i64>();
+        let text = b"2020-01-01T00:00:00Z";
+        assert_eq!(
+            snapsign_timestamp_parse(text.as_ptr(), text.len(), misaligned, ptr::null_mut()),
+            snapsign_result::InvalidArgument
+        );
+        assert!(last_message().ends_with(": unix_millis is not aligned for its type"), "{}", last_message());
+        assert_eq!(
+            snapsign_hmac_sign(ptr::null(), text.as_ptr(), text.len(), buf.as_mut_ptr(), buf.len(), &mut n),
+            snapsign_result::NullPointer
+        );
+        assert!(last_message().ends_with(": hmac is NULL"), "{}", last_message());
+        assert_eq!(
+            snapsign_b2b2c_request_body(9, text.as_ptr(), 1, buf.as_mut_ptr(), buf.len(), &mut n),
+            snapsign_result::InvalidArgument
+        );
+        assert!(last_message().ends_with(": grant is not a value this version defines"), "{}", last_message());
+        // A successful call clears it.
+        assert_eq!(snapsign_minify(body.as_ptr(), 2, buf.as_mut_ptr(), buf.len(), &mut n), snapsign_result::Ok);
+        assert_eq!(last_message(), "");
+    }
+}
+
+#[test]
+fn the_result_list_is_the_enum_and_core_codes_describe_themselves_with_the_core_summary() {
+    for code in snapsign_result::all() {
+        assert_eq!(snapsign_result::from_u32(*code as u32), Some(*code));
+        let c = unsafe { std::ffi::CStr::from_ptr(snapsign_result_str(*code as u32)) };
+        assert_eq!(c.to_str().unwrap(), code.description());
+    }
+    let e = snapsign_core::Error::InvalidKey { kind: snapsign_core::KeyErrorKind::WrongPassphrase };
+    assert_eq!(snapsign_result::from_error(&e).description(), e.summary());
+    assert_eq!(snapsign_result::from_u32(28), None);
+    assert_eq!(snapsign_result::from_u32(105), None);
 }

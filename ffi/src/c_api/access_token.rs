@@ -3,7 +3,6 @@
 
 use core::ffi::{c_char, c_int, c_void};
 use core::mem::size_of;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use rand_core::TryCryptoRng;
 use snapsign_core::access_token::{
@@ -14,9 +13,13 @@ use snapsign_core::rng::FillRng;
 use snapsign_core::string_to_sign::MAX_ACCESS_TOKEN_LEN;
 use snapsign_core::Field;
 
-use super::io::{check_disjoint, free_handle, guard, handle, FfiResult, HandleOut, OptOut, RawIn, RawOut, Region};
-use super::result::{snapsign_result, Failure};
-use super::rsa::{snapsign_fill_fn, CallbackRng};
+use super::args::{
+    check_disjoint, free_handle, handle, handle_out, opt_out, raw_in, raw_out, unknown_value, FfiResult, RawOut, Region,
+};
+use super::boundary::ffi_boundary;
+use super::entropy::{snapsign_fill_fn, CallbackRng};
+use super::last_error::{Failure, Problem};
+use super::result::snapsign_result;
 
 /// Grant kind for `snapsign_b2b2c_request_body`: `AUTHORIZATION_CODE`, with the `authCode` the
 /// user's consent produced (at most `SNAPSIGN_AUTH_CODE_MAX_LEN` bytes).
@@ -112,20 +115,20 @@ pub unsafe extern "C" fn snapsign_b2b2c_request_body(
     out_cap: usize,
     out_len: *mut usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
+        let out = unsafe { raw_out!(out, out_cap, out_len) }?;
         let refresh = match grant {
             SNAPSIGN_GRANT_AUTHORIZATION_CODE => false,
             SNAPSIGN_GRANT_REFRESH_TOKEN => true,
-            _ => return Err(Failure::invalid("unknown grant kind")),
+            _ => return Err(unknown_value("grant")),
         };
-        let value = RawIn::new(value, value_len, "value is NULL")?;
+        let value = raw_in!(value, value_len)?;
         out.check_disjoint(&[value.region()])?;
         let value = unsafe { value.text(Field::GrantValue) }?;
         let grant = if refresh { Grant::RefreshToken(value) } else { Grant::AuthorizationCode(value) };
         out.write(b2b2c_request_body(grant)?.as_bytes())
-    })
+    }
 }
 
 /// A new `X-EXTERNAL-ID` of `digits` random decimal digits into `out`.
@@ -155,11 +158,11 @@ pub unsafe extern "C" fn snapsign_external_id(
     out_cap: usize,
     out_len: *mut usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract.
-        let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
+        let out = unsafe { raw_out!(out, out_cap, out_len) }?;
         external_id_out(digits, &mut getrandom::SysRng, out)
-    })
+    }
 }
 
 /// Like `snapsign_external_id`, but the random bytes come from `fill(userdata, buf, len)` (the
@@ -178,14 +181,14 @@ pub unsafe extern "C" fn snapsign_external_id_with_rng(
     out_cap: usize,
     out_len: *mut usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract.
-        let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
-        let fill = fill.ok_or(Failure::null("fill callback is NULL"))?;
-        let callback = CallbackRng { fill, userdata };
+        let out = unsafe { raw_out!(out, out_cap, out_len) }?;
+        let fill = fill.ok_or(Failure::Argument { name: "fill", problem: Problem::Null })?;
+        let callback = CallbackRng::new(fill, userdata);
         let mut rng = FillRng::new(|buf: &mut [u8]| callback.fill(buf));
         external_id_out(digits, &mut rng, out)
-    })
+    }
 }
 
 /// Parses an access-token response body (the bytes received, success or error, e.g.
@@ -211,15 +214,15 @@ pub unsafe extern "C" fn snapsign_token_response_parse(
     body_len: usize,
     out: *mut *mut snapsign_token_response,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let out = unsafe { HandleOut::new(out) }?;
-        let body = RawIn::new(body, body_len, "body is NULL")?;
+        let out = unsafe { handle_out!(out) }?;
+        let body = raw_in!(body, body_len)?;
         check_disjoint(&[out.region()], &[body.region()])?;
         let response = TokenResponse::parse(unsafe { body.bytes() })?;
         out.set(snapsign_token_response { response });
         Ok(())
-    })
+    }
 }
 
 /// Frees a token response, wiping the access token from memory. NULL is ignored.
@@ -230,7 +233,7 @@ pub unsafe extern "C" fn snapsign_token_response_parse(
 #[no_mangle]
 pub unsafe extern "C" fn snapsign_token_response_free(response: *mut snapsign_token_response) {
     // SAFETY: forwarded contract. A panic while dropping is caught and ignored.
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(response) }));
+    ffi_boundary! { unsafe { free_handle(response) } }
 }
 
 /// The handle and the memory it occupies (outputs must not overlap it).
@@ -239,8 +242,8 @@ pub unsafe extern "C" fn snapsign_token_response_free(response: *mut snapsign_to
 /// `response` is NULL or a live handle.
 unsafe fn response_ref<'a>(response: *const snapsign_token_response) -> FfiResult<(&'a TokenResponse, Region)> {
     // SAFETY: forwarded contract.
-    let r = unsafe { handle(response, "response is NULL") }?;
-    Ok((&r.response, Region::of(response, size_of::<snapsign_token_response>())))
+    let r = unsafe { handle!(response) }?;
+    Ok((&r.response, Region::of("response", response, size_of::<snapsign_token_response>())))
 }
 
 /// The `responseCode`, split: `*http_status` (e.g. 200, 401), `*service_code` (73 for the B2B
@@ -256,11 +259,11 @@ pub unsafe extern "C" fn snapsign_token_response_code(
     service_code: *mut u8,
     case_code: *mut u8,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let http_status = unsafe { OptOut::new(http_status, "http_status is not aligned") }?;
-        let service_code = unsafe { OptOut::new(service_code, "service_code is not aligned") }?;
-        let case_code = unsafe { OptOut::new(case_code, "case_code is not aligned") }?;
+        let http_status = unsafe { opt_out!(http_status) }?;
+        let service_code = unsafe { opt_out!(service_code) }?;
+        let case_code = unsafe { opt_out!(case_code) }?;
         let (r, region) = unsafe { response_ref(response) }?;
         check_disjoint(&[http_status.region(), service_code.region(), case_code.region()], &[region])?;
         let code = r.response_code;
@@ -268,7 +271,7 @@ pub unsafe extern "C" fn snapsign_token_response_code(
         service_code.set(code.service_code);
         case_code.set(code.case_code);
         Ok(())
-    })
+    }
 }
 
 /// 1 when the `responseCode`'s HTTP status is 2xx (the response carries an access token), 0
@@ -279,8 +282,7 @@ pub unsafe extern "C" fn snapsign_token_response_code(
 #[no_mangle]
 pub unsafe extern "C" fn snapsign_token_response_is_success(response: *const snapsign_token_response) -> c_int {
     // SAFETY: forwarded contract.
-    catch_unwind(|| unsafe { response.as_ref() }.map_or(0, |r| c_int::from(r.response.response_code.is_success())))
-        .unwrap_or(0)
+    ffi_boundary! { unsafe { response.as_ref() }.map_or(0, |r| c_int::from(r.response.response_code.is_success())) }
 }
 
 /// Copies one text field of the response to `out`.
@@ -294,13 +296,13 @@ unsafe fn text_field(
     out_len: *mut usize,
     field: fn(&TokenResponse) -> &str,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
+        let out = unsafe { raw_out!(out, out_cap, out_len) }?;
         let (r, region) = unsafe { response_ref(response) }?;
         out.check_disjoint(&[region])?;
         out.write(field(r).as_bytes())
-    })
+    }
 }
 
 /// Writes the `accessToken` (UTF-8 as unescaped from the JSON, not NUL-terminated; at most
@@ -368,14 +370,14 @@ pub unsafe extern "C" fn snapsign_token_response_expires_in(
     has_value: *mut c_int,
     seconds: *mut u64,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let has_value = unsafe { OptOut::new(has_value, "has_value is not aligned") }?;
-        let seconds = unsafe { OptOut::new(seconds, "seconds is not aligned") }?;
+        let has_value = unsafe { opt_out!(has_value) }?;
+        let seconds = unsafe { opt_out!(seconds) }?;
         let (r, region) = unsafe { response_ref(response) }?;
         check_disjoint(&[has_value.region(), seconds.region()], &[region])?;
         has_value.set(c_int::from(r.expires_in.is_some()));
         seconds.set(r.expires_in.unwrap_or(0));
         Ok(())
-    })
+    }
 }

@@ -1,12 +1,11 @@
 //! HMAC-SHA512 transaction signatures: the `snapsign_hmac` handle and one-shot functions.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use snapsign_core::HmacSigner;
 
-use snapsign_core::body_digest::body_digest;
-use snapsign_core::{string_to_sign, Error, Field, HmacSigner};
-
-use super::io::{free_handle, guard, handle, FfiResult, HandleOut, RawIn, RawOut, Region};
-use super::result::{snapsign_result, Failure};
+use super::args::{check_disjoint, free_handle, handle, handle_out, raw_in, raw_out, FfiResult, RawOut};
+use super::boundary::ffi_boundary;
+use super::inputs::{Transaction, TransactionInputs};
+use super::result::snapsign_result;
 
 /// Length of a base64 HMAC-SHA512 signature.
 pub const SNAPSIGN_HMAC_SIGNATURE_LEN: usize = 88;
@@ -21,70 +20,14 @@ pub struct snapsign_hmac {
     signer: HmacSigner,
 }
 
-/// The checked inputs of a transaction string-to-sign.
-pub(crate) struct TransactionInputs {
-    method: RawIn,
-    path: RawIn,
-    access_token: RawIn,
-    body: RawIn,
-    timestamp: RawIn,
+fn sign_transaction(signer: &HmacSigner, t: &Transaction<'_>, out: RawOut) -> FfiResult {
+    out.write_with::<SNAPSIGN_HMAC_SIGNATURE_LEN>(|buf| {
+        signer.sign_transaction_into(t.method, t.path, t.access_token, t.body, t.timestamp, buf)
+    })
 }
 
-impl TransactionInputs {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        method: *const u8,
-        method_len: usize,
-        path: *const u8,
-        path_len: usize,
-        access_token: *const u8,
-        access_token_len: usize,
-        body: *const u8,
-        body_len: usize,
-        timestamp: *const u8,
-        timestamp_len: usize,
-    ) -> FfiResult<Self> {
-        Ok(TransactionInputs {
-            method: RawIn::new(method, method_len, "method is NULL")?,
-            path: RawIn::new(path, path_len, "path is NULL")?,
-            access_token: RawIn::new(access_token, access_token_len, "access_token is NULL")?,
-            body: RawIn::new(body, body_len, "body is NULL")?,
-            timestamp: RawIn::new(timestamp, timestamp_len, "timestamp is NULL")?,
-        })
-    }
-
-    pub(crate) fn regions(&self) -> [Region; 5] {
-        [
-            self.method.region(),
-            self.path.region(),
-            self.access_token.region(),
-            self.body.region(),
-            self.timestamp.region(),
-        ]
-    }
-
-    /// # Safety
-    /// The inputs are readable for the duration of the C call.
-    pub(crate) unsafe fn string_to_sign(&self) -> FfiResult<string_to_sign::TransactionStringToSign> {
-        // SAFETY: forwarded contract.
-        let (method, path, token, body, timestamp) = unsafe {
-            (
-                self.method.text(Field::Method)?,
-                self.path.text(Field::Path)?,
-                self.access_token.text(Field::AccessToken)?,
-                self.body.bytes(),
-                self.timestamp.text(Field::Timestamp)?,
-            )
-        };
-        Ok(string_to_sign::transaction(method, path, token, &body_digest(body)?, timestamp)?)
-    }
-}
-
-fn sign_out(signer: &HmacSigner, message: &[u8], out: RawOut) -> FfiResult {
-    out.reserve(SNAPSIGN_HMAC_SIGNATURE_LEN)?;
-    let mut buf = [0u8; SNAPSIGN_HMAC_SIGNATURE_LEN];
-    let n = signer.sign_into(message, &mut buf)?;
-    out.write(buf.get(..n).ok_or(Failure::Core(Error::Crypto))?)
+fn verify_transaction(signer: &HmacSigner, t: &Transaction<'_>, signature: &[u8]) -> FfiResult {
+    Ok(signer.verify_transaction(t.method, t.path, t.access_token, t.body, t.timestamp, signature)?)
 }
 
 /// Keys HMAC-SHA512 with the client secret's bytes (UTF-8, as the standard says; used as
@@ -99,15 +42,14 @@ pub unsafe extern "C" fn snapsign_hmac_new(
     secret_len: usize,
     out: *mut *mut snapsign_hmac,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let out = unsafe { HandleOut::new(out) }?;
-        let secret = RawIn::new(secret, secret_len, "secret is NULL")?;
-        super::io::check_disjoint(&[out.region()], &[secret.region()])?;
-        let signer = HmacSigner::new(unsafe { secret.bytes() })?;
-        out.set(snapsign_hmac { signer });
+        let out = unsafe { handle_out!(out) }?;
+        let secret = raw_in!(secret, secret_len)?;
+        check_disjoint(&[out.region()], &[secret.region()])?;
+        out.set(snapsign_hmac { signer: HmacSigner::new(unsafe { secret.bytes() })? });
         Ok(())
-    })
+    }
 }
 
 /// Frees (and zeroizes) an HMAC handle. NULL is ignored.
@@ -117,8 +59,8 @@ pub unsafe extern "C" fn snapsign_hmac_new(
 /// freed twice.
 #[no_mangle]
 pub unsafe extern "C" fn snapsign_hmac_free(hmac: *mut snapsign_hmac) {
-    // SAFETY: forwarded contract. A panic while dropping is caught and ignored.
-    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { free_handle(hmac) }));
+    // SAFETY: forwarded contract.
+    ffi_boundary! { unsafe { free_handle(hmac) } }
 }
 
 /// Signs an arbitrary `message` with HMAC-SHA512; writes the base64 signature
@@ -136,14 +78,15 @@ pub unsafe extern "C" fn snapsign_hmac_sign(
     out_cap: usize,
     out_len: *mut usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
-        let hmac = unsafe { handle(hmac, "hmac is NULL") }?;
-        let message = RawIn::new(message, message_len, "message is NULL")?;
+        let out = unsafe { raw_out!(out, out_cap, out_len) }?;
+        let hmac = unsafe { handle!(hmac) }?;
+        let message = raw_in!(message, message_len)?;
         out.check_disjoint(&[message.region()])?;
-        sign_out(&hmac.signer, unsafe { message.bytes() }, out)
-    })
+        let message = unsafe { message.bytes() };
+        out.write_with::<SNAPSIGN_HMAC_SIGNATURE_LEN>(|buf| hmac.signer.sign_into(message, buf))
+    }
 }
 
 /// Verifies a base64 HMAC-SHA512 `signature` over an arbitrary `message` (constant-time).
@@ -158,13 +101,12 @@ pub unsafe extern "C" fn snapsign_hmac_verify(
     signature: *const u8,
     signature_len: usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let hmac = unsafe { handle(hmac, "hmac is NULL") }?;
-        let message = unsafe { RawIn::new(message, message_len, "message is NULL")?.bytes() };
-        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
-        Ok(hmac.signer.verify(message, signature)?)
-    })
+        let hmac = unsafe { handle!(hmac) }?;
+        let (message, signature) = (raw_in!(message, message_len)?, raw_in!(signature, signature_len)?);
+        Ok(hmac.signer.verify(unsafe { message.bytes() }, unsafe { signature.bytes() })?)
+    }
 }
 
 /// The transaction signature: HMAC-SHA512 over
@@ -193,26 +135,17 @@ pub unsafe extern "C" fn snapsign_hmac_sign_transaction(
     out_cap: usize,
     out_len: *mut usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
-        let hmac = unsafe { handle(hmac, "hmac is NULL") }?;
+        let out = unsafe { raw_out!(out, out_cap, out_len) }?;
+        let hmac = unsafe { handle!(hmac) }?;
         let inputs = TransactionInputs::new(
-            method,
-            method_len,
-            path,
-            path_len,
-            access_token,
-            access_token_len,
-            body,
-            body_len,
-            timestamp,
+            method, method_len, path, path_len, access_token, access_token_len, body, body_len, timestamp,
             timestamp_len,
         )?;
         out.check_disjoint(&inputs.regions())?;
-        let s = unsafe { inputs.string_to_sign() }?;
-        sign_out(&hmac.signer, s.as_bytes(), out)
-    })
+        sign_transaction(&hmac.signer, &unsafe { inputs.read() }?, out)
+    }
 }
 
 /// Verifies a transaction signature (for example a DOKU notification), constant-time.
@@ -235,25 +168,16 @@ pub unsafe extern "C" fn snapsign_hmac_verify_transaction(
     signature: *const u8,
     signature_len: usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let hmac = unsafe { handle(hmac, "hmac is NULL") }?;
+        let hmac = unsafe { handle!(hmac) }?;
         let inputs = TransactionInputs::new(
-            method,
-            method_len,
-            path,
-            path_len,
-            access_token,
-            access_token_len,
-            body,
-            body_len,
-            timestamp,
+            method, method_len, path, path_len, access_token, access_token_len, body, body_len, timestamp,
             timestamp_len,
         )?;
-        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
-        let s = unsafe { inputs.string_to_sign() }?;
-        Ok(hmac.signer.verify(s.as_bytes(), signature)?)
-    })
+        let signature = unsafe { raw_in!(signature, signature_len)?.bytes() };
+        verify_transaction(&hmac.signer, &unsafe { inputs.read() }?, signature)
+    }
 }
 
 /// One-shot `snapsign_hmac_sign_transaction` with the client secret instead of a handle (the
@@ -279,28 +203,18 @@ pub unsafe extern "C" fn snapsign_hmac_sign_transaction_with_secret(
     out_cap: usize,
     out_len: *mut usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
-        let secret = RawIn::new(secret, secret_len, "secret is NULL")?;
+        let out = unsafe { raw_out!(out, out_cap, out_len) }?;
+        let secret = raw_in!(secret, secret_len)?;
         let inputs = TransactionInputs::new(
-            method,
-            method_len,
-            path,
-            path_len,
-            access_token,
-            access_token_len,
-            body,
-            body_len,
-            timestamp,
+            method, method_len, path, path_len, access_token, access_token_len, body, body_len, timestamp,
             timestamp_len,
         )?;
-        let regions = inputs.regions();
-        out.check_disjoint(&[&regions[..], &[secret.region()]].concat())?;
+        out.check_disjoint(&[&inputs.regions()[..], &[secret.region()]].concat())?;
         let signer = HmacSigner::new(unsafe { secret.bytes() })?;
-        let s = unsafe { inputs.string_to_sign() }?;
-        sign_out(&signer, s.as_bytes(), out)
-    })
+        sign_transaction(&signer, &unsafe { inputs.read() }?, out)
+    }
 }
 
 /// One-shot `snapsign_hmac_verify_transaction` with the client secret instead of a handle.
@@ -324,24 +238,14 @@ pub unsafe extern "C" fn snapsign_hmac_verify_transaction_with_secret(
     signature: *const u8,
     signature_len: usize,
 ) -> snapsign_result {
-    guard(|| {
+    ffi_boundary! {
         // SAFETY: forwarded contract for every pointer below.
-        let secret = unsafe { RawIn::new(secret, secret_len, "secret is NULL")?.bytes() };
+        let secret = unsafe { raw_in!(secret, secret_len)?.bytes() };
         let inputs = TransactionInputs::new(
-            method,
-            method_len,
-            path,
-            path_len,
-            access_token,
-            access_token_len,
-            body,
-            body_len,
-            timestamp,
+            method, method_len, path, path_len, access_token, access_token_len, body, body_len, timestamp,
             timestamp_len,
         )?;
-        let signature = unsafe { RawIn::new(signature, signature_len, "signature is NULL")?.bytes() };
-        let signer = HmacSigner::new(secret)?;
-        let s = unsafe { inputs.string_to_sign() }?;
-        Ok(signer.verify(s.as_bytes(), signature)?)
-    })
+        let signature = unsafe { raw_in!(signature, signature_len)?.bytes() };
+        verify_transaction(&HmacSigner::new(secret)?, &unsafe { inputs.read() }?, signature)
+    }
 }

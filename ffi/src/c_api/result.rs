@@ -1,11 +1,9 @@
-//! The result codes, their descriptions, and the per-thread "last error" details.
+//! The result codes: one declaration, from which the list of codes and `from_u32` are derived.
 
-use core::ffi::c_char;
-use std::cell::Cell;
+use std::ffi::{CStr, CString};
+use std::sync::OnceLock;
 
-use snapsign_core::{Error, KeyErrorKind};
-
-use super::io::{guard_keeping_last_error, RawOut};
+use snapsign_core::{Error, JsonErrorKind, KeyErrorKind, ResponseErrorKind, TimestampErrorKind};
 
 /// The result of every snapsign function that can fail.
 ///
@@ -16,7 +14,7 @@ use super::io::{guard_keeping_last_error, RawOut};
 /// Functions return it as a `uint32_t`; functions taking a code (`snapsign_result_str`) take a
 /// `uint32_t` too, so any value may be passed.
 #[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::FromRepr, strum::VariantArray)]
 pub enum snapsign_result {
     /// Success.
     Ok = 0,
@@ -94,49 +92,6 @@ pub enum snapsign_result {
     Unknown = 104,
 }
 
-/// Every code, for tests and bindings.
-///
-/// cbindgen:ignore
-#[doc(hidden)]
-pub const ALL_RESULTS: [snapsign_result; 33] = {
-    use snapsign_result::*;
-    [
-        Ok,
-        BufferTooSmall,
-        InvalidJson,
-        InvalidTimestamp,
-        TimestampOutOfRange,
-        TimestampSkew,
-        EmptyField,
-        FieldTooLong,
-        ControlCharacter,
-        InvalidUtf8,
-        PipeInClientId,
-        InvalidMethod,
-        AbsoluteUrl,
-        PathWithoutLeadingSlash,
-        BearerPrefix,
-        InvalidBase64,
-        KeyMalformed,
-        KeyIsPublic,
-        KeyIsCertificate,
-        KeyEncrypted,
-        KeyWrongPassphrase,
-        KeyUnsupported,
-        WeakKey,
-        SignatureLength,
-        SignatureMismatch,
-        Rng,
-        Crypto,
-        InvalidResponse,
-        NullPointer,
-        OverlappingBuffers,
-        InvalidArgument,
-        InternalPanic,
-        Unknown,
-    ]
-};
-
 impl snapsign_result {
     /// The code for a core error.
     pub fn from_error(error: &Error) -> Self {
@@ -176,171 +131,80 @@ impl snapsign_result {
     }
 
     /// The code for a numeric value, if it is one.
-    pub fn from_u32(code: u32) -> Option<Self> {
-        ALL_RESULTS.iter().copied().find(|r| *r as u32 == code)
+    pub const fn from_u32(code: u32) -> Option<Self> {
+        Self::from_repr(code)
     }
 
-    /// The static, NUL-terminated description.
-    pub const fn description(self) -> &'static str {
+    /// A core error this code stands for, whose [`Error::summary`] describes the code; `None`
+    /// for the codes about the C call itself.
+    fn core_example(self) -> Option<Error> {
+        use snapsign_core::Field;
         use snapsign_result as R;
+        let key = |kind| Some(Error::InvalidKey { kind });
         match self {
-            R::Ok => "success\0",
-            R::BufferTooSmall => "output buffer too small (*out_len holds the length needed)\0",
-            R::InvalidJson => "the body is not valid JSON\0",
-            R::InvalidTimestamp => "invalid X-TIMESTAMP (expected yyyy-MM-ddTHH:mm:ss[.SSS] followed by Z or +HH:mm)\0",
-            R::TimestampOutOfRange => "time or UTC offset outside years 0000-9999 / +-18:00\0",
-            R::TimestampSkew => "X-TIMESTAMP is further from now than the allowed skew\0",
-            R::EmptyField => "a required field is empty\0",
-            R::FieldTooLong => "a field is longer than the standard allows\0",
-            R::ControlCharacter => "a header field contains a control character\0",
-            R::InvalidUtf8 => "a text input is not valid UTF-8\0",
-            R::PipeInClientId => "the client id contains '|'\0",
-            R::InvalidMethod => "HTTP method must be upper-case GET, POST, PUT, PATCH or DELETE\0",
-            R::AbsoluteUrl => "endpoint is an absolute URL; sign the relative path (with query string)\0",
-            R::PathWithoutLeadingSlash => "endpoint path must start with '/'\0",
-            R::BearerPrefix => "access token starts with 'Bearer '; sign the bare token\0",
-            R::InvalidBase64 => "signature is not standard padded base64\0",
-            R::KeyMalformed => "invalid key: not a PEM or DER RSA key\0",
-            R::KeyIsPublic => "invalid key: found a public key where a private key is needed\0",
-            R::KeyIsCertificate => "invalid key: found a certificate where a key is needed\0",
-            R::KeyEncrypted => "invalid key: the private key is encrypted and no passphrase was given\0",
-            R::KeyWrongPassphrase => "invalid key: the passphrase does not decrypt the private key\0",
-            R::KeyUnsupported => "invalid key: not an RSA key in a supported form\0",
-            R::WeakKey => "RSA key shorter than 2048 bits\0",
-            R::SignatureLength => "signature has the wrong length for the key or algorithm\0",
-            R::SignatureMismatch => "signature does not match\0",
-            R::Rng => "random number generator failed\0",
-            R::Crypto => "RSA operation failed\0",
-            R::InvalidResponse => "invalid access-token response\0",
-            R::NullPointer => "NULL pointer with a non-zero length or for a required argument\0",
-            R::OverlappingBuffers => "an output buffer overlaps an input\0",
-            R::InvalidArgument => "invalid argument (unknown flags, impossible length or misaligned pointer)\0",
-            R::InternalPanic => "internal error: snapsign panicked (please report a bug)\0",
-            R::Unknown => "unknown error\0",
+            R::BufferTooSmall => Some(Error::BufferTooSmall { needed: 0 }),
+            R::InvalidJson => Some(Error::InvalidJson { offset: 0, kind: JsonErrorKind::UnexpectedByte }),
+            R::InvalidTimestamp => Some(Error::InvalidTimestamp { offset: 0, kind: TimestampErrorKind::Syntax }),
+            R::TimestampOutOfRange => Some(Error::TimestampOutOfRange),
+            R::TimestampSkew => Some(Error::TimestampSkew { skew_seconds: 0, allowed_seconds: 0 }),
+            R::EmptyField => Some(Error::EmptyField { field: Field::ClientId }),
+            R::FieldTooLong => Some(Error::FieldTooLong { field: Field::ClientId, max: 0 }),
+            R::ControlCharacter => Some(Error::ControlCharacter { field: Field::ClientId, offset: 0 }),
+            R::InvalidUtf8 => Some(Error::InvalidUtf8 { field: Field::ClientId, offset: 0 }),
+            R::PipeInClientId => Some(Error::PipeInClientId { offset: 0 }),
+            R::InvalidMethod => Some(Error::InvalidMethod),
+            R::AbsoluteUrl => Some(Error::AbsoluteUrl),
+            R::PathWithoutLeadingSlash => Some(Error::PathWithoutLeadingSlash),
+            R::BearerPrefix => Some(Error::BearerPrefix),
+            R::InvalidBase64 => Some(Error::InvalidBase64 { field: Field::Signature }),
+            R::KeyMalformed => key(KeyErrorKind::Malformed),
+            R::KeyIsPublic => key(KeyErrorKind::PublicKeyGiven),
+            R::KeyIsCertificate => key(KeyErrorKind::CertificateGiven),
+            R::KeyEncrypted => key(KeyErrorKind::Encrypted),
+            R::KeyWrongPassphrase => key(KeyErrorKind::WrongPassphrase),
+            R::KeyUnsupported => key(KeyErrorKind::Unsupported),
+            R::WeakKey => Some(Error::WeakKey { bits: 0 }),
+            R::SignatureLength => Some(Error::SignatureLength { expected: 0, actual: 0 }),
+            R::SignatureMismatch => Some(Error::SignatureMismatch),
+            R::Rng => Some(Error::Rng),
+            R::Crypto => Some(Error::Crypto),
+            R::InvalidResponse => Some(Error::InvalidResponse { kind: ResponseErrorKind::NotAnObject }),
+            R::Ok | R::NullPointer | R::OverlappingBuffers | R::InvalidArgument | R::InternalPanic | R::Unknown => None,
         }
     }
-}
 
-/// What went wrong in the last failed call on this thread.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Failure {
-    /// A core error.
-    Core(Error),
-    /// An error of the C call itself, with a static message.
-    Ffi(snapsign_result, &'static str),
-}
-
-impl Failure {
-    pub(crate) fn code(&self) -> snapsign_result {
+    /// A static English description: the core's own summary for the codes that mirror a core
+    /// error, this layer's words for the others.
+    pub fn description(self) -> &'static str {
+        use snapsign_result as R;
+        if let Some(error) = self.core_example() {
+            return error.summary();
+        }
         match self {
-            Failure::Core(e) => snapsign_result::from_error(e),
-            Failure::Ffi(code, _) => *code,
+            R::Ok => "success",
+            R::NullPointer => "NULL pointer with a non-zero length or for a required argument",
+            R::OverlappingBuffers => "an output buffer overlaps an input",
+            R::InvalidArgument => "invalid argument (unknown flags, impossible length or misaligned pointer)",
+            R::InternalPanic => "internal error: snapsign panicked (please report a bug)",
+            _ => "unknown error",
         }
     }
 
-    pub(crate) const fn null(what: &'static str) -> Self {
-        Failure::Ffi(snapsign_result::NullPointer, what)
+    /// [`description`](Self::description), NUL-terminated, for `snapsign_result_str`.
+    pub fn c_description(self) -> &'static CStr {
+        static TABLE: OnceLock<Vec<CString>> = OnceLock::new();
+        let table = TABLE.get_or_init(|| {
+            <Self as strum::VariantArray>::VARIANTS
+                .iter()
+                .map(|code| CString::new(code.description()).unwrap_or_default())
+                .collect()
+        });
+        let index = <Self as strum::VariantArray>::VARIANTS.iter().position(|c| *c == self);
+        index.and_then(|i| table.get(i)).map_or(c"unknown error", CString::as_c_str)
     }
 
-    pub(crate) const fn invalid(what: &'static str) -> Self {
-        Failure::Ffi(snapsign_result::InvalidArgument, what)
+    /// Every code, in the order declared.
+    pub fn all() -> &'static [Self] {
+        <Self as strum::VariantArray>::VARIANTS
     }
-
-    fn offset(&self) -> Option<usize> {
-        match *self {
-            Failure::Core(
-                Error::InvalidJson { offset, .. }
-                | Error::InvalidTimestamp { offset, .. }
-                | Error::ControlCharacter { offset, .. }
-                | Error::InvalidUtf8 { offset, .. }
-                | Error::PipeInClientId { offset },
-            ) => Some(offset),
-            _ => None,
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::Core(e)
-    }
-}
-
-thread_local! {
-    static LAST_FAILURE: Cell<Option<Failure>> = const { Cell::new(None) };
-}
-
-pub(crate) fn set_last_failure(failure: Option<Failure>) {
-    // `try_with` fails only while the thread is being torn down; the detail is then lost.
-    let _ = LAST_FAILURE.try_with(|cell| cell.set(failure));
-}
-
-fn last_failure() -> Option<Failure> {
-    LAST_FAILURE.try_with(Cell::get).ok().flatten()
-}
-
-/// `snapsign_last_error_offset` returns this when the last error has no byte offset.
-pub const SNAPSIGN_NO_OFFSET: usize = SIZE_MAX;
-
-/// `SIZE_MAX` (from `<stdint.h>` in C).
-///
-/// cbindgen:ignore
-const SIZE_MAX: usize = usize::MAX;
-
-/// A static, NUL-terminated English description of a result code (never NULL; an unknown code
-/// gives "unknown error"). Do not free it.
-#[no_mangle]
-pub extern "C" fn snapsign_result_str(code: u32) -> *const c_char {
-    let text = snapsign_result::from_u32(code).unwrap_or(snapsign_result::Unknown).description();
-    text.as_ptr().cast()
-}
-
-/// The library version, a static NUL-terminated string such as "0.1.0". Do not free it.
-#[no_mangle]
-pub extern "C" fn snapsign_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
-}
-
-/// The byte offset of the last error on the calling thread, or `SNAPSIGN_NO_OFFSET` when the
-/// last call succeeded or its error has no offset.
-///
-/// Set by every function returning `snapsign_result` (and reset by each call) for
-/// `SNAPSIGN_RESULT_INVALID_JSON` (offset into the body), `SNAPSIGN_RESULT_INVALID_TIMESTAMP`
-/// (into the timestamp text), `SNAPSIGN_RESULT_CONTROL_CHARACTER`, `SNAPSIGN_RESULT_INVALID_UTF8`
-/// and `SNAPSIGN_RESULT_PIPE_IN_CLIENT_ID` (into the field named by the error message).
-/// This function and `snapsign_last_error_message` do not change it.
-#[no_mangle]
-pub extern "C" fn snapsign_last_error_offset() -> usize {
-    std::panic::catch_unwind(|| last_failure().and_then(|f| f.offset())).ok().flatten().unwrap_or(SNAPSIGN_NO_OFFSET)
-}
-
-/// Writes a readable message about the last error on the calling thread into `out` (UTF-8,
-/// not NUL-terminated; empty when the last call succeeded), e.g.
-/// "invalid JSON body at byte 7: unexpected character". Follows the output-buffer rules; does
-/// not change the last error.
-///
-/// # Safety
-/// `out` must be NULL or valid for writing `out_cap` bytes; `out_len` must point to a writable
-/// `size_t`.
-#[no_mangle]
-pub unsafe extern "C" fn snapsign_last_error_message(
-    out: *mut u8,
-    out_cap: usize,
-    out_len: *mut usize,
-) -> snapsign_result {
-    let saved = last_failure();
-    let result = guard_keeping_last_error(|| {
-        // SAFETY: the caller's contract for `out`/`out_len`, checked for NULL and alignment there.
-        let out = unsafe { RawOut::new(out, out_cap, out_len) }?;
-        let message = match saved {
-            None => String::new(),
-            Some(Failure::Core(e)) => e.to_string(),
-            Some(Failure::Ffi(code, what)) => {
-                format!("{}: {what}", code.description().trim_end_matches('\0'))
-            }
-        };
-        out.write(message.as_bytes())
-    });
-    set_last_failure(saved);
-    result
 }
