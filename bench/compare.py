@@ -264,7 +264,7 @@ def main():
 
     lib_path = os.path.join(TARGET, "release", "libsnapsign.so")
     if not args.no_build:
-        cargo("build", "--release", "--quiet", "-p", "snapsign-ffi")
+        cargo("build", "--release", "--quiet", "-p", "libsnapsign")
     exes = bench_executables()
     tx_exe, bd_exe = exes["transaction"], exes["body_digest"]
 

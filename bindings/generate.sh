@@ -12,7 +12,7 @@ out="${1:-$root/bindings}"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
 cd "$root"
-cargo build --quiet -p snapsign-ffi -p uniffi-bindgen
+cargo build --quiet -p libsnapsign -p uniffi-bindgen
 case "$(uname -s)" in
     Darwin) lib="$target_dir/debug/libsnapsign.dylib" ;;
     MINGW*|MSYS*|CYGWIN*) lib="$target_dir/debug/snapsign.dll" ;;

@@ -44,5 +44,5 @@ if [ -f "$so" ]; then
   printf '\nlibsnapsign.so (x86_64, release profile as built): %d B, stripped: **%d B (%.0f KiB)**\n' \
       "$(stat -c %s "$so")" "$(stat -c %s "$stub/libsnapsign.so")" "$(echo "$(stat -c %s "$stub/libsnapsign.so") / 1024" | bc -l)"
 else
-  echo "libsnapsign.so not built (cargo build --release -p snapsign-ffi)"
+  echo "libsnapsign.so not built (cargo build --release -p libsnapsign)"
 fi

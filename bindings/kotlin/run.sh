@@ -38,7 +38,7 @@ if [ ! -f "$jna" ]; then
 fi
 
 # 3. The library (dev profile).
-(cd "$root" && cargo build -p snapsign-ffi --quiet)
+(cd "$root" && cargo build -p libsnapsign --quiet)
 lib_dir="$target_dir/debug"
 
 # 4. Compile the bindings and the tests, then run.

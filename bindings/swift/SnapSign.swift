@@ -25,13 +25,13 @@ fileprivate extension RustBuffer {
     }
 
     static func from(_ ptr: UnsafeBufferPointer<UInt8>) -> RustBuffer {
-        try! rustCall { ffi_snapsign_rustbuffer_from_bytes(ForeignBytes(bufferPointer: ptr), $0) }
+        try! rustCall { ffi_snapsign_ffi_rustbuffer_from_bytes(ForeignBytes(bufferPointer: ptr), $0) }
     }
 
     // Frees the buffer in place.
     // The buffer must not be used after this is called.
     func deallocate() {
-        try! rustCall { ffi_snapsign_rustbuffer_free(self, $0) }
+        try! rustCall { ffi_snapsign_ffi_rustbuffer_free(self, $0) }
     }
 }
 
@@ -327,7 +327,7 @@ private func makeRustCall<T, E: Swift.Error>(
     _ callback: (UnsafeMutablePointer<RustCallStatus>) -> T,
     errorHandler: ((RustBuffer) throws -> E)?
 ) throws -> T {
-    uniffiEnsureSnapsignInitialized()
+    uniffiEnsureSnapsignFfiInitialized()
     var callStatus = RustCallStatus.init()
     let returnedVal = callback(&callStatus)
     try uniffiCheckCallStatus(callStatus: callStatus, errorHandler: errorHandler)
@@ -725,7 +725,7 @@ open class SnapSigner: SnapSignerProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_snapsign_fn_clone_snapsigner(self.handle, $0) }
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_snapsigner(self.handle, $0) }
     }
     /**
      * Loads a private key: PEM or DER, PKCS#8 (encrypted too, with `passphrase`) or PKCS#1;
@@ -737,7 +737,7 @@ public convenience init(privateKey: Data, passphrase: String? = nil, allowWeakKe
     let handle =
         try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_constructor_snapsigner_new(
+    uniffi_snapsign_ffi_fn_constructor_snapsigner_new(
         FfiConverterData.lower(privateKey),
         FfiConverterOptionString.lower(passphrase),
         FfiConverterBool.lower(allowWeakKey),uniffiCallStatus
@@ -752,7 +752,7 @@ public convenience init(privateKey: Data, passphrase: String? = nil, allowWeakKe
             return
         }
 
-        try! rustCall { uniffi_snapsign_fn_free_snapsigner(handle, $0) }
+        try! rustCall { uniffi_snapsign_ffi_fn_free_snapsigner(handle, $0) }
     }
 
     
@@ -764,7 +764,7 @@ public convenience init(privateKey: Data, passphrase: String? = nil, allowWeakKe
 open func keyBits() -> UInt32  {
     return try!  FfiConverterUInt32.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapsigner_key_bits(
+    uniffi_snapsign_ffi_fn_method_snapsigner_key_bits(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -778,7 +778,7 @@ open func keyBits() -> UInt32  {
 open func signService(method: String, path: String, body: Data, timestamp: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapsigner_sign_service(
+    uniffi_snapsign_ffi_fn_method_snapsigner_sign_service(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(method),
         FfiConverterString.lower(path),
@@ -795,7 +795,7 @@ open func signService(method: String, path: String, body: Data, timestamp: Strin
 open func signToken(clientId: String, timestamp: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapsigner_sign_token(
+    uniffi_snapsign_ffi_fn_method_snapsigner_sign_token(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(clientId),
         FfiConverterString.lower(timestamp),uniffiCallStatus
@@ -809,7 +809,7 @@ open func signToken(clientId: String, timestamp: String)throws  -> String  {
 open func signatureLen() -> UInt32  {
     return try!  FfiConverterUInt32.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapsigner_signature_len(
+    uniffi_snapsign_ffi_fn_method_snapsigner_signature_len(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -821,7 +821,7 @@ open func signatureLen() -> UInt32  {
 open func verifier() -> SnapVerifier  {
     return try!  FfiConverterTypeSnapVerifier_lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapsigner_verifier(
+    uniffi_snapsign_ffi_fn_method_snapsigner_verifier(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -949,7 +949,7 @@ open class SnapVerifier: SnapVerifierProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_snapsign_fn_clone_snapverifier(self.handle, $0) }
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_snapverifier(self.handle, $0) }
     }
     /**
      * Loads a public key: PEM or DER, SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`) or PKCS#1
@@ -959,7 +959,7 @@ public convenience init(publicKey: Data, allowWeakKey: Bool = false)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_constructor_snapverifier_new(
+    uniffi_snapsign_ffi_fn_constructor_snapverifier_new(
         FfiConverterData.lower(publicKey),
         FfiConverterBool.lower(allowWeakKey),uniffiCallStatus
     )
@@ -973,7 +973,7 @@ public convenience init(publicKey: Data, allowWeakKey: Bool = false)throws  {
             return
         }
 
-        try! rustCall { uniffi_snapsign_fn_free_snapverifier(handle, $0) }
+        try! rustCall { uniffi_snapsign_ffi_fn_free_snapverifier(handle, $0) }
     }
 
     
@@ -985,7 +985,7 @@ public convenience init(publicKey: Data, allowWeakKey: Bool = false)throws  {
 open func keyBits() -> UInt32  {
     return try!  FfiConverterUInt32.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapverifier_key_bits(
+    uniffi_snapsign_ffi_fn_method_snapverifier_key_bits(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -997,7 +997,7 @@ open func keyBits() -> UInt32  {
 open func signatureLen() -> UInt32  {
     return try!  FfiConverterUInt32.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapverifier_signature_len(
+    uniffi_snapsign_ffi_fn_method_snapverifier_signature_len(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1011,7 +1011,7 @@ open func signatureLen() -> UInt32  {
 open func verifyService(method: String, path: String, body: Data, timestamp: String, signature: String)throws  -> Bool  {
     return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapverifier_verify_service(
+    uniffi_snapsign_ffi_fn_method_snapverifier_verify_service(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(method),
         FfiConverterString.lower(path),
@@ -1030,7 +1030,7 @@ open func verifyService(method: String, path: String, body: Data, timestamp: Str
 open func verifyToken(clientId: String, timestamp: String, signature: String)throws  -> Bool  {
     return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_snapverifier_verify_token(
+    uniffi_snapsign_ffi_fn_method_snapverifier_verify_token(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(clientId),
         FfiConverterString.lower(timestamp),
@@ -1160,7 +1160,7 @@ open class TransactionSigner: TransactionSignerProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_snapsign_fn_clone_transactionsigner(self.handle, $0) }
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_transactionsigner(self.handle, $0) }
     }
     /**
      * Keys HMAC-SHA512 with the client secret's UTF-8 bytes; the copy handed over is zeroized.
@@ -1170,7 +1170,7 @@ public convenience init(clientSecret: String)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_constructor_transactionsigner_new(
+    uniffi_snapsign_ffi_fn_constructor_transactionsigner_new(
         FfiConverterString.lower(clientSecret),uniffiCallStatus
     )
 }
@@ -1183,7 +1183,7 @@ public convenience init(clientSecret: String)throws  {
             return
         }
 
-        try! rustCall { uniffi_snapsign_fn_free_transactionsigner(handle, $0) }
+        try! rustCall { uniffi_snapsign_ffi_fn_free_transactionsigner(handle, $0) }
     }
 
     
@@ -1195,7 +1195,7 @@ public convenience init(clientSecret: String)throws  {
 open func sign(method: String, path: String, accessToken: String, body: Data, timestamp: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_transactionsigner_sign(
+    uniffi_snapsign_ffi_fn_method_transactionsigner_sign(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(method),
         FfiConverterString.lower(path),
@@ -1213,7 +1213,7 @@ open func sign(method: String, path: String, accessToken: String, body: Data, ti
 open func verify(method: String, path: String, accessToken: String, body: Data, timestamp: String, signature: String)throws  -> Bool  {
     return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_method_transactionsigner_verify(
+    uniffi_snapsign_ffi_fn_method_transactionsigner_verify(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(method),
         FfiConverterString.lower(path),
@@ -2122,7 +2122,7 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
 public func bodyDigest(body: Data)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_body_digest(
+    uniffi_snapsign_ffi_fn_func_body_digest(
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2135,7 +2135,7 @@ public func bodyDigest(body: Data)throws  -> String  {
 public func checkTimestamp(timestamp: String, allowedSeconds: UInt32 = UInt32(900))throws  -> Int64  {
     return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_check_timestamp(
+    uniffi_snapsign_ffi_fn_func_check_timestamp(
         FfiConverterString.lower(timestamp),
         FfiConverterUInt32.lower(allowedSeconds),uniffiCallStatus
     )
@@ -2147,7 +2147,7 @@ public func checkTimestamp(timestamp: String, allowedSeconds: UInt32 = UInt32(90
 public func externalId(digits: UInt8 = UInt8(32))throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_external_id(
+    uniffi_snapsign_ffi_fn_func_external_id(
         FfiConverterUInt8.lower(digits),uniffiCallStatus
     )
 })
@@ -2160,7 +2160,7 @@ public func externalId(digits: UInt8 = UInt8(32))throws  -> String  {
 public func formatTimestamp(unixMillis: Int64, offsetMinutes: Int32, withMillis: Bool, utcAsZ: Bool = false)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_format_timestamp(
+    uniffi_snapsign_ffi_fn_func_format_timestamp(
         FfiConverterInt64.lower(unixMillis),
         FfiConverterInt32.lower(offsetMinutes),
         FfiConverterBool.lower(withMillis),
@@ -2175,7 +2175,7 @@ public func formatTimestamp(unixMillis: Int64, offsetMinutes: Int32, withMillis:
 public func minifyJson(body: Data)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_minify_json(
+    uniffi_snapsign_ffi_fn_func_minify_json(
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2187,7 +2187,7 @@ public func minifyJson(body: Data)throws  -> Data  {
 public func nowTimestamp(offsetMinutes: Int32, withMillis: Bool, utcAsZ: Bool = false)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_now_timestamp(
+    uniffi_snapsign_ffi_fn_func_now_timestamp(
         FfiConverterInt32.lower(offsetMinutes),
         FfiConverterBool.lower(withMillis),
         FfiConverterBool.lower(utcAsZ),uniffiCallStatus
@@ -2200,7 +2200,7 @@ public func nowTimestamp(offsetMinutes: Int32, withMillis: Bool, utcAsZ: Bool = 
 public func parseTokenResponse(body: Data)throws  -> TokenResponse  {
     return try  FfiConverterTypeTokenResponse_lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_parse_token_response(
+    uniffi_snapsign_ffi_fn_func_parse_token_response(
         FfiConverterData.lower(body),uniffiCallStatus
     )
 })
@@ -2211,7 +2211,7 @@ public func parseTokenResponse(body: Data)throws  -> TokenResponse  {
 public func serviceStringToSign(method: String, path: String, body: Data, timestamp: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_service_string_to_sign(
+    uniffi_snapsign_ffi_fn_func_service_string_to_sign(
         FfiConverterString.lower(method),
         FfiConverterString.lower(path),
         FfiConverterData.lower(body),
@@ -2230,7 +2230,7 @@ public func serviceStringToSign(method: String, path: String, body: Data, timest
 public func signTransaction(clientSecret: String, method: String, path: String, accessToken: String, body: Data, timestamp: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_sign_transaction(
+    uniffi_snapsign_ffi_fn_func_sign_transaction(
         FfiConverterString.lower(clientSecret),
         FfiConverterString.lower(method),
         FfiConverterString.lower(path),
@@ -2248,7 +2248,7 @@ public func signTransaction(clientSecret: String, method: String, path: String, 
 public func tokenRequestHeaders(signer: SnapSigner, clientId: String, timestamp: String, origin: String? = nil)throws  -> [String: String]  {
     return try  FfiConverterDictionaryStringString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_token_request_headers(
+    uniffi_snapsign_ffi_fn_func_token_request_headers(
         FfiConverterTypeSnapSigner_lower(signer),
         FfiConverterString.lower(clientId),
         FfiConverterString.lower(timestamp),
@@ -2262,7 +2262,7 @@ public func tokenRequestHeaders(signer: SnapSigner, clientId: String, timestamp:
 public func tokenStringToSign(clientId: String, timestamp: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_token_string_to_sign(
+    uniffi_snapsign_ffi_fn_func_token_string_to_sign(
         FfiConverterString.lower(clientId),
         FfiConverterString.lower(timestamp),uniffiCallStatus
     )
@@ -2274,7 +2274,7 @@ public func tokenStringToSign(clientId: String, timestamp: String)throws  -> Str
 public func transactionStringToSign(method: String, path: String, accessToken: String, body: Data, timestamp: String)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_transaction_string_to_sign(
+    uniffi_snapsign_ffi_fn_func_transaction_string_to_sign(
         FfiConverterString.lower(method),
         FfiConverterString.lower(path),
         FfiConverterString.lower(accessToken),
@@ -2290,7 +2290,7 @@ public func transactionStringToSign(method: String, path: String, accessToken: S
 public func verifyTransaction(clientSecret: String, method: String, path: String, accessToken: String, body: Data, timestamp: String, signature: String)throws  -> Bool  {
     return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
         uniffiCallStatus in
-    uniffi_snapsign_fn_func_verify_transaction(
+    uniffi_snapsign_ffi_fn_func_verify_transaction(
         FfiConverterString.lower(clientSecret),
         FfiConverterString.lower(method),
         FfiConverterString.lower(path),
@@ -2313,89 +2313,89 @@ private let initializationResult: InitializationResult = {
     // Get the bindings contract version from our ComponentInterface
     let bindings_contract_version = 30
     // Get the scaffolding contract version by calling the into the dylib
-    let scaffolding_contract_version = ffi_snapsign_uniffi_contract_version()
+    let scaffolding_contract_version = ffi_snapsign_ffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_snapsign_checksum_func_body_digest() != 46014) {
+    if (uniffi_snapsign_ffi_checksum_func_body_digest() != 30664) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_check_timestamp() != 60565) {
+    if (uniffi_snapsign_ffi_checksum_func_check_timestamp() != 42652) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_external_id() != 16224) {
+    if (uniffi_snapsign_ffi_checksum_func_external_id() != 37392) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_format_timestamp() != 30718) {
+    if (uniffi_snapsign_ffi_checksum_func_format_timestamp() != 52970) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_minify_json() != 16006) {
+    if (uniffi_snapsign_ffi_checksum_func_minify_json() != 60321) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_now_timestamp() != 656) {
+    if (uniffi_snapsign_ffi_checksum_func_now_timestamp() != 38325) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_parse_token_response() != 8647) {
+    if (uniffi_snapsign_ffi_checksum_func_parse_token_response() != 57309) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_service_string_to_sign() != 60289) {
+    if (uniffi_snapsign_ffi_checksum_func_service_string_to_sign() != 16679) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_sign_transaction() != 43193) {
+    if (uniffi_snapsign_ffi_checksum_func_sign_transaction() != 16849) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_token_request_headers() != 26633) {
+    if (uniffi_snapsign_ffi_checksum_func_token_request_headers() != 23303) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_token_string_to_sign() != 59810) {
+    if (uniffi_snapsign_ffi_checksum_func_token_string_to_sign() != 5895) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_transaction_string_to_sign() != 36539) {
+    if (uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign() != 39380) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_func_verify_transaction() != 31397) {
+    if (uniffi_snapsign_ffi_checksum_func_verify_transaction() != 59898) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapsigner_key_bits() != 46755) {
+    if (uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() != 31810) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapsigner_sign_service() != 42865) {
+    if (uniffi_snapsign_ffi_checksum_method_snapsigner_sign_service() != 47113) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapsigner_sign_token() != 45354) {
+    if (uniffi_snapsign_ffi_checksum_method_snapsigner_sign_token() != 61548) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapsigner_signature_len() != 32697) {
+    if (uniffi_snapsign_ffi_checksum_method_snapsigner_signature_len() != 58283) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapsigner_verifier() != 10455) {
+    if (uniffi_snapsign_ffi_checksum_method_snapsigner_verifier() != 56876) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapverifier_key_bits() != 36945) {
+    if (uniffi_snapsign_ffi_checksum_method_snapverifier_key_bits() != 27472) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapverifier_signature_len() != 31290) {
+    if (uniffi_snapsign_ffi_checksum_method_snapverifier_signature_len() != 39735) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapverifier_verify_service() != 38137) {
+    if (uniffi_snapsign_ffi_checksum_method_snapverifier_verify_service() != 63884) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_snapverifier_verify_token() != 19600) {
+    if (uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token() != 52833) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_transactionsigner_sign() != 39531) {
+    if (uniffi_snapsign_ffi_checksum_method_transactionsigner_sign() != 23250) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_method_transactionsigner_verify() != 30615) {
+    if (uniffi_snapsign_ffi_checksum_method_transactionsigner_verify() != 44646) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_constructor_snapsigner_new() != 50943) {
+    if (uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() != 11444) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_constructor_snapverifier_new() != 12806) {
+    if (uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() != 41095) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_checksum_constructor_transactionsigner_new() != 48768) {
+    if (uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new() != 2979) {
         return InitializationResult.apiChecksumMismatch
     }
 
@@ -2404,7 +2404,7 @@ private let initializationResult: InitializationResult = {
 
 // Make the ensure init function public so that other modules which have external type references to
 // our types can call it.
-public func uniffiEnsureSnapsignInitialized() {
+public func uniffiEnsureSnapsignFfiInitialized() {
     switch initializationResult {
     case .ok:
         break

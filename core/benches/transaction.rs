@@ -3,7 +3,7 @@
 //! (dlopen'ed, so exactly what a C program or ctypes calls), interleaved with the direct Rust
 //! calls, in one process.
 //!
-//! cargo build --release -p snapsign-ffi   # for the C ABI rows (target/release/libsnapsign.so)
+//! cargo build --release -p libsnapsign   # for the C ABI rows (target/release/libsnapsign.so)
 //! cargo bench -p snapsign-core --bench transaction
 //!
 //! Also the native side of bench/compare.py: with `SNAPSIGN_NATIVE=op` it times `op` in a loop
@@ -82,7 +82,7 @@ fn lib_path() -> String {
 fn load_c_api() -> Result<CApi, String> {
     let path = lib_path();
     if !std::path::Path::new(&path).exists() {
-        return Err(format!("{path} not found (cargo build --release -p snapsign-ffi)"));
+        return Err(format!("{path} not found (cargo build --release -p libsnapsign)"));
     }
     let c = CString::new(path.clone()).unwrap();
     // SAFETY: dlopen/dlsym with NUL-terminated names; each symbol is cast to the signature that

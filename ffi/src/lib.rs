@@ -10,8 +10,5 @@ pub mod c_api;
 mod uniffi_api;
 pub mod wipe_on_free;
 
-/// No secret outlives its heap block in a process using this library: see [`wipe_on_free`].
-#[global_allocator]
-static GLOBAL: wipe_on_free::WipeOnFree<std::alloc::System> = wipe_on_free::WipeOnFree(std::alloc::System);
-
-uniffi::setup_scaffolding!();
+// The namespace is the library's name, not this crate's: the bindings load `libsnapsign`.
+uniffi::setup_scaffolding!("snapsign");

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::ptr;
 
-use snapsign::c_api::*;
+use snapsign_ffi::c_api::*;
 
 fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")

@@ -9,9 +9,20 @@ root=$PWD
 out="$root/target/c-tests"
 mkdir -p "$out"
 
-cargo build -p snapsign-ffi --quiet
+cargo build -p libsnapsign --quiet
 lib="$root/target/debug/libsnapsign.a"
 python3 tests/c/gen_vectors.py tests/vectors/snap-vectors.json "$out/snap_vectors.h"
+
+# The shipped library (and only it: ffi/bundle) installs the wipe-on-free global allocator; its
+# methods are instantiated only when it is the process allocator.
+for artefact in "$lib" "$root/target/debug/libsnapsign.so"; do
+  # Defined (T/t), not only referenced; grep -c reads everything, so nm never sees SIGPIPE.
+  if [ "$(nm "$artefact" 2>/dev/null | grep -c ' [Tt] .*WipeOnFree.*GlobalAlloc.*7dealloc')" -eq 0 ]; then
+    echo "FAIL: $artefact does not install the WipeOnFree allocator" >&2
+    exit 1
+  fi
+done
+echo "ok: libsnapsign.a and libsnapsign.so install the wipe-on-free allocator"
 
 CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -g -I"$root/include" -I"$out")
 LIBS=("$lib" -lpthread -ldl -lm)

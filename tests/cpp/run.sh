@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-cargo build -p snapsign-ffi --quiet
+cargo build -p libsnapsign --quiet
 cmake -S tests/cpp -B target/cpp-tests -DSNAPSIGN_LIB_DIR="$root/target/debug" \
   -DSNAPSIGN_INCLUDE_DIR="$root/include" -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build target/cpp-tests -j 2

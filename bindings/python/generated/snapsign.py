@@ -48,14 +48,14 @@ class _UniffiRustBuffer(ctypes.Structure):
 
     @staticmethod
     def alloc(size):
-        return _uniffi_rust_call(_UniffiLib.ffi_snapsign_rustbuffer_alloc, size)
+        return _uniffi_rust_call(_UniffiLib.ffi_snapsign_ffi_rustbuffer_alloc, size)
 
     @staticmethod
     def reserve(rbuf, additional):
-        return _uniffi_rust_call(_UniffiLib.ffi_snapsign_rustbuffer_reserve, rbuf, additional)
+        return _uniffi_rust_call(_UniffiLib.ffi_snapsign_ffi_rustbuffer_reserve, rbuf, additional)
 
     def free(self):
-        return _uniffi_rust_call(_UniffiLib.ffi_snapsign_rustbuffer_free, self)
+        return _uniffi_rust_call(_UniffiLib.ffi_snapsign_ffi_rustbuffer_free, self)
 
     def __str__(self):
         return "_UniffiRustBuffer(capacity={}, len={}, data={})".format(
@@ -519,260 +519,249 @@ def _uniffi_check_contract_api_version(lib):
     # Get the bindings contract version from our ComponentInterface
     bindings_contract_version = 30
     # Get the scaffolding contract version by calling the into the dylib
-    scaffolding_contract_version = lib.ffi_snapsign_uniffi_contract_version()
+    scaffolding_contract_version = lib.ffi_snapsign_ffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version:
         raise InternalError("UniFFI contract version mismatch: try cleaning and rebuilding your project")
 
 def _uniffi_check_api_checksums(lib):
-    if lib.uniffi_snapsign_checksum_func_body_digest() != 46014:
+    if lib.uniffi_snapsign_ffi_checksum_func_body_digest() != 30664:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_check_timestamp() != 60565:
+    if lib.uniffi_snapsign_ffi_checksum_func_check_timestamp() != 42652:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_external_id() != 16224:
+    if lib.uniffi_snapsign_ffi_checksum_func_external_id() != 37392:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_format_timestamp() != 30718:
+    if lib.uniffi_snapsign_ffi_checksum_func_format_timestamp() != 52970:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_minify_json() != 16006:
+    if lib.uniffi_snapsign_ffi_checksum_func_minify_json() != 60321:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_now_timestamp() != 656:
+    if lib.uniffi_snapsign_ffi_checksum_func_now_timestamp() != 38325:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_parse_token_response() != 8647:
+    if lib.uniffi_snapsign_ffi_checksum_func_parse_token_response() != 57309:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_service_string_to_sign() != 60289:
+    if lib.uniffi_snapsign_ffi_checksum_func_service_string_to_sign() != 16679:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_sign_transaction() != 43193:
+    if lib.uniffi_snapsign_ffi_checksum_func_sign_transaction() != 16849:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_token_request_headers() != 26633:
+    if lib.uniffi_snapsign_ffi_checksum_func_token_request_headers() != 23303:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_token_string_to_sign() != 59810:
+    if lib.uniffi_snapsign_ffi_checksum_func_token_string_to_sign() != 5895:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_transaction_string_to_sign() != 36539:
+    if lib.uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign() != 39380:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_func_verify_transaction() != 31397:
+    if lib.uniffi_snapsign_ffi_checksum_func_verify_transaction() != 59898:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapsigner_key_bits() != 46755:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() != 31810:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapsigner_sign_service() != 42865:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapsigner_sign_service() != 47113:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapsigner_sign_token() != 45354:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapsigner_sign_token() != 61548:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapsigner_signature_len() != 32697:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapsigner_signature_len() != 58283:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapsigner_verifier() != 10455:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapsigner_verifier() != 56876:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_constructor_snapsigner_new() != 50943:
+    if lib.uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() != 11444:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapverifier_key_bits() != 36945:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapverifier_key_bits() != 27472:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapverifier_signature_len() != 31290:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapverifier_signature_len() != 39735:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapverifier_verify_service() != 38137:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_service() != 63884:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_snapverifier_verify_token() != 19600:
+    if lib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token() != 52833:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_constructor_snapverifier_new() != 12806:
+    if lib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() != 41095:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_transactionsigner_sign() != 39531:
+    if lib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign() != 23250:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_method_transactionsigner_verify() != 30615:
+    if lib.uniffi_snapsign_ffi_checksum_method_transactionsigner_verify() != 44646:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_checksum_constructor_transactionsigner_new() != 48768:
+    if lib.uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new() != 2979:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
 
 # A ctypes library to expose the extern-C FFI definitions.
 # This is an implementation detail which will be called internally by the public API.
 
 _UniffiLib = _uniffi_load_indirect()
-_UniffiLib.ffi_snapsign_rustbuffer_alloc.argtypes = (
+_UniffiLib.ffi_snapsign_ffi_rustbuffer_alloc.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.ffi_snapsign_rustbuffer_alloc.restype = _UniffiRustBuffer
-_UniffiLib.ffi_snapsign_rustbuffer_from_bytes.argtypes = (
+_UniffiLib.ffi_snapsign_ffi_rustbuffer_alloc.restype = _UniffiRustBuffer
+_UniffiLib.ffi_snapsign_ffi_rustbuffer_from_bytes.argtypes = (
     _UniffiForeignBytes,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.ffi_snapsign_rustbuffer_from_bytes.restype = _UniffiRustBuffer
-_UniffiLib.ffi_snapsign_rustbuffer_free.argtypes = (
+_UniffiLib.ffi_snapsign_ffi_rustbuffer_from_bytes.restype = _UniffiRustBuffer
+_UniffiLib.ffi_snapsign_ffi_rustbuffer_free.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.ffi_snapsign_rustbuffer_free.restype = None
-_UniffiLib.ffi_snapsign_rustbuffer_reserve.argtypes = (
+_UniffiLib.ffi_snapsign_ffi_rustbuffer_free.restype = None
+_UniffiLib.ffi_snapsign_ffi_rustbuffer_reserve.argtypes = (
     _UniffiRustBuffer,
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.ffi_snapsign_rustbuffer_reserve.restype = _UniffiRustBuffer
-_UniffiLib.ffi_snapsign_uniffi_contract_version.argtypes = (
+_UniffiLib.ffi_snapsign_ffi_rustbuffer_reserve.restype = _UniffiRustBuffer
+_UniffiLib.ffi_snapsign_ffi_uniffi_contract_version.argtypes = (
 )
-_UniffiLib.ffi_snapsign_uniffi_contract_version.restype = ctypes.c_uint32
-_UniffiLib.uniffi_snapsign_checksum_func_body_digest.argtypes = (
+_UniffiLib.ffi_snapsign_ffi_uniffi_contract_version.restype = ctypes.c_uint32
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_body_digest.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_body_digest.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_check_timestamp.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_body_digest.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_check_timestamp.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_check_timestamp.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_external_id.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_check_timestamp.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_external_id.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_external_id.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_format_timestamp.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_external_id.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_format_timestamp.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_format_timestamp.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_minify_json.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_format_timestamp.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_minify_json.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_minify_json.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_now_timestamp.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_minify_json.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_now_timestamp.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_now_timestamp.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_parse_token_response.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_now_timestamp.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_parse_token_response.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_parse_token_response.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_service_string_to_sign.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_parse_token_response.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_service_string_to_sign.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_service_string_to_sign.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_sign_transaction.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_service_string_to_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_sign_transaction.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_sign_transaction.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_token_request_headers.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_sign_transaction.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_token_request_headers.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_token_request_headers.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_token_string_to_sign.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_token_request_headers.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_token_string_to_sign.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_token_string_to_sign.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_transaction_string_to_sign.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_token_string_to_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_transaction_string_to_sign.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_func_verify_transaction.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_verify_transaction.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_func_verify_transaction.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_key_bits.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_verify_transaction.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_key_bits.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_sign_service.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_sign_service.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_sign_service.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_sign_token.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_sign_service.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_sign_token.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_sign_token.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_signature_len.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_sign_token.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_signature_len.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_signature_len.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_verifier.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_signature_len.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_verifier.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapsigner_verifier.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_constructor_snapsigner_new.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_verifier.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_snapsigner_new.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_constructor_snapsigner_new.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapverifier_key_bits.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_snapsigner_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_key_bits.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapverifier_key_bits.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapverifier_signature_len.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_key_bits.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_signature_len.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapverifier_signature_len.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapverifier_verify_service.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_signature_len.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_service.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapverifier_verify_service.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_snapverifier_verify_token.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_service.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_snapverifier_verify_token.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_constructor_snapverifier_new.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_constructor_snapverifier_new.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_transactionsigner_sign.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_transactionsigner_sign.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_method_transactionsigner_verify.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_transactionsigner_verify.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_method_transactionsigner_verify.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_checksum_constructor_transactionsigner_new.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_transactionsigner_verify.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new.argtypes = (
 )
-_UniffiLib.uniffi_snapsign_checksum_constructor_transactionsigner_new.restype = ctypes.c_uint16
-_UniffiLib.uniffi_snapsign_fn_func_body_digest.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_fn_func_body_digest.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_body_digest.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_check_timestamp.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_body_digest.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_check_timestamp.argtypes = (
     _UniffiRustBuffer,
     ctypes.c_uint32,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_check_timestamp.restype = ctypes.c_int64
-_UniffiLib.uniffi_snapsign_fn_func_external_id.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_check_timestamp.restype = ctypes.c_int64
+_UniffiLib.uniffi_snapsign_ffi_fn_func_external_id.argtypes = (
     ctypes.c_uint8,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_external_id.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_format_timestamp.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_external_id.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_format_timestamp.argtypes = (
     ctypes.c_int64,
     ctypes.c_int32,
     ctypes.c_int8,
     ctypes.c_int8,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_format_timestamp.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_minify_json.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_format_timestamp.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_minify_json.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_minify_json.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_now_timestamp.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_minify_json.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_now_timestamp.argtypes = (
     ctypes.c_int32,
     ctypes.c_int8,
     ctypes.c_int8,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_now_timestamp.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_parse_token_response.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_now_timestamp.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_parse_token_response.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_parse_token_response.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_service_string_to_sign.argtypes = (
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    ctypes.POINTER(_UniffiRustCallStatus),
-)
-_UniffiLib.uniffi_snapsign_fn_func_service_string_to_sign.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_sign_transaction.argtypes = (
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
+_UniffiLib.uniffi_snapsign_ffi_fn_func_parse_token_response.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_service_string_to_sign.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_sign_transaction.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_token_request_headers.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_service_string_to_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_sign_transaction.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_func_sign_transaction.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_token_request_headers.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_token_request_headers.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_token_string_to_sign.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_token_request_headers.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_token_string_to_sign.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_token_string_to_sign.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_transaction_string_to_sign.argtypes = (
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    ctypes.POINTER(_UniffiRustCallStatus),
-)
-_UniffiLib.uniffi_snapsign_fn_func_transaction_string_to_sign.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_func_verify_transaction.argtypes = (
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
+_UniffiLib.uniffi_snapsign_ffi_fn_func_token_string_to_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_transaction_string_to_sign.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -780,13 +769,24 @@ _UniffiLib.uniffi_snapsign_fn_func_verify_transaction.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_func_verify_transaction.restype = ctypes.c_int8
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_key_bits.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_func_transaction_string_to_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_verify_transaction.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_func_verify_transaction.restype = ctypes.c_int8
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_key_bits.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_key_bits.restype = ctypes.c_uint32
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_service.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_key_bits.restype = ctypes.c_uint32
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_sign_service.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -794,66 +794,66 @@ _UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_service.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_service.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_token.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_sign_service.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_sign_token.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_token.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_signature_len.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_sign_token.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_signature_len.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_signature_len.restype = ctypes.c_uint32
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_verifier.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_signature_len.restype = ctypes.c_uint32
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_verifier.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_snapsigner_verifier.restype = ctypes.c_uint64
-_UniffiLib.uniffi_snapsign_fn_constructor_snapsigner_new.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_verifier.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapsigner_new.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     ctypes.c_int8,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_constructor_snapsigner_new.restype = ctypes.c_uint64
-_UniffiLib.uniffi_snapsign_fn_method_snapverifier_key_bits.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapsigner_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_key_bits.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_snapverifier_key_bits.restype = ctypes.c_uint32
-_UniffiLib.uniffi_snapsign_fn_method_snapverifier_signature_len.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_key_bits.restype = ctypes.c_uint32
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_signature_len.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_snapverifier_signature_len.restype = ctypes.c_uint32
-_UniffiLib.uniffi_snapsign_fn_method_snapverifier_verify_service.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_signature_len.restype = ctypes.c_uint32
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_verify_service.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    _UniffiRustBuffer,
-    ctypes.POINTER(_UniffiRustCallStatus),
-)
-_UniffiLib.uniffi_snapsign_fn_method_snapverifier_verify_service.restype = ctypes.c_int8
-_UniffiLib.uniffi_snapsign_fn_method_snapverifier_verify_token.argtypes = (
-    ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_snapverifier_verify_token.restype = ctypes.c_int8
-_UniffiLib.uniffi_snapsign_fn_constructor_snapverifier_new.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_verify_service.restype = ctypes.c_int8
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_verify_token.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_verify_token.restype = ctypes.c_int8
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapverifier_new.argtypes = (
     _UniffiRustBuffer,
     ctypes.c_int8,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_constructor_snapverifier_new.restype = ctypes.c_uint64
-_UniffiLib.uniffi_snapsign_fn_method_transactionsigner_sign.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapverifier_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_sign.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -862,8 +862,8 @@ _UniffiLib.uniffi_snapsign_fn_method_transactionsigner_sign.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_transactionsigner_sign.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_snapsign_fn_method_transactionsigner_verify.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_verify.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -873,42 +873,42 @@ _UniffiLib.uniffi_snapsign_fn_method_transactionsigner_verify.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_method_transactionsigner_verify.restype = ctypes.c_int8
-_UniffiLib.uniffi_snapsign_fn_constructor_transactionsigner_new.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_verify.restype = ctypes.c_int8
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_transactionsigner_new.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_constructor_transactionsigner_new.restype = ctypes.c_uint64
-_UniffiLib.uniffi_snapsign_fn_clone_snapsigner.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_transactionsigner_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_snapsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_clone_snapsigner.restype = ctypes.c_uint64
-_UniffiLib.uniffi_snapsign_fn_free_snapsigner.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_snapsigner.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_snapsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_free_snapsigner.restype = None
-_UniffiLib.uniffi_snapsign_fn_clone_snapverifier.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_free_snapsigner.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_snapverifier.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_clone_snapverifier.restype = ctypes.c_uint64
-_UniffiLib.uniffi_snapsign_fn_free_snapverifier.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_snapverifier.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_snapverifier.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_free_snapverifier.restype = None
-_UniffiLib.uniffi_snapsign_fn_clone_transactionsigner.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_free_snapverifier.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_transactionsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_clone_transactionsigner.restype = ctypes.c_uint64
-_UniffiLib.uniffi_snapsign_fn_free_transactionsigner.argtypes = (
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_transactionsigner.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_transactionsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_snapsign_fn_free_transactionsigner.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_free_transactionsigner.restype = None
 
 _uniffi_check_contract_api_version(_UniffiLib)
 # _uniffi_check_api_checksums(_UniffiLib)
@@ -2093,7 +2093,7 @@ class SnapVerifier(SnapVerifierProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_constructor_snapverifier_new,
+            _UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapverifier_new,
             *_uniffi_lowered_args,
         )
         self._handle = _uniffi_ffi_result
@@ -2102,10 +2102,10 @@ class SnapVerifier(SnapVerifierProtocol):
         # In case of partial initialization of instances.
         handle = getattr(self, "_handle", None)
         if handle is not None:
-            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_fn_free_snapverifier, handle)
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_snapverifier, handle)
 
     def _uniffi_clone_handle(self):
-        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_fn_clone_snapverifier, self._handle)
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_snapverifier, self._handle)
 
     # Used by alternative constructors or any methods which return this type.
     @classmethod
@@ -2126,7 +2126,7 @@ class SnapVerifier(SnapVerifierProtocol):
         _uniffi_error_converter = None
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapverifier_key_bits,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_key_bits,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2141,7 +2141,7 @@ class SnapVerifier(SnapVerifierProtocol):
         _uniffi_error_converter = None
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapverifier_signature_len,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_signature_len,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2173,7 +2173,7 @@ class SnapVerifier(SnapVerifierProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapverifier_verify_service,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_verify_service,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2199,7 +2199,7 @@ class SnapVerifier(SnapVerifierProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapverifier_verify_token,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_verify_token,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2300,7 +2300,7 @@ class SnapSigner(SnapSignerProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_constructor_snapsigner_new,
+            _UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapsigner_new,
             *_uniffi_lowered_args,
         )
         self._handle = _uniffi_ffi_result
@@ -2309,10 +2309,10 @@ class SnapSigner(SnapSignerProtocol):
         # In case of partial initialization of instances.
         handle = getattr(self, "_handle", None)
         if handle is not None:
-            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_fn_free_snapsigner, handle)
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_snapsigner, handle)
 
     def _uniffi_clone_handle(self):
-        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_fn_clone_snapsigner, self._handle)
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_snapsigner, self._handle)
 
     # Used by alternative constructors or any methods which return this type.
     @classmethod
@@ -2333,7 +2333,7 @@ class SnapSigner(SnapSignerProtocol):
         _uniffi_error_converter = None
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapsigner_key_bits,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_key_bits,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2362,7 +2362,7 @@ class SnapSigner(SnapSignerProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_service,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_sign_service,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2384,7 +2384,7 @@ class SnapSigner(SnapSignerProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_token,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_sign_token,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2399,7 +2399,7 @@ class SnapSigner(SnapSignerProtocol):
         _uniffi_error_converter = None
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapsigner_signature_len,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_signature_len,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2414,7 +2414,7 @@ class SnapSigner(SnapSignerProtocol):
         _uniffi_error_converter = None
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_snapsigner_verifier,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_verifier,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2500,7 +2500,7 @@ class TransactionSigner(TransactionSignerProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_constructor_transactionsigner_new,
+            _UniffiLib.uniffi_snapsign_ffi_fn_constructor_transactionsigner_new,
             *_uniffi_lowered_args,
         )
         self._handle = _uniffi_ffi_result
@@ -2509,10 +2509,10 @@ class TransactionSigner(TransactionSignerProtocol):
         # In case of partial initialization of instances.
         handle = getattr(self, "_handle", None)
         if handle is not None:
-            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_fn_free_transactionsigner, handle)
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_transactionsigner, handle)
 
     def _uniffi_clone_handle(self):
-        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_fn_clone_transactionsigner, self._handle)
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_transactionsigner, self._handle)
 
     # Used by alternative constructors or any methods which return this type.
     @classmethod
@@ -2548,7 +2548,7 @@ class TransactionSigner(TransactionSignerProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_transactionsigner_sign,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_sign,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2582,7 +2582,7 @@ class TransactionSigner(TransactionSignerProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_snapsign_fn_method_transactionsigner_verify,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_verify,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2697,7 +2697,7 @@ def body_digest(body: bytes) -> str:
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_body_digest,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_body_digest,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2719,7 +2719,7 @@ def check_timestamp(timestamp: str,allowed_seconds: int = 900) -> int:
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_check_timestamp,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_check_timestamp,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2736,7 +2736,7 @@ def external_id(digits: int = 32) -> str:
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_external_id,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_external_id,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2764,7 +2764,7 @@ def format_timestamp(unix_millis: int,offset_minutes: int,with_millis: bool,utc_
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_format_timestamp,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_format_timestamp,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2782,7 +2782,7 @@ def minify_json(body: bytes) -> bytes:
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_minify_json,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_minify_json,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2806,7 +2806,7 @@ def now_timestamp(offset_minutes: int,with_millis: bool,utc_as_z: bool = False) 
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_now_timestamp,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_now_timestamp,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2823,7 +2823,7 @@ def parse_token_response(body: bytes) -> TokenResponse:
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_parse_token_response,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_parse_token_response,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2849,7 +2849,7 @@ def service_string_to_sign(method: str,path: str,body: bytes,timestamp: str) -> 
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_service_string_to_sign,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_service_string_to_sign,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2886,7 +2886,7 @@ def sign_transaction(client_secret: str,method: str,path: str,access_token: str,
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_sign_transaction,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_sign_transaction,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2916,7 +2916,7 @@ def token_request_headers(signer: SnapSigner,client_id: str,timestamp: str,origi
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_token_request_headers,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_token_request_headers,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2936,7 +2936,7 @@ def token_string_to_sign(client_id: str,timestamp: str) -> str:
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_token_string_to_sign,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_token_string_to_sign,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2965,7 +2965,7 @@ def transaction_string_to_sign(method: str,path: str,access_token: str,body: byt
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_transaction_string_to_sign,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_transaction_string_to_sign,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -3001,7 +3001,7 @@ def verify_transaction(client_secret: str,method: str,path: str,access_token: st
     _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
-        _UniffiLib.uniffi_snapsign_fn_func_verify_transaction,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_verify_transaction,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)

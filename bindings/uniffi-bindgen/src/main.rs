@@ -15,7 +15,7 @@
 //!
 //! Output is never formatted (no ktlint/swift-format run), so it is the same on every machine.
 //! Each crate's `uniffi.toml` is found in its crate root: the directory of a `--config` file
-//! in the per-crate format, or else `ffi/` of this workspace for the `snapsign` crate.
+//! in the per-crate format, or else `ffi/` of this workspace for the `snapsign_ffi` crate.
 
 use std::process::ExitCode;
 
@@ -42,7 +42,7 @@ struct Workspace(Utf8PathBuf);
 impl BindgenPathsLayer for Workspace {
     fn get_crate_root(&self, crate_name: &str) -> Option<Utf8PathBuf> {
         match crate_name {
-            "snapsign" => Some(self.0.join("ffi")),
+            "snapsign_ffi" => Some(self.0.join("ffi")),
             _ => None,
         }
     }

@@ -59,7 +59,7 @@ open class RustBuffer : Structure() {
     companion object {
         internal fun alloc(size: ULong = 0UL) = uniffiRustCall() { status ->
             // Note: need to convert the size to a `Long` value to make this work with JVM.
-            UniffiLib.ffi_snapsign_rustbuffer_alloc(size.toLong(), status)
+            UniffiLib.ffi_snapsign_ffi_rustbuffer_alloc(size.toLong(), status)
         }.also {
             if(it.data == null) {
                throw RuntimeException("RustBuffer.alloc() returned null data pointer (size=${size})")
@@ -75,7 +75,7 @@ open class RustBuffer : Structure() {
         }
 
         internal fun free(buf: RustBuffer.ByValue) = uniffiRustCall() { status ->
-            UniffiLib.ffi_snapsign_rustbuffer_free(buf, status)
+            UniffiLib.ffi_snapsign_ffi_rustbuffer_free(buf, status)
         }
     }
 
@@ -675,61 +675,61 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
-    external fun uniffi_snapsign_checksum_func_body_digest(
+    external fun uniffi_snapsign_ffi_checksum_func_body_digest(
     ): Int
-    external fun uniffi_snapsign_checksum_func_check_timestamp(
+    external fun uniffi_snapsign_ffi_checksum_func_check_timestamp(
     ): Int
-    external fun uniffi_snapsign_checksum_func_external_id(
+    external fun uniffi_snapsign_ffi_checksum_func_external_id(
     ): Int
-    external fun uniffi_snapsign_checksum_func_format_timestamp(
+    external fun uniffi_snapsign_ffi_checksum_func_format_timestamp(
     ): Int
-    external fun uniffi_snapsign_checksum_func_minify_json(
+    external fun uniffi_snapsign_ffi_checksum_func_minify_json(
     ): Int
-    external fun uniffi_snapsign_checksum_func_now_timestamp(
+    external fun uniffi_snapsign_ffi_checksum_func_now_timestamp(
     ): Int
-    external fun uniffi_snapsign_checksum_func_parse_token_response(
+    external fun uniffi_snapsign_ffi_checksum_func_parse_token_response(
     ): Int
-    external fun uniffi_snapsign_checksum_func_service_string_to_sign(
+    external fun uniffi_snapsign_ffi_checksum_func_service_string_to_sign(
     ): Int
-    external fun uniffi_snapsign_checksum_func_sign_transaction(
+    external fun uniffi_snapsign_ffi_checksum_func_sign_transaction(
     ): Int
-    external fun uniffi_snapsign_checksum_func_token_request_headers(
+    external fun uniffi_snapsign_ffi_checksum_func_token_request_headers(
     ): Int
-    external fun uniffi_snapsign_checksum_func_token_string_to_sign(
+    external fun uniffi_snapsign_ffi_checksum_func_token_string_to_sign(
     ): Int
-    external fun uniffi_snapsign_checksum_func_transaction_string_to_sign(
+    external fun uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign(
     ): Int
-    external fun uniffi_snapsign_checksum_func_verify_transaction(
+    external fun uniffi_snapsign_ffi_checksum_func_verify_transaction(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapsigner_key_bits(
+    external fun uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapsigner_sign_service(
+    external fun uniffi_snapsign_ffi_checksum_method_snapsigner_sign_service(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapsigner_sign_token(
+    external fun uniffi_snapsign_ffi_checksum_method_snapsigner_sign_token(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapsigner_signature_len(
+    external fun uniffi_snapsign_ffi_checksum_method_snapsigner_signature_len(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapsigner_verifier(
+    external fun uniffi_snapsign_ffi_checksum_method_snapsigner_verifier(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapverifier_key_bits(
+    external fun uniffi_snapsign_ffi_checksum_method_snapverifier_key_bits(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapverifier_signature_len(
+    external fun uniffi_snapsign_ffi_checksum_method_snapverifier_signature_len(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapverifier_verify_service(
+    external fun uniffi_snapsign_ffi_checksum_method_snapverifier_verify_service(
     ): Int
-    external fun uniffi_snapsign_checksum_method_snapverifier_verify_token(
+    external fun uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token(
     ): Int
-    external fun uniffi_snapsign_checksum_method_transactionsigner_sign(
+    external fun uniffi_snapsign_ffi_checksum_method_transactionsigner_sign(
     ): Int
-    external fun uniffi_snapsign_checksum_method_transactionsigner_verify(
+    external fun uniffi_snapsign_ffi_checksum_method_transactionsigner_verify(
     ): Int
-    external fun uniffi_snapsign_checksum_constructor_snapsigner_new(
+    external fun uniffi_snapsign_ffi_checksum_constructor_snapsigner_new(
     ): Int
-    external fun uniffi_snapsign_checksum_constructor_snapverifier_new(
+    external fun uniffi_snapsign_ffi_checksum_constructor_snapverifier_new(
     ): Int
-    external fun uniffi_snapsign_checksum_constructor_transactionsigner_new(
+    external fun uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new(
     ): Int
-    external fun ffi_snapsign_uniffi_contract_version(
+    external fun ffi_snapsign_ffi_uniffi_contract_version(
     ): Int
 
         
@@ -749,175 +749,175 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
-    external fun uniffi_snapsign_fn_clone_snapsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_clone_snapsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_snapsign_fn_free_snapsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_free_snapsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_snapsign_fn_constructor_snapsigner_new(`privateKey`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`allowWeakKey`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_constructor_snapsigner_new(`privateKey`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`allowWeakKey`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_snapsign_fn_method_snapsigner_key_bits(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapsigner_key_bits(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun uniffi_snapsign_fn_method_snapsigner_sign_service(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapsigner_sign_service(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_method_snapsigner_sign_token(`ptr`: Long,`clientId`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapsigner_sign_token(`ptr`: Long,`clientId`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_method_snapsigner_signature_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapsigner_signature_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun uniffi_snapsign_fn_method_snapsigner_verifier(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapsigner_verifier(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_snapsign_fn_clone_snapverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_clone_snapverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_snapsign_fn_free_snapverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_free_snapverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_snapsign_fn_constructor_snapverifier_new(`publicKey`: RustBuffer.ByValue,`allowWeakKey`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_constructor_snapverifier_new(`publicKey`: RustBuffer.ByValue,`allowWeakKey`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_snapsign_fn_method_snapverifier_key_bits(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapverifier_key_bits(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun uniffi_snapsign_fn_method_snapverifier_signature_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapverifier_signature_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun uniffi_snapsign_fn_method_snapverifier_verify_service(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapverifier_verify_service(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_snapsign_fn_method_snapverifier_verify_token(`ptr`: Long,`clientId`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_snapverifier_verify_token(`ptr`: Long,`clientId`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_snapsign_fn_clone_transactionsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_clone_transactionsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_snapsign_fn_free_transactionsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_free_transactionsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_snapsign_fn_constructor_transactionsigner_new(`clientSecret`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_constructor_transactionsigner_new(`clientSecret`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_snapsign_fn_method_transactionsigner_sign(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_transactionsigner_sign(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_method_transactionsigner_verify(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_method_transactionsigner_verify(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_snapsign_fn_func_body_digest(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_body_digest(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_check_timestamp(`timestamp`: RustBuffer.ByValue,`allowedSeconds`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_check_timestamp(`timestamp`: RustBuffer.ByValue,`allowedSeconds`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_snapsign_fn_func_external_id(`digits`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_external_id(`digits`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_format_timestamp(`unixMillis`: Long,`offsetMinutes`: Int,`withMillis`: Byte,`utcAsZ`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_format_timestamp(`unixMillis`: Long,`offsetMinutes`: Int,`withMillis`: Byte,`utcAsZ`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_minify_json(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_minify_json(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_now_timestamp(`offsetMinutes`: Int,`withMillis`: Byte,`utcAsZ`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_now_timestamp(`offsetMinutes`: Int,`withMillis`: Byte,`utcAsZ`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_parse_token_response(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_parse_token_response(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_service_string_to_sign(`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_service_string_to_sign(`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_sign_transaction(`clientSecret`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_sign_transaction(`clientSecret`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_token_request_headers(`signer`: Long,`clientId`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`origin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_token_request_headers(`signer`: Long,`clientId`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`origin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_token_string_to_sign(`clientId`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_token_string_to_sign(`clientId`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_transaction_string_to_sign(`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_transaction_string_to_sign(`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_snapsign_fn_func_verify_transaction(`clientSecret`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_snapsign_ffi_fn_func_verify_transaction(`clientSecret`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun ffi_snapsign_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_snapsign_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_snapsign_rustbuffer_free(`buf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rustbuffer_free(`buf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun ffi_snapsign_rustbuffer_reserve(`buf`: RustBuffer.ByValue,`additional`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rustbuffer_reserve(`buf`: RustBuffer.ByValue,`additional`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_snapsign_rust_future_poll_u8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_u8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_u8(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_u8(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_u8(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_u8(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_u8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_u8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun ffi_snapsign_rust_future_poll_i8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_i8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_i8(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_i8(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_i8(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_i8(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_i8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_i8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun ffi_snapsign_rust_future_poll_u16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_u16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_u16(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_u16(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_u16(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_u16(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_u16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_u16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun ffi_snapsign_rust_future_poll_i16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_i16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_i16(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_i16(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_i16(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_i16(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_i16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_i16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Short
-    external fun ffi_snapsign_rust_future_poll_u32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_u32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_u32(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_u32(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_u32(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_u32(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_u32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_u32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun ffi_snapsign_rust_future_poll_i32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_i32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_i32(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_i32(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_i32(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_i32(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_i32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_i32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
-    external fun ffi_snapsign_rust_future_poll_u64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_u64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_u64(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_u64(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_u64(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_u64(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_u64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_u64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun ffi_snapsign_rust_future_poll_i64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_i64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_i64(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_i64(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_i64(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_i64(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_i64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_i64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun ffi_snapsign_rust_future_poll_f32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_f32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_f32(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_f32(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_f32(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_f32(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_f32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_f32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Float
-    external fun ffi_snapsign_rust_future_poll_f64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_f64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_f64(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_f64(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_f64(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_f64(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_f64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_f64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Double
-    external fun ffi_snapsign_rust_future_poll_rust_buffer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_rust_buffer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_rust_buffer(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_rust_buffer(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_rust_buffer(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_rust_buffer(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_rust_buffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_rust_buffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun ffi_snapsign_rust_future_poll_void(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_snapsign_ffi_rust_future_poll_void(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_cancel_void(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_cancel_void(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_free_void(`handle`: Long,
+    external fun ffi_snapsign_ffi_rust_future_free_void(`handle`: Long,
     ): Unit
-    external fun ffi_snapsign_rust_future_complete_void(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_snapsign_ffi_rust_future_complete_void(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
 
         
@@ -927,92 +927,92 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
     // Get the bindings contract version from our ComponentInterface
     val bindings_contract_version = 30
     // Get the scaffolding contract version by calling the into the dylib
-    val scaffolding_contract_version = lib.ffi_snapsign_uniffi_contract_version()
+    val scaffolding_contract_version = lib.ffi_snapsign_ffi_uniffi_contract_version()
     if (bindings_contract_version != scaffolding_contract_version) {
         throw RuntimeException("UniFFI contract version mismatch: try cleaning and rebuilding your project")
     }
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_snapsign_checksum_func_body_digest() and 0xFFFF) != 46014) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_body_digest() and 0xFFFF) != 30664) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_check_timestamp() and 0xFFFF) != 60565) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_check_timestamp() and 0xFFFF) != 42652) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_external_id() and 0xFFFF) != 16224) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_external_id() and 0xFFFF) != 37392) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_format_timestamp() and 0xFFFF) != 30718) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_format_timestamp() and 0xFFFF) != 52970) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_minify_json() and 0xFFFF) != 16006) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_minify_json() and 0xFFFF) != 60321) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_now_timestamp() and 0xFFFF) != 656) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_now_timestamp() and 0xFFFF) != 38325) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_parse_token_response() and 0xFFFF) != 8647) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_parse_token_response() and 0xFFFF) != 57309) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_service_string_to_sign() and 0xFFFF) != 60289) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_service_string_to_sign() and 0xFFFF) != 16679) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_sign_transaction() and 0xFFFF) != 43193) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_sign_transaction() and 0xFFFF) != 16849) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_token_request_headers() and 0xFFFF) != 26633) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_token_request_headers() and 0xFFFF) != 23303) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_token_string_to_sign() and 0xFFFF) != 59810) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_token_string_to_sign() and 0xFFFF) != 5895) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_transaction_string_to_sign() and 0xFFFF) != 36539) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign() and 0xFFFF) != 39380) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_func_verify_transaction() and 0xFFFF) != 31397) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_verify_transaction() and 0xFFFF) != 59898) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapsigner_key_bits() and 0xFFFF) != 46755) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() and 0xFFFF) != 31810) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapsigner_sign_service() and 0xFFFF) != 42865) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapsigner_sign_service() and 0xFFFF) != 47113) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapsigner_sign_token() and 0xFFFF) != 45354) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapsigner_sign_token() and 0xFFFF) != 61548) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapsigner_signature_len() and 0xFFFF) != 32697) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapsigner_signature_len() and 0xFFFF) != 58283) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapsigner_verifier() and 0xFFFF) != 10455) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapsigner_verifier() and 0xFFFF) != 56876) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapverifier_key_bits() and 0xFFFF) != 36945) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapverifier_key_bits() and 0xFFFF) != 27472) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapverifier_signature_len() and 0xFFFF) != 31290) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapverifier_signature_len() and 0xFFFF) != 39735) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapverifier_verify_service() and 0xFFFF) != 38137) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_service() and 0xFFFF) != 63884) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_snapverifier_verify_token() and 0xFFFF) != 19600) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token() and 0xFFFF) != 52833) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_transactionsigner_sign() and 0xFFFF) != 39531) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign() and 0xFFFF) != 23250) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_method_transactionsigner_verify() and 0xFFFF) != 30615) {
+    if ((lib.uniffi_snapsign_ffi_checksum_method_transactionsigner_verify() and 0xFFFF) != 44646) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_constructor_snapsigner_new() and 0xFFFF) != 50943) {
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() and 0xFFFF) != 11444) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_constructor_snapverifier_new() and 0xFFFF) != 12806) {
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() and 0xFFFF) != 41095) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_checksum_constructor_transactionsigner_new() and 0xFFFF) != 48768) {
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new() and 0xFFFF) != 2979) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1587,7 +1587,7 @@ open class SnapSigner: Disposable, AutoCloseable, SnapSignerInterface
     constructor(`privateKey`: kotlin.ByteArray, `passphrase`: kotlin.String? = null, `allowWeakKey`: kotlin.Boolean = false) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_constructor_snapsigner_new(
+    UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapsigner_new(
     
         
         FfiConverterByteArray.lower(`privateKey`),
@@ -1655,7 +1655,7 @@ open class SnapSigner: Disposable, AutoCloseable, SnapSignerInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_snapsign_fn_free_snapsigner(handle, status)
+                UniffiLib.uniffi_snapsign_ffi_fn_free_snapsigner(handle, status)
             }
         }
     }
@@ -1668,7 +1668,7 @@ open class SnapSigner: Disposable, AutoCloseable, SnapSignerInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_snapsign_fn_clone_snapsigner(handle, status)
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_snapsigner(handle, status)
         }
     }
 
@@ -1679,7 +1679,7 @@ open class SnapSigner: Disposable, AutoCloseable, SnapSignerInterface
             return FfiConverterUInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapsigner_key_bits(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_key_bits(
         it,
         _status)
 }
@@ -1698,7 +1698,7 @@ open class SnapSigner: Disposable, AutoCloseable, SnapSignerInterface
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_service(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_sign_service(
         it,
         
         FfiConverterString.lower(`method`),
@@ -1720,7 +1720,7 @@ open class SnapSigner: Disposable, AutoCloseable, SnapSignerInterface
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapsigner_sign_token(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_sign_token(
         it,
         
         FfiConverterString.lower(`clientId`),
@@ -1738,7 +1738,7 @@ open class SnapSigner: Disposable, AutoCloseable, SnapSignerInterface
             return FfiConverterUInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapsigner_signature_len(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_signature_len(
         it,
         _status)
 }
@@ -1754,7 +1754,7 @@ open class SnapSigner: Disposable, AutoCloseable, SnapSignerInterface
             return FfiConverterTypeSnapVerifier.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapsigner_verifier(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_verifier(
         it,
         _status)
 }
@@ -1965,7 +1965,7 @@ open class SnapVerifier: Disposable, AutoCloseable, SnapVerifierInterface
     constructor(`publicKey`: kotlin.ByteArray, `allowWeakKey`: kotlin.Boolean = false) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_constructor_snapverifier_new(
+    UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapverifier_new(
     
         
         FfiConverterByteArray.lower(`publicKey`),
@@ -2032,7 +2032,7 @@ open class SnapVerifier: Disposable, AutoCloseable, SnapVerifierInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_snapsign_fn_free_snapverifier(handle, status)
+                UniffiLib.uniffi_snapsign_ffi_fn_free_snapverifier(handle, status)
             }
         }
     }
@@ -2045,7 +2045,7 @@ open class SnapVerifier: Disposable, AutoCloseable, SnapVerifierInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_snapsign_fn_clone_snapverifier(handle, status)
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_snapverifier(handle, status)
         }
     }
 
@@ -2056,7 +2056,7 @@ open class SnapVerifier: Disposable, AutoCloseable, SnapVerifierInterface
             return FfiConverterUInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapverifier_key_bits(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_key_bits(
         it,
         _status)
 }
@@ -2072,7 +2072,7 @@ open class SnapVerifier: Disposable, AutoCloseable, SnapVerifierInterface
             return FfiConverterUInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapverifier_signature_len(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_signature_len(
         it,
         _status)
 }
@@ -2091,7 +2091,7 @@ open class SnapVerifier: Disposable, AutoCloseable, SnapVerifierInterface
             return FfiConverterBoolean.lift(
     callWithHandle {
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapverifier_verify_service(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_verify_service(
         it,
         
         FfiConverterString.lower(`method`),
@@ -2115,7 +2115,7 @@ open class SnapVerifier: Disposable, AutoCloseable, SnapVerifierInterface
             return FfiConverterBoolean.lift(
     callWithHandle {
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_snapverifier_verify_token(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_snapverifier_verify_token(
         it,
         
         FfiConverterString.lower(`clientId`),
@@ -2328,7 +2328,7 @@ open class TransactionSigner: Disposable, AutoCloseable, TransactionSignerInterf
     constructor(`clientSecret`: kotlin.String) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_constructor_transactionsigner_new(
+    UniffiLib.uniffi_snapsign_ffi_fn_constructor_transactionsigner_new(
     
         
         FfiConverterString.lower(`clientSecret`),_status)
@@ -2394,7 +2394,7 @@ open class TransactionSigner: Disposable, AutoCloseable, TransactionSignerInterf
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_snapsign_fn_free_transactionsigner(handle, status)
+                UniffiLib.uniffi_snapsign_ffi_fn_free_transactionsigner(handle, status)
             }
         }
     }
@@ -2407,7 +2407,7 @@ open class TransactionSigner: Disposable, AutoCloseable, TransactionSignerInterf
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_snapsign_fn_clone_transactionsigner(handle, status)
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_transactionsigner(handle, status)
         }
     }
 
@@ -2419,7 +2419,7 @@ open class TransactionSigner: Disposable, AutoCloseable, TransactionSignerInterf
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_transactionsigner_sign(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_sign(
         it,
         
         FfiConverterString.lower(`method`),
@@ -2442,7 +2442,7 @@ open class TransactionSigner: Disposable, AutoCloseable, TransactionSignerInterf
             return FfiConverterBoolean.lift(
     callWithHandle {
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_method_transactionsigner_verify(
+    UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_verify(
         it,
         
         FfiConverterString.lower(`method`),
@@ -3485,7 +3485,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `bodyDigest`(`body`: kotlin.ByteArray): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_body_digest(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_body_digest(
     
         
         FfiConverterByteArray.lower(`body`),_status)
@@ -3502,7 +3502,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `checkTimestamp`(`timestamp`: kotlin.String, `allowedSeconds`: kotlin.UInt = 900u): kotlin.Long {
             return FfiConverterLong.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_check_timestamp(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_check_timestamp(
     
         
         FfiConverterString.lower(`timestamp`),
@@ -3518,7 +3518,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `externalId`(`digits`: kotlin.UByte = 32u): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_external_id(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_external_id(
     
         
         FfiConverterUByte.lower(`digits`),_status)
@@ -3535,7 +3535,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `formatTimestamp`(`unixMillis`: kotlin.Long, `offsetMinutes`: kotlin.Int, `withMillis`: kotlin.Boolean, `utcAsZ`: kotlin.Boolean = false): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_format_timestamp(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_format_timestamp(
     
         
         FfiConverterLong.lower(`unixMillis`),
@@ -3554,7 +3554,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `minifyJson`(`body`: kotlin.ByteArray): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_minify_json(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_minify_json(
     
         
         FfiConverterByteArray.lower(`body`),_status)
@@ -3570,7 +3570,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `nowTimestamp`(`offsetMinutes`: kotlin.Int, `withMillis`: kotlin.Boolean, `utcAsZ`: kotlin.Boolean = false): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_now_timestamp(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_now_timestamp(
     
         
         FfiConverterInt.lower(`offsetMinutes`),
@@ -3587,7 +3587,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `parseTokenResponse`(`body`: kotlin.ByteArray): TokenResponse {
             return FfiConverterTypeTokenResponse.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_parse_token_response(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_parse_token_response(
     
         
         FfiConverterByteArray.lower(`body`),_status)
@@ -3602,7 +3602,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `serviceStringToSign`(`method`: kotlin.String, `path`: kotlin.String, `body`: kotlin.ByteArray, `timestamp`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_service_string_to_sign(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_service_string_to_sign(
     
         
         FfiConverterString.lower(`method`),
@@ -3625,7 +3625,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `signTransaction`(`clientSecret`: kotlin.String, `method`: kotlin.String, `path`: kotlin.String, `accessToken`: kotlin.String, `body`: kotlin.ByteArray, `timestamp`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_sign_transaction(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_sign_transaction(
     
         
         FfiConverterString.lower(`clientSecret`),
@@ -3647,7 +3647,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `tokenRequestHeaders`(`signer`: SnapSigner, `clientId`: kotlin.String, `timestamp`: kotlin.String, `origin`: kotlin.String? = null): Map<kotlin.String, kotlin.String> {
             return FfiConverterMapStringString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_token_request_headers(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_token_request_headers(
     
         
         FfiConverterTypeSnapSigner.lower(`signer`),
@@ -3665,7 +3665,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `tokenStringToSign`(`clientId`: kotlin.String, `timestamp`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_token_string_to_sign(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_token_string_to_sign(
     
         
         FfiConverterString.lower(`clientId`),
@@ -3681,7 +3681,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `transactionStringToSign`(`method`: kotlin.String, `path`: kotlin.String, `accessToken`: kotlin.String, `body`: kotlin.ByteArray, `timestamp`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_transaction_string_to_sign(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_transaction_string_to_sign(
     
         
         FfiConverterString.lower(`method`),
@@ -3701,7 +3701,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     @Throws(SnapException::class) fun `verifyTransaction`(`clientSecret`: kotlin.String, `method`: kotlin.String, `path`: kotlin.String, `accessToken`: kotlin.String, `body`: kotlin.ByteArray, `timestamp`: kotlin.String, `signature`: kotlin.String): kotlin.Boolean {
             return FfiConverterBoolean.lift(
     uniffiRustCallWithError(SnapException) { _status ->
-    UniffiLib.uniffi_snapsign_fn_func_verify_transaction(
+    UniffiLib.uniffi_snapsign_ffi_fn_func_verify_transaction(
     
         
         FfiConverterString.lower(`clientSecret`),
