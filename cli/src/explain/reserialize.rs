@@ -378,7 +378,7 @@ fn write(out: &mut String, v: &Json, st: &Style) {
 
 /// The body re-serialised in each style: `(description, bytes)`, distinct and different from
 /// `minified`. Empty when the body does not parse (or is empty).
-pub fn variants(raw: &[u8], minified: &[u8]) -> Vec<(&'static str, String)> {
+pub(super) fn variants(raw: &[u8], minified: &[u8]) -> Vec<(&'static str, String)> {
     let Some(v) = parse(raw) else { return Vec::new() };
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
