@@ -217,7 +217,7 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
             } else if min == b"{}" {
                 bodies.push(alt("the body {} was signed as an empty body".into(), set_digest(hashed(b""))));
             }
-            for (style, text) in reserialize::variants(raw, min) {
+            for (style, text) in reserialize::variants(min) {
                 let mut a = alt(
                     format!("the body was re-serialised before hashing: {style}"),
                     set_digest(hashed(text.as_bytes())),
