@@ -4,172 +4,74 @@
 //!
 //! Only used on bodies the core minifier has already accepted as valid JSON.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
-#[derive(Debug, Clone, PartialEq)]
-enum Json {
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+/// A parsed body. Not a `serde_json::Value`, even with `preserve_order` and `arbitrary_precision`:
+/// it cannot hold what the styles that keep numbers write back, as it respells exponents
+/// (`-3e10` as `-3e+10`, `1E5` as `1e+5`) and keeps one member per repeated key; nor does it
+/// parse the 128 levels of nesting the core's minifier accepts.
+enum Json<'a> {
     Null,
     Bool(bool),
     /// The number's text as written.
-    Num(String),
+    Num(&'a str),
     Str(String),
-    Arr(Vec<Json>),
-    Obj(Vec<(String, Json)>),
+    Arr(Vec<Json<'a>>),
+    Obj(Vec<(String, Json<'a>)>),
 }
 
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
+/// Parses one JSON value. serde_json checks and decodes it one level at a time, handing each
+/// element and member over as its raw text: numbers keep their spelling, and its recursion limit
+/// never applies. A nested value is scanned once per enclosing level, cheap for request bodies.
+fn parse(text: &str) -> Option<Json<'_>> {
+    Some(match text.as_bytes().first()? {
+        b'[' => {
+            let items: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+            Json::Arr(items.into_iter().map(|v| parse(v.get())).collect::<Option<_>>()?)
+        }
+        b'{' => {
+            let Members(members) = serde_json::from_str(text).ok()?;
+            Json::Obj(members.into_iter().map(|(k, v)| Some((k, parse(v.get())?))).collect::<Option<_>>()?)
+        }
+        b'-' | b'0'..=b'9' => Json::Num(text),
+        _ => match serde_json::from_str(text).ok()? {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(b),
+            Value::String(s) => Json::Str(s),
+            Value::Number(_) | Value::Array(_) | Value::Object(_) => return None,
+        },
+    })
 }
 
-impl Parser<'_> {
-    fn ws(&mut self) {
-        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            self.i += 1;
-        }
-    }
+/// An object's members in order, a repeated key as often as it is written, each value raw.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
 
-    fn value(&mut self, depth: usize) -> Option<Json> {
-        if depth > 200 {
-            return None;
-        }
-        self.ws();
-        let v = match *self.s.get(self.i)? {
-            b'n' => self.lit("null", Json::Null)?,
-            b't' => self.lit("true", Json::Bool(true))?,
-            b'f' => self.lit("false", Json::Bool(false))?,
-            b'"' => Json::Str(self.string()?),
-            b'[' => {
-                self.i += 1;
-                let mut items = Vec::new();
-                self.ws();
-                if self.s.get(self.i) == Some(&b']') {
-                    self.i += 1;
-                } else {
-                    loop {
-                        items.push(self.value(depth + 1)?);
-                        self.ws();
-                        match self.s.get(self.i)? {
-                            b',' => self.i += 1,
-                            b']' => {
-                                self.i += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-                Json::Arr(items)
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
             }
-            b'{' => {
-                self.i += 1;
-                let mut items = Vec::new();
-                self.ws();
-                if self.s.get(self.i) == Some(&b'}') {
-                    self.i += 1;
-                } else {
-                    loop {
-                        self.ws();
-                        let k = self.string()?;
-                        self.ws();
-                        if self.s.get(self.i) != Some(&b':') {
-                            return None;
-                        }
-                        self.i += 1;
-                        let v = self.value(depth + 1)?;
-                        items.push((k, v));
-                        self.ws();
-                        match self.s.get(self.i)? {
-                            b',' => self.i += 1,
-                            b'}' => {
-                                self.i += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-                Json::Obj(items)
-            }
-            _ => {
-                let start = self.i;
-                while matches!(self.s.get(self.i), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
-                    self.i += 1;
-                }
-                if start == self.i {
-                    return None;
-                }
-                Json::Num(String::from_utf8_lossy(self.s.get(start..self.i)?).into_owned())
-            }
-        };
-        Some(v)
-    }
 
-    fn lit(&mut self, text: &str, v: Json) -> Option<Json> {
-        if self.s.get(self.i..self.i + text.len())? == text.as_bytes() {
-            self.i += text.len();
-            Some(v)
-        } else {
-            None
-        }
-    }
-
-    fn hex4(&mut self) -> Option<u32> {
-        let h = std::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
-        self.i += 4;
-        u32::from_str_radix(h, 16).ok()
-    }
-
-    fn string(&mut self) -> Option<String> {
-        if self.s.get(self.i) != Some(&b'"') {
-            return None;
-        }
-        self.i += 1;
-        let mut out = Vec::new();
-        loop {
-            let b = *self.s.get(self.i)?;
-            self.i += 1;
-            match b {
-                b'"' => break,
-                b'\\' => {
-                    let e = *self.s.get(self.i)?;
-                    self.i += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&hi) && self.s.get(self.i..self.i + 2) == Some(b"\\u") {
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF))?
-                            } else {
-                                char::from_u32(hi).unwrap_or('\u{fffd}')
-                            }
-                        }
-                        _ => return None,
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
                 }
-                b => out.push(b),
+                Ok(Members(members))
             }
         }
-        String::from_utf8(out).ok()
-    }
-}
 
-fn parse(body: &[u8]) -> Option<Json> {
-    let mut p = Parser { s: body, i: 0 };
-    let v = p.value(0)?;
-    p.ws();
-    (p.i == body.len()).then_some(v)
+        deserializer.deserialize_map(MembersVisitor)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -378,8 +280,14 @@ fn write(out: &mut String, v: &Json, st: &Style) {
 
 /// The body re-serialised in each style: `(description, bytes)`, distinct and different from
 /// `minified`. Empty when the body does not parse (or is empty).
-pub fn variants(raw: &[u8], minified: &[u8]) -> Vec<(&'static str, String)> {
-    let Some(v) = parse(raw) else { return Vec::new() };
+pub(super) fn variants(minified: &[u8]) -> Vec<(&'static str, String)> {
+    let Some(v) = std::str::from_utf8(minified)
+        .ok()
+        .and_then(|text| serde_json::from_str::<&RawValue>(text).ok())
+        .and_then(|root| parse(root.get()))
+    else {
+        return Vec::new();
+    };
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for st in STYLES {
@@ -405,7 +313,7 @@ mod tests {
     #[test]
     fn styles() {
         let raw = r#"{"b":"caf\u00e9 / <x>","a":[2.50,-3e10,1e-7,7]}"#;
-        let v = variants(raw.as_bytes(), raw.as_bytes());
+        let v = variants(raw.as_bytes());
         assert_eq!(find(&v, "JSON.stringify"), Some(r#"{"b":"café / <x>","a":[2.5,-30000000000,1e-7,7]}"#));
         assert_eq!(
             find(&v, "Python json.dumps(body) with"),
@@ -417,7 +325,19 @@ mod tests {
         );
         assert_eq!(find(&v, "Go json"), Some(r#"{"a":[2.50,-3e10,1e-7,7],"b":"café / \u003cx\u003e"}"#));
         let emoji = "[\"\u{1F600}\"]";
-        let v = variants(emoji.as_bytes(), emoji.as_bytes());
+        let v = variants(emoji.as_bytes());
         assert_eq!(find(&v, "Python json.dumps(body) with"), Some(r#"["\ud83d\ude00"]"#));
+    }
+
+    #[test]
+    fn numbers_and_repeated_keys_stay_as_written() {
+        let raw = r#"{"b":"<","a":[1E5,-3e10,2.50],"a":{}}"#;
+        let v = variants(raw.as_bytes());
+        assert_eq!(find(&v, "Go json"), Some(r#"{"a":[1E5,-3e10,2.50],"a":{},"b":"\u003c"}"#));
+        // As deep as the core's minifier accepts (serde_json's Value stops one level short).
+        let deep = format!("{}\"\u{e9}\"{}", "[".repeat(128), "]".repeat(128));
+        let v = variants(deep.as_bytes());
+        let ascii = format!("{}\"\\u00e9\"{}", "[".repeat(128), "]".repeat(128));
+        assert_eq!(find(&v, "Python json.dumps(body) with"), Some(ascii.as_str()));
     }
 }

@@ -1,0 +1,301 @@
+//! The variant search: other ways the other side may have built the string-to-sign (timestamp
+//! forms, paths, method case, the Bearer prefix, body serialisations, the secret's newline), one
+//! or two changes at a time, and which of them the given signature verifies.
+
+use snapsign_core::body_digest::BodyDigest;
+use snapsign_core::string_to_sign::{check_access_token, check_path};
+use snapsign_core::timestamp::{Timestamp, TimestampFormat, WIB, WIT, WITA};
+use snapsign_core::Error;
+
+use super::checker::Checker;
+use super::input::Input;
+use super::parts::{Kind, Parts};
+use super::reserialize;
+use super::url::relative_part;
+
+/// Another way the other side may have built the string-to-sign.
+pub(super) struct Variant {
+    pub(super) cause: String,
+    pub(super) string_to_sign: String,
+    /// A body the other side hashed instead of the minified one.
+    pub(super) body: Option<String>,
+    /// Verify with the secret as the file held it (trailing newline kept).
+    unstripped_secret: bool,
+    /// How many parts differ from the given inputs.
+    changes: usize,
+}
+
+/// The variants a signature verifies, among how many were tried.
+pub(super) struct Search {
+    pub(super) checked: usize,
+    /// Those that verify with the fewest changes.
+    pub(super) causes: Vec<Variant>,
+}
+
+/// Tries every variant of the inputs against `signature`, which does not verify as they are.
+pub(super) fn search(input: &Input, min: Option<&[u8]>, checker: &Checker, signature: &str) -> Search {
+    let all = variants(input, min);
+    let checked = all.len();
+    let mut causes: Vec<Variant> = all
+        .into_iter()
+        .filter(|v| checker.verify(v.string_to_sign.as_bytes(), signature.as_bytes(), v.unstripped_secret).is_ok())
+        .collect();
+    let fewest = causes.iter().map(|v| v.changes).min().unwrap_or(0);
+    causes.retain(|v| v.changes == fewest);
+    Search { checked, causes }
+}
+
+fn timestamp_variants(ts: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match Timestamp::parse(ts) {
+        Ok(t) => {
+            for off in [t.offset_minutes(), WIB, 0, WITA, WIT] {
+                let Ok(t2) = Timestamp::from_unix_millis(t.unix_millis(), off) else { continue };
+                for millis in [false, true] {
+                    for utc_as_z in [true, false] {
+                        if off != 0 && !utc_as_z {
+                            continue;
+                        }
+                        let s = t2.format(TimestampFormat { millis, utc_as_z }).to_string();
+                        if s != ts {
+                            let note = if t.unix_millis() % 1000 != 0 && !millis { ", to the second" } else { "" };
+                            out.push((s.clone(), format!("the timestamp was written as {s} (the same instant{note})")));
+                        }
+                    }
+                }
+            }
+        }
+        Err(_) => {
+            let mut fixed = ts.trim().replacen(' ', "T", 1).replacen('t', "T", 1);
+            if fixed.ends_with('z') {
+                fixed.pop();
+                fixed.push('Z');
+            }
+            for candidate in [fixed.clone(), format!("{fixed}+07:00"), format!("{fixed}Z")] {
+                if candidate != ts && Timestamp::parse(&candidate).is_ok() {
+                    out.push((candidate.clone(), format!("the timestamp was written as {candidate}")));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One alternative value of one part of the string-to-sign.
+struct Alt {
+    cause: String,
+    apply: Box<dyn Fn(&mut Parts)>,
+    body: Option<String>,
+    unstripped_secret: bool,
+}
+
+fn alt(cause: String, apply: impl Fn(&mut Parts) + 'static) -> Alt {
+    Alt { cause, apply: Box::new(apply), body: None, unstripped_secret: false }
+}
+
+fn set_timestamp(v: String) -> impl Fn(&mut Parts) {
+    move |q| q.timestamp.clone_from(&v)
+}
+
+fn set_path(v: String) -> impl Fn(&mut Parts) {
+    move |q| q.path.clone_from(&v)
+}
+
+fn set_method(v: String) -> impl Fn(&mut Parts) {
+    move |q| q.method.clone_from(&v)
+}
+
+fn set_token(v: String) -> impl Fn(&mut Parts) {
+    move |q| q.token.clone_from(&v)
+}
+
+fn set_digest(v: String) -> impl Fn(&mut Parts) {
+    move |q| q.digest.clone_from(&v)
+}
+
+/// The alternatives of each part (timestamp, client id, method, path, token, body, secret).
+fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
+    let kind = input.kind;
+    let p = &input.parts;
+    let mut dims: Vec<Vec<Alt>> = Vec::new();
+    dims.push(timestamp_variants(&p.timestamp).into_iter().map(|(ts, cause)| alt(cause, set_timestamp(ts))).collect());
+    if kind == Kind::Token {
+        let mut ids = Vec::new();
+        let trimmed = p.client_id.trim().to_string();
+        if trimmed != p.client_id {
+            ids.push(alt(format!("the client id was '{trimmed}' (no surrounding whitespace)"), move |q| {
+                q.client_id.clone_from(&trimmed)
+            }));
+        }
+        ids.push(alt("client id and timestamp were joined with ':' instead of '|'".into(), |q| {
+            q.colon_separator = true;
+        }));
+        dims.push(ids);
+    } else {
+        let mut methods = Vec::new();
+        let upper = p.method.trim().to_ascii_uppercase();
+        if upper != p.method {
+            methods.push(alt(format!("the method was signed as {upper}"), set_method(upper)));
+        }
+        let lower = p.method.to_ascii_lowercase();
+        if lower != p.method {
+            methods.push(alt(format!("the method was signed in lower case ({lower})"), set_method(lower)));
+        }
+        dims.push(methods);
+
+        let mut paths = Vec::new();
+        if let Some((before, _)) = p.path.split_once('?') {
+            paths
+                .push(alt(format!("the path was signed without its query string ({before})"), set_path(before.into())));
+        }
+        if check_path(&p.path) == Err(Error::AbsoluteUrl) {
+            if let Some(rel) = relative_part(&p.path) {
+                if let Some((before, _)) = rel.split_once('?') {
+                    paths.push(alt(
+                        format!("the relative path without query string ({before}) was signed"),
+                        set_path(before.into()),
+                    ));
+                }
+                paths.push(alt(format!("the relative path {rel} was signed, not the absolute URL"), set_path(rel)));
+            }
+        } else if let Some(base) = &input.base_url {
+            let abs = format!("{}{}", base.trim_end_matches('/'), p.path);
+            paths.push(alt(format!("the absolute URL {abs} was signed instead of the path"), set_path(abs)));
+        }
+        let no_query = p.path.split('?').next().unwrap_or(&p.path);
+        if no_query.len() > 1 {
+            let toggled = match no_query.strip_suffix('/') {
+                Some(s) => s.to_string(),
+                None => format!("{no_query}/"),
+            };
+            let v = format!("{toggled}{}", &p.path[no_query.len()..]);
+            paths.push(alt(format!("the path was signed as {v} (trailing slash)"), set_path(v)));
+        }
+        let trimmed = p.path.trim();
+        if trimmed != p.path {
+            paths.push(alt("the path was signed without surrounding whitespace".into(), set_path(trimmed.into())));
+        }
+        dims.push(paths);
+
+        if kind == Kind::Transaction {
+            let mut tokens = Vec::new();
+            if check_access_token(&p.token) == Err(Error::BearerPrefix) {
+                let bare = p.token["Bearer ".len()..].to_string();
+                tokens.push(alt("the bare token (without 'Bearer ') was signed".into(), set_token(bare)));
+            } else {
+                tokens.push(alt(
+                    "the token was signed with its 'Bearer ' prefix (as in the Authorization header)".into(),
+                    set_token(format!("Bearer {}", p.token)),
+                ));
+            }
+            let trimmed = p.token.trim();
+            if trimmed != p.token {
+                tokens
+                    .push(alt("the token was signed without surrounding whitespace".into(), set_token(trimmed.into())));
+            }
+            dims.push(tokens);
+        }
+
+        let mut bodies = Vec::new();
+        let raw = &input.body_raw;
+        let hashed = |bytes: &[u8]| BodyDigest::of_minified(bytes).as_str().to_string();
+        if let Some(min) = min {
+            if raw.as_slice() != min {
+                bodies.push(alt("the body was hashed as sent, without minifying".into(), set_digest(hashed(raw))));
+                let trimmed = raw.trim_ascii_end();
+                if trimmed != raw.as_slice() && trimmed != min {
+                    bodies.push(alt(
+                        "the body was hashed un-minified, without its trailing newline".into(),
+                        set_digest(hashed(trimmed)),
+                    ));
+                }
+            }
+            if min.is_empty() {
+                let mut a = alt("an empty body was signed as {}".into(), set_digest(hashed(b"{}")));
+                a.body = Some("{}".into());
+                bodies.push(a);
+            } else if min == b"{}" {
+                bodies.push(alt("the body {} was signed as an empty body".into(), set_digest(hashed(b""))));
+            }
+            for (style, text) in reserialize::variants(min) {
+                let mut a = alt(
+                    format!("the body was re-serialised before hashing: {style}"),
+                    set_digest(hashed(text.as_bytes())),
+                );
+                a.body = Some(text);
+                bodies.push(a);
+            }
+            bodies.push(alt(
+                "the body hash was written in upper-case hex".into(),
+                set_digest(p.digest.to_ascii_uppercase()),
+            ));
+        }
+        dims.push(bodies);
+    }
+    if input.checker.as_ref().is_some_and(Checker::has_unstripped_secret) {
+        let mut a =
+            alt("the other side's secret includes the trailing newline stripped from --secret-file".into(), |_| {});
+        a.unstripped_secret = true;
+        dims.push(vec![a]);
+    }
+    dims
+}
+
+/// Every string-to-sign that differs from the given inputs in one part, then in two parts.
+fn variants(input: &Input, min: Option<&[u8]>) -> Vec<Variant> {
+    let kind = input.kind;
+    let dims = dimensions(input, min);
+    let mut seen = vec![(false, input.parts.build(kind))];
+    let mut out = Vec::new();
+    let mut push = |alts: &[&Alt]| {
+        let mut q = input.parts.clone();
+        for a in alts {
+            (a.apply)(&mut q);
+        }
+        let unstripped = alts.iter().any(|a| a.unstripped_secret);
+        let sts = q.build(kind);
+        if seen.contains(&(unstripped, sts.clone())) {
+            return;
+        }
+        seen.push((unstripped, sts.clone()));
+        out.push(Variant {
+            cause: alts.iter().map(|a| a.cause.as_str()).collect::<Vec<_>>().join(", and "),
+            string_to_sign: sts,
+            body: alts.iter().find_map(|a| a.body.clone()),
+            unstripped_secret: unstripped,
+            changes: alts.len(),
+        });
+    };
+    for d in &dims {
+        for a in d {
+            push(&[a]);
+        }
+    }
+    for (i, d1) in dims.iter().enumerate() {
+        for d2 in dims.iter().skip(i + 1) {
+            for a in d1 {
+                for b in d2 {
+                    push(&[a, b]);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_variants_are_the_same_instant() {
+        let v = timestamp_variants("2020-01-01T07:00:00+07:00");
+        let texts: Vec<&str> = v.iter().map(|(t, _)| t.as_str()).collect();
+        assert!(texts.contains(&"2020-01-01T00:00:00Z"));
+        assert!(texts.contains(&"2020-01-01T00:00:00+00:00"));
+        assert!(texts.contains(&"2020-01-01T07:00:00.000+07:00"));
+        assert!(!texts.contains(&"2020-01-01T07:00:00+07:00"));
+        let v = timestamp_variants("2020-01-01 07:00:00+07:00");
+        assert_eq!(v.first().map(|x| x.0.as_str()), Some("2020-01-01T07:00:00+07:00"));
+    }
+}

@@ -1,0 +1,8 @@
+//! Loading what the flags point at: files and standard input, request bodies, keys, the client
+//! secret and the timestamp.
+
+pub(crate) mod body;
+pub(crate) mod file;
+pub(crate) mod key;
+pub(crate) mod secret;
+pub(crate) mod timestamp;
