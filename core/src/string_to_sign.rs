@@ -230,8 +230,7 @@ pub fn check_client_id(client_id: &str) -> Result<()> {
 /// ```
 pub fn check_path(path: &str) -> Result<()> {
     check_text(Field::Path, path, MAX_PATH_LEN)?;
-    let before_query = path.split('?').next().unwrap_or(path);
-    if path.starts_with("//") || before_query.contains("://") {
+    if is_absolute_url(path) {
         return Err(Error::AbsoluteUrl);
     }
     if !path.starts_with('/') {
@@ -252,11 +251,36 @@ pub fn check_path(path: &str) -> Result<()> {
 /// ```
 pub fn check_access_token(token: &str) -> Result<()> {
     check_text(Field::AccessToken, token, MAX_ACCESS_TOKEN_LEN)?;
-    let head = token.as_bytes().get(..7).unwrap_or_default();
-    if head.eq_ignore_ascii_case(b"bearer ") {
+    if has_bearer_prefix(token) {
         return Err(Error::BearerPrefix);
     }
     Ok(())
+}
+
+/// An absolute URL (`https://host/...`, or `//host/...`) where SNAP signs the relative path;
+/// the rule [`check_path`] applies after its length and character checks.
+///
+/// ```
+/// use snapsign_core::string_to_sign::is_absolute_url;
+/// assert!(is_absolute_url("https://api.example.com/v1.0/x"));
+/// assert!(is_absolute_url("//api.example.com/v1.0/x"));
+/// assert!(!is_absolute_url("/v1.0/x?next=https://a"));
+/// ```
+pub fn is_absolute_url(path: &str) -> bool {
+    let before_query = path.split('?').next().unwrap_or(path);
+    path.starts_with("//") || before_query.contains("://")
+}
+
+/// A token that still starts with `Bearer ` (any case): the rule [`check_access_token`] applies
+/// after its length and character checks.
+///
+/// ```
+/// use snapsign_core::string_to_sign::has_bearer_prefix;
+/// assert!(has_bearer_prefix("bearer abc"));
+/// assert!(!has_bearer_prefix("Bearerabc"));
+/// ```
+pub fn has_bearer_prefix(token: &str) -> bool {
+    token.as_bytes().get(..7).is_some_and(|head| head.eq_ignore_ascii_case(b"bearer "))
 }
 
 /// `clientId + "|" + X-TIMESTAMP`, the access-token string-to-sign.

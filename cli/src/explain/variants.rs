@@ -3,9 +3,8 @@
 //! or two changes at a time, and which of them the given signature verifies.
 
 use snapsign_core::body_digest::BodyDigest;
-use snapsign_core::string_to_sign::{check_access_token, check_path};
+use snapsign_core::string_to_sign::{has_bearer_prefix, is_absolute_url};
 use snapsign_core::timestamp::{Timestamp, TimestampFormat, WIB, WIT, WITA};
-use snapsign_core::Error;
 
 use super::checker::Checker;
 use super::input::Input;
@@ -148,7 +147,7 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
             paths
                 .push(alt(format!("the path was signed without its query string ({before})"), set_path(before.into())));
         }
-        if check_path(&p.path) == Err(Error::AbsoluteUrl) {
+        if is_absolute_url(&p.path) {
             if let Some(rel) = relative_part(&p.path) {
                 if let Some((before, _)) = rel.split_once('?') {
                     paths.push(alt(
@@ -179,7 +178,7 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
 
         if kind == Kind::Transaction {
             let mut tokens = Vec::new();
-            if check_access_token(&p.token) == Err(Error::BearerPrefix) {
+            if has_bearer_prefix(&p.token) {
                 let bare = p.token["Bearer ".len()..].to_string();
                 tokens.push(alt("the bare token (without 'Bearer ') was signed".into(), set_token(bare)));
             } else {
