@@ -272,14 +272,17 @@ fun main(args: Array<String>) {
     val pipe = throws<SnapException.PipeInClientId>("pipe in client id") { s2048.signToken("ab|c", ts) }
     eq("pipe offset", pipe?.offset, 2UL)
     val empty = throws<SnapException.EmptyField>("empty secret") { signTransaction("", "GET", "/p", "t", ByteArray(0), ts) }
-    eq("empty secret field", empty?.field, SnapField.CLIENT_SECRET)
+    eq("empty secret field", empty?.field, Field.CLIENT_SECRET)
     val ctl = throws<SnapException.ControlCharacter>("control character") { s2048.signToken("a\nb", ts) }
-    eq("control character field", ctl?.field, SnapField.CLIENT_ID)
+    eq("control character field", ctl?.field, Field.CLIENT_ID)
     eq("control character offset", ctl?.offset, 1UL)
     val long = throws<SnapException.FieldTooLong>("long client id") { s2048.signToken("c".repeat(1000), ts) }
-    eq("long client id field", long?.field, SnapField.CLIENT_ID)
-    throws<SnapException.InvalidKey>("public key as private") { SnapSigner(key("rsa2048-public.pem")) }
-    throws<SnapException.InvalidKey>("garbage key") { SnapVerifier("not a key".toByteArray()) }
+    eq("long client id field", long?.field, Field.CLIENT_ID)
+    val publicKey = throws<SnapException.InvalidKey>("public key as private") { SnapSigner(key("rsa2048-public.pem")) }
+    eq("public key as private kind", publicKey?.kind, KeyErrorKind.PUBLIC_KEY_GIVEN)
+    eq("public key as private reason", publicKey?.reason, "invalid key: found a public key where a private key is needed")
+    val garbage = throws<SnapException.InvalidKey>("garbage key") { SnapVerifier("not a key".toByteArray()) }
+    eq("garbage key kind", garbage?.kind, KeyErrorKind.MALFORMED)
     val weak = throws<SnapException.WeakKey>("weak key") { SnapSigner(key("weak1024-pkcs8.pem")) }
     eq("weak key bits", weak?.bits, 1024UL)
     eq("weak key allowed", SnapSigner(key("weak1024-pkcs8.pem"), null, true).keyBits(), 1024u)
@@ -296,7 +299,7 @@ fun main(args: Array<String>) {
     check("hmac wrong length is false", !verifyTransaction("s", "GET", "/p", "t", ByteArray(0), ts, "QUJD"))
     // TransactionSigner: the same error mapping as the free functions.
     val emptyTs = throws<SnapException.EmptyField>("TransactionSigner empty secret") { TransactionSigner("") }
-    eq("TransactionSigner empty secret field", emptyTs?.field, SnapField.CLIENT_SECRET)
+    eq("TransactionSigner empty secret field", emptyTs?.field, Field.CLIENT_SECRET)
     TransactionSigner("s").use { hs ->
         throws<SnapException.InvalidMethod>("TransactionSigner lower-case method") { hs.sign("post", "/p", "t", ByteArray(0), ts) }
         throws<SnapException.BearerPrefix>("TransactionSigner Bearer prefix") { hs.sign("GET", "/p", "Bearer t", ByteArray(0), ts) }

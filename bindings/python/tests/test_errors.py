@@ -3,7 +3,7 @@ core's message in `reason`; signature problems are `False`, not exceptions."""
 
 import pytest
 import snapsign
-from snapsign import SnapError, SnapField
+from snapsign import Field, KeyErrorKind, SnapError
 from conftest import key_bytes
 from cryptography.hazmat.primitives import serialization
 
@@ -79,17 +79,17 @@ def test_timestamp_errors(signer):
 
 def test_field_errors(signer):
     e = raises(SnapError.EmptyField, snapsign.sign_transaction, "", "GET", "/p", "t", b"", TS)
-    assert e.field == SnapField.CLIENT_SECRET
+    assert e.field == Field.CLIENT_SECRET
     e = raises(SnapError.EmptyField, signer.sign_token, "", TS)
-    assert e.field == SnapField.CLIENT_ID
+    assert e.field == Field.CLIENT_ID
     e = raises(SnapError.FieldTooLong, signer.sign_token, "c" * 1000, TS)
-    assert e.field == SnapField.CLIENT_ID and e.max == 256
+    assert e.field == Field.CLIENT_ID and e.max == 256
     e = raises(SnapError.FieldTooLong, snapsign.external_id, 37)
-    assert e.field == SnapField.EXTERNAL_ID and e.max == 36
+    assert e.field == Field.EXTERNAL_ID and e.max == 36
     e = raises(SnapError.ControlCharacter, signer.sign_token, "a\nb", TS)
-    assert e.field == SnapField.CLIENT_ID and e.offset == 1
+    assert e.field == Field.CLIENT_ID and e.offset == 1
     e = raises(SnapError.ControlCharacter, snapsign.token_request_headers, signer, "c", TS, "a\x00")
-    assert e.field == SnapField.ORIGIN
+    assert e.field == Field.ORIGIN
     e = raises(SnapError.PipeInClientId, signer.sign_token, "ab|c", TS)
     assert e.offset == 2
 
@@ -105,9 +105,10 @@ def test_request_errors():
 
 def test_key_errors(tmp_path):
     e = raises(SnapError.InvalidKey, snapsign.SnapSigner, key_bytes("rsa2048-public.pem"))
-    assert "public key" in e.reason
-    raises(SnapError.InvalidKey, snapsign.SnapSigner, b"not a key")
-    raises(SnapError.InvalidKey, snapsign.SnapVerifier, b"")
+    assert e.kind == KeyErrorKind.PUBLIC_KEY_GIVEN
+    assert e.reason == "invalid key: found a public key where a private key is needed"
+    assert raises(SnapError.InvalidKey, snapsign.SnapSigner, b"not a key").kind == KeyErrorKind.MALFORMED
+    assert raises(SnapError.InvalidKey, snapsign.SnapVerifier, b"").kind == KeyErrorKind.MALFORMED
     e = raises(SnapError.WeakKey, snapsign.SnapSigner, key_bytes("weak1024-pkcs8.pem"))
     assert e.bits == 1024
     raises(SnapError.WeakKey, snapsign.SnapVerifier, key_bytes("weak1024-pkcs8.pem"))
@@ -126,8 +127,10 @@ def test_encrypted_private_key():
     plain = snapsign.SnapSigner(key_bytes("rsa2048-pkcs8.pem"))
     enc = snapsign.SnapSigner(pem, passphrase="s3cret pass")
     assert enc.sign_token("c", TS) == plain.sign_token("c", TS)
-    assert "no passphrase" in raises(SnapError.InvalidKey, snapsign.SnapSigner, pem).reason
-    assert "passphrase" in raises(SnapError.InvalidKey, snapsign.SnapSigner, pem, passphrase="wrong").reason
+    e = raises(SnapError.InvalidKey, snapsign.SnapSigner, pem)
+    assert e.kind == KeyErrorKind.ENCRYPTED and "no passphrase" in e.reason
+    e = raises(SnapError.InvalidKey, snapsign.SnapSigner, pem, passphrase="wrong")
+    assert e.kind == KeyErrorKind.WRONG_PASSPHRASE and "passphrase" in e.reason
 
 
 def test_invalid_token_response():

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 import snapsign
-from snapsign import SnapError, SnapField
+from snapsign import SnapError, Field
 
 TS = "2020-01-01T04:10:00+07:00"
 
@@ -44,7 +44,7 @@ def raises(cls, fn, *args):
 
 def test_errors_match_the_free_functions():
     e = raises(SnapError.EmptyField, snapsign.TransactionSigner, "")
-    assert e.field == SnapField.CLIENT_SECRET
+    assert e.field == Field.CLIENT_SECRET
     s = snapsign.TransactionSigner("s")
     raises(SnapError.InvalidMethod, s.sign, "post", "/p", "t", b"", TS)
     raises(SnapError.AbsoluteUrl, s.sign, "GET", "https://h/p", "t", b"", TS)
