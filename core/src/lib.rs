@@ -12,6 +12,7 @@
 //! | `Lowercase(HexEncode(SHA-256(minify(body))))` | [`body_digest`] |
 //! | `X-TIMESTAMP` | [`timestamp`] |
 //! | `clientId|timestamp`, `METHOD:path:token:digest:timestamp`, `METHOD:path:digest:timestamp` | [`string_to_sign`] |
+//! | `EndpointUrl` from the request target: as sent, path only, canonical query (BCA) | [`endpoint`] |
 //! | `SHA256withRSA` (token and service signatures) | [`rsa`], keys in [`key`] |
 //! | `HMAC_SHA512(clientSecret, stringToSign)` (transaction signature) | [`hmac`] |
 //! | access-token request and response, `X-EXTERNAL-ID` | [`access_token`] |
@@ -56,6 +57,7 @@ extern crate alloc;
 pub mod access_token;
 mod b64;
 pub mod body_digest;
+pub mod endpoint;
 mod error;
 pub mod hmac;
 pub mod key;

@@ -8,6 +8,7 @@ use std::fmt;
 use snapsign_core::access_token::{
     b2b2c_request_body, external_id, Grant, ResponseCode, TokenRequestHeaders, TokenResponse,
 };
+use snapsign_core::endpoint;
 use snapsign_core::minify::minify;
 use snapsign_core::string_to_sign::{self, check_access_token, check_client_id, check_path};
 use snapsign_core::timestamp::{check_skew, Timestamp};
@@ -111,6 +112,10 @@ fn cases() -> Vec<Case> {
         ("path-empty", Box::new(|| check_path(""))),
         ("path-too-long", Box::new(|| check_path(&format!("/{}", "p".repeat(2048))))),
         ("path-control-character", Box::new(|| check_path("/x\t"))),
+        (
+            "endpoint-canonical-too-long",
+            Box::new(|| unit(endpoint::canonical_query(&format!("/x?q={}", " ".repeat(700))))),
+        ),
         ("access-token-bearer-prefix", Box::new(|| check_access_token("Bearer eyJhbGciOiJSUzI1NiJ9"))),
         ("access-token-empty", Box::new(|| check_access_token(""))),
         ("access-token-too-long", Box::new(|| check_access_token(&"t".repeat(2049)))),

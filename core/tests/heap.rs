@@ -5,6 +5,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use snapsign_core::body_digest::BodyHasher;
+use snapsign_core::endpoint::EndpointRule;
 use snapsign_core::minify::minify;
 use snapsign_core::timestamp::{Timestamp, TimestampFormat};
 use snapsign_core::{body_digest, string_to_sign, HmacSigner, KeyOptions, RsaSigner};
@@ -67,6 +68,11 @@ fn heap_use() {
     assert_eq!(allocs, 0, "timestamp allocated");
     let (allocs, _, s) = measure(|| string_to_sign::transaction("POST", "/v1.0/x?y=1", "token", &d, ts).unwrap());
     assert_eq!(allocs, 0, "string_to_sign allocated");
+    let (allocs, _, _) = measure(|| {
+        let target = "/v1.0/x?b=2&a=%7e+z&a&=x&&c=%G1";
+        [EndpointRule::AsSent, EndpointRule::PathOnly, EndpointRule::CanonicalQuery].map(|r| r.apply(target).unwrap())
+    });
+    assert_eq!(allocs, 0, "endpoint rules allocated");
     let (allocs, _, _) = measure(|| {
         let signer = HmacSigner::new(b"a-secret").unwrap();
         let sig = signer.sign(s.as_bytes());

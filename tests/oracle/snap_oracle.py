@@ -10,6 +10,7 @@ Reads one JSON array of cases on stdin and writes one JSON array of answers to s
   {"op": "service", "method", "path", "body_b64", "timestamp", "key"} -> {"string_to_sign", "signature"}
   {"op": "verify_rsa", "message_b64", "signature", "public_key"} -> {"valid": bool}
   {"op": "timestamp", "unix_millis", "offset_minutes", "millis", "utc_as_z"} -> {"text"}
+  {"op": "endpoint", "target"}                     -> {"as_sent", "path_only", "canonical"}
 `key`/`public_key` are PEM file paths.
 """
 import base64
@@ -18,6 +19,7 @@ import hashlib
 import hmac
 import json
 import sys
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -79,6 +81,27 @@ def rsa_sign(path, message: str) -> str:
     return base64.b64encode(sig).decode()
 
 
+def endpoint(target: str):
+    """The EndpointUrl of a request target under each rule, from urllib.parse (RFC 3986)."""
+    # The request line has no fragment: a '#' there is data.
+    parts = urlsplit(target, allow_fragments=False)
+    params = []
+    for piece in parts.query.split("&"):
+        if piece:
+            name, _, value = piece.partition("=")
+            # unquote_to_bytes, not unquote_plus: '+' stays a plus; bytes, as they need not be UTF-8.
+            params.append((unquote_to_bytes(name), unquote_to_bytes(value)))
+    params.sort()
+    canonical = parts.path
+    if params:
+        canonical += "?" + "&".join(quote(n, safe="-._~") + "=" + quote(v, safe="-._~") for n, v in params)
+    return {
+        "as_sent": parts.path + ("?" + parts.query if parts.query else ""),
+        "path_only": parts.path,
+        "canonical": canonical,
+    }
+
+
 def answer(case):
     op = case["op"]
     if op == "minify":
@@ -124,6 +147,8 @@ def answer(case):
             sign = "-" if off < 0 else "+"
             text += "%s%02d:%02d" % (sign, abs(off) // 60, abs(off) % 60)
         return {"text": text}
+    if op == "endpoint":
+        return endpoint(case["target"])
     raise ValueError("unknown op " + op)
 
 
