@@ -1428,6 +1428,13 @@ public enum Field: Equatable, Hashable {
     case grantValue
     case signature
     case externalId
+    case partnerId
+    case channelId
+    case deviceId
+    case ipAddress
+    case latitude
+    case longitude
+    case customerToken
 
 
 
@@ -1468,6 +1475,20 @@ public struct FfiConverterTypeField: FfiConverterRustBuffer {
         case 9: return .signature
         
         case 10: return .externalId
+        
+        case 11: return .partnerId
+        
+        case 12: return .channelId
+        
+        case 13: return .deviceId
+        
+        case 14: return .ipAddress
+        
+        case 15: return .latitude
+        
+        case 16: return .longitude
+        
+        case 17: return .customerToken
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1515,6 +1536,34 @@ public struct FfiConverterTypeField: FfiConverterRustBuffer {
         
         case .externalId:
             writeInt(&buf, Int32(10))
+        
+        
+        case .partnerId:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .channelId:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .deviceId:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .ipAddress:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .latitude:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .longitude:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .customerToken:
+            writeInt(&buf, Int32(17))
         
         }
     }

@@ -39,6 +39,13 @@ pub(crate) fn flag_of(e: &Error) -> &'static str {
         Some(Field::Origin) => "--origin",
         Some(Field::Signature) => "--signature",
         Some(Field::ExternalId) => "--external-id",
+        Some(Field::PartnerId) => "--partner-id",
+        Some(Field::ChannelId) => "--channel-id",
+        Some(Field::DeviceId) => "--device-id",
+        Some(Field::IpAddress) => "--ip-address",
+        Some(Field::Latitude) => "--latitude",
+        Some(Field::Longitude) => "--longitude",
+        Some(Field::CustomerToken) => "--customer-token",
         Some(Field::GrantValue) | None => "input",
     }
 }

@@ -28,6 +28,20 @@ pub enum Field {
     Signature,
     /// The `X-EXTERNAL-ID` header.
     ExternalId,
+    /// The `X-PARTNER-ID` header.
+    PartnerId,
+    /// The `CHANNEL-ID` header.
+    ChannelId,
+    /// The `X-DEVICE-ID` header.
+    DeviceId,
+    /// The `X-IP-ADDRESS` header.
+    IpAddress,
+    /// The `X-LATITUDE` header.
+    Latitude,
+    /// The `X-LONGITUDE` header.
+    Longitude,
+    /// The customer's access token (`Authorization-Customer`, without `Bearer `).
+    CustomerToken,
 }
 
 impl Field {
@@ -48,6 +62,13 @@ impl Field {
             Field::GrantValue => "authCode/refreshToken",
             Field::Signature => "X-SIGNATURE",
             Field::ExternalId => "X-EXTERNAL-ID",
+            Field::PartnerId => "X-PARTNER-ID",
+            Field::ChannelId => "CHANNEL-ID",
+            Field::DeviceId => "X-DEVICE-ID",
+            Field::IpAddress => "X-IP-ADDRESS",
+            Field::Latitude => "X-LATITUDE",
+            Field::Longitude => "X-LONGITUDE",
+            Field::CustomerToken => "Authorization-Customer",
         }
     }
 }
@@ -269,6 +290,32 @@ pub enum Error {
         /// What was missing or malformed.
         kind: ResponseErrorKind,
     },
+    /// The provider signs this call with another credential than the one given.
+    MissingCredential {
+        /// The credential the provider's profile needs.
+        needed: Credential,
+    },
+}
+
+/// A signing credential, in a [`Error::MissingCredential`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Credential {
+    /// The client secret (HMAC-SHA512 transaction signatures).
+    ClientSecret,
+    /// The private key (SHA256withRSA service signatures).
+    PrivateKey,
+}
+
+impl Credential {
+    /// What the provider signs with, in words.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Credential::ClientSecret => "this provider signs transaction calls with the client secret (HMAC-SHA512)",
+            Credential::PrivateKey => {
+                "this provider signs transaction calls with the private key (SHA256withRSA, no token)"
+            }
+        }
+    }
 }
 
 /// What is wrong with an access-token response.
@@ -339,6 +386,7 @@ impl fmt::Display for Error {
                 write!(f, "signature is {actual} bytes, expected {expected}")
             }
             Error::InvalidResponse { kind } => write!(f, "invalid access-token response: {}", kind.message()),
+            Error::MissingCredential { needed } => write!(f, "{}; give it, or override the profile", needed.message()),
             Error::TimestampOutOfRange
             | Error::InvalidMethod
             | Error::AbsoluteUrl
@@ -391,6 +439,7 @@ impl Error {
             Error::Rng => "random number generator failed",
             Error::Crypto => "RSA operation failed",
             Error::InvalidResponse { .. } => "invalid access-token response",
+            Error::MissingCredential { .. } => "the provider signs this call with another credential",
         }
     }
 

@@ -62,13 +62,17 @@ mod error;
 pub mod hmac;
 pub mod key;
 pub mod minify;
+pub mod provider;
+pub mod request;
 pub mod rng;
 pub mod rsa;
 pub mod string_to_sign;
 pub mod timestamp;
 
 pub use crate::body_digest::{body_digest, BodyDigest};
-pub use crate::error::{Error, Field, JsonErrorKind, KeyErrorKind, ResponseErrorKind, Result, TimestampErrorKind};
+pub use crate::error::{
+    Credential, Error, Field, JsonErrorKind, KeyErrorKind, ResponseErrorKind, Result, TimestampErrorKind,
+};
 pub use crate::hmac::HmacSigner;
 pub use crate::key::KeyOptions;
 pub use crate::rsa::{RsaSigner, RsaVerifier};

@@ -37,7 +37,7 @@ const MIN_LOCAL_MS: i64 = -62_167_219_200_000;
 const MAX_LOCAL_MS: i64 = 253_402_300_799_999;
 
 /// How to write a timestamp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct TimestampFormat {
     /// Append `.SSS` milliseconds.
     pub millis: bool,

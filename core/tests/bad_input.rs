@@ -10,6 +10,8 @@ use snapsign_core::access_token::{
 };
 use snapsign_core::endpoint;
 use snapsign_core::minify::minify;
+use snapsign_core::provider;
+use snapsign_core::request::{Call, RequestHeaders, Signer, When};
 use snapsign_core::string_to_sign::{self, check_access_token, check_client_id, check_path};
 use snapsign_core::timestamp::{check_skew, Timestamp};
 use snapsign_core::{body_digest, Error, HmacSigner, KeyOptions, RsaSigner, RsaVerifier};
@@ -115,6 +117,39 @@ fn cases() -> Vec<Case> {
         (
             "endpoint-canonical-too-long",
             Box::new(|| unit(endpoint::canonical_query(&format!("/x?q={}", " ".repeat(700))))),
+        ),
+        (
+            "request-hmac-for-rsa-profile",
+            Box::new(|| {
+                let hmac = HmacSigner::new(b"secret")?;
+                let call = Call { channel_id: Some("1"), ..Call::new("POST", "/v1.0/x", b"{}", "P1") };
+                unit(RequestHeaders::sign(
+                    &provider::DANA,
+                    Signer::Hmac(&hmac),
+                    &call,
+                    When::UnixMillis(0),
+                    &mut getrandom::SysRng,
+                ))
+            }),
+        ),
+        (
+            "request-partner-id-too-long",
+            Box::new(|| {
+                let long_partner = "p".repeat(37);
+                let hmac = HmacSigner::new(b"secret")?;
+                let call = Call {
+                    access_token: Some("t"),
+                    channel_id: Some("1"),
+                    ..Call::new("POST", "/v1.0/x", b"{}", &long_partner)
+                };
+                unit(RequestHeaders::sign(
+                    &provider::GENERIC,
+                    Signer::Hmac(&hmac),
+                    &call,
+                    When::UnixMillis(0),
+                    &mut getrandom::SysRng,
+                ))
+            }),
         ),
         ("access-token-bearer-prefix", Box::new(|| check_access_token("Bearer eyJhbGciOiJSUzI1NiJ9"))),
         ("access-token-empty", Box::new(|| check_access_token(""))),

@@ -47,6 +47,13 @@ pub enum Field {
     GrantValue,
     Signature,
     ExternalId,
+    PartnerId,
+    ChannelId,
+    DeviceId,
+    IpAddress,
+    Latitude,
+    Longitude,
+    CustomerToken,
 }
 
 /// What is wrong with a key, in an `InvalidKey` error.

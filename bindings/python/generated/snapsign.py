@@ -1146,6 +1146,20 @@ class Field(enum.Enum):
     
     EXTERNAL_ID = 9
     
+    PARTNER_ID = 10
+    
+    CHANNEL_ID = 11
+    
+    DEVICE_ID = 12
+    
+    IP_ADDRESS = 13
+    
+    LATITUDE = 14
+    
+    LONGITUDE = 15
+    
+    CUSTOMER_TOKEN = 16
+    
 
 
 class _UniffiFfiConverterTypeField(_UniffiConverterRustBuffer):
@@ -1172,6 +1186,20 @@ class _UniffiFfiConverterTypeField(_UniffiConverterRustBuffer):
             return Field.SIGNATURE
         if variant == 10:
             return Field.EXTERNAL_ID
+        if variant == 11:
+            return Field.PARTNER_ID
+        if variant == 12:
+            return Field.CHANNEL_ID
+        if variant == 13:
+            return Field.DEVICE_ID
+        if variant == 14:
+            return Field.IP_ADDRESS
+        if variant == 15:
+            return Field.LATITUDE
+        if variant == 16:
+            return Field.LONGITUDE
+        if variant == 17:
+            return Field.CUSTOMER_TOKEN
         raise InternalError("Raw enum value doesn't match any cases")
 
     @staticmethod
@@ -1195,6 +1223,20 @@ class _UniffiFfiConverterTypeField(_UniffiConverterRustBuffer):
         if value == Field.SIGNATURE:
             return
         if value == Field.EXTERNAL_ID:
+            return
+        if value == Field.PARTNER_ID:
+            return
+        if value == Field.CHANNEL_ID:
+            return
+        if value == Field.DEVICE_ID:
+            return
+        if value == Field.IP_ADDRESS:
+            return
+        if value == Field.LATITUDE:
+            return
+        if value == Field.LONGITUDE:
+            return
+        if value == Field.CUSTOMER_TOKEN:
             return
         raise ValueError(value)
 
@@ -1220,6 +1262,20 @@ class _UniffiFfiConverterTypeField(_UniffiConverterRustBuffer):
             buf.write_i32(9)
         if value == Field.EXTERNAL_ID:
             buf.write_i32(10)
+        if value == Field.PARTNER_ID:
+            buf.write_i32(11)
+        if value == Field.CHANNEL_ID:
+            buf.write_i32(12)
+        if value == Field.DEVICE_ID:
+            buf.write_i32(13)
+        if value == Field.IP_ADDRESS:
+            buf.write_i32(14)
+        if value == Field.LATITUDE:
+            buf.write_i32(15)
+        if value == Field.LONGITUDE:
+            buf.write_i32(16)
+        if value == Field.CUSTOMER_TOKEN:
+            buf.write_i32(17)
 
 
 

@@ -2615,7 +2615,14 @@ enum class Field {
     ORIGIN,
     GRANT_VALUE,
     SIGNATURE,
-    EXTERNAL_ID;
+    EXTERNAL_ID,
+    PARTNER_ID,
+    CHANNEL_ID,
+    DEVICE_ID,
+    IP_ADDRESS,
+    LATITUDE,
+    LONGITUDE,
+    CUSTOMER_TOKEN;
 
     
 
