@@ -35,6 +35,10 @@ pub(crate) enum Command {
     /// Show every step of a signature, and when a signature does not verify, find out why.
     #[command(subcommand)]
     Explain(ExplainCommand),
+    /// List the provider profiles: token paths, timestamp style, signature, EndpointUrl rule.
+    Providers(ProvidersArgs),
+    /// Sign a transaction call for a provider and print every header it needs.
+    Request(RequestCallArgs),
 }
 
 /// The `X-TIMESTAMP` to sign.
@@ -45,14 +49,9 @@ pub(crate) struct TimeArgs {
     pub(crate) timestamp: Option<String>,
     /// UTC offset for the current time when --timestamp is absent: +07:00 (WIB), +08:00 (WITA),
     /// +09:00 (WIT), Z or +00:00 (UTC), or any ±HH:MM.
-    #[arg(
-        long,
-        value_name = "OFFSET",
-        default_value = "+07:00",
-        allow_hyphen_values = true,
-        conflicts_with = "timestamp"
-    )]
-    pub(crate) offset: String,
+    /// Default: +07:00, or the provider's style with --provider.
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true, conflicts_with = "timestamp")]
+    pub(crate) offset: Option<String>,
     /// Add milliseconds (yyyy-MM-ddTHH:mm:ss.SSS) to the current time.
     #[arg(long, conflicts_with = "timestamp")]
     pub(crate) millis: bool,
@@ -139,10 +138,96 @@ pub(crate) struct TokenArgs {
     /// ORIGIN header (the origin domain registered with the provider).
     #[arg(long, value_name = "O", allow_hyphen_values = true)]
     pub(crate) origin: Option<String>,
-    /// Print a ready-to-run curl command for this URL instead of the headers.
-    #[arg(long, value_name = "URL", conflicts_with = "json")]
+    /// Provider profile: its X-TIMESTAMP style, and its token path for a bare --curl.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) provider: Option<String>,
+    /// Print a ready-to-run curl command for this URL instead of the headers; without a value,
+    /// for --base-url plus the provider's token path.
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", conflicts_with = "json")]
     pub(crate) curl: Option<String>,
+    /// Scheme and host (e.g. https://api.example.com) that a bare --curl appends the path to.
+    #[arg(long, value_name = "URL", requires = "curl")]
+    pub(crate) base_url: Option<String>,
     /// Print one JSON object.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ProvidersArgs {
+    /// Print a JSON array: each profile with its fields, their sources and confidence.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// What signs a provider call: the client secret (with the access token) or the private key.
+#[derive(Args, Debug, Clone)]
+#[group(required = false, multiple = false)]
+pub(crate) struct CallSecretArgs {
+    /// Name of the environment variable holding the client secret (HMAC profiles).
+    #[arg(long, value_name = "VAR")]
+    pub(crate) secret_env: Option<String>,
+    /// File holding the client secret; one trailing newline (LF or CRLF) is stripped.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) secret_file: Option<PathBuf>,
+    /// RSA private key (profiles that sign with SHA256withRSA): PEM or DER, PKCS#8 or PKCS#1.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct RequestCallArgs {
+    /// Provider profile (see `snapsign providers`).
+    #[arg(long, value_name = "NAME", default_value = "generic")]
+    pub(crate) provider: String,
+    #[command(flatten)]
+    pub(crate) signer: CallSecretArgs,
+    /// Name of the environment variable holding the passphrase of an encrypted --key.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) passphrase_env: Option<String>,
+    #[command(flatten)]
+    pub(crate) request: RequestArgs,
+    /// B2B access token (Authorization: Bearer), without "Bearer "; required with the secret.
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    pub(crate) token: Option<String>,
+    /// X-PARTNER-ID (for DANA and DOKU: the client id).
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    pub(crate) partner_id: String,
+    /// CHANNEL-ID. Default: the provider's.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    pub(crate) channel_id: Option<String>,
+    /// X-EXTERNAL-ID, unique per day (at most 36 characters). Default: 32 random digits.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    pub(crate) external_id: Option<String>,
+    /// X-TIMESTAMP to send and sign, byte for byte. Default: now, in the provider's style.
+    #[arg(long, value_name = "TS", allow_hyphen_values = true)]
+    pub(crate) timestamp: Option<String>,
+    /// ORIGIN header.
+    #[arg(long, value_name = "O", allow_hyphen_values = true)]
+    pub(crate) origin: Option<String>,
+    /// B2B2C: the customer's access token (Authorization-Customer), without "Bearer ".
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    pub(crate) customer_token: Option<String>,
+    /// X-DEVICE-ID (required with --customer-token, and by some providers).
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    pub(crate) device_id: Option<String>,
+    /// B2B2C: X-IP-ADDRESS.
+    #[arg(long, value_name = "IP", requires = "customer_token")]
+    pub(crate) ip_address: Option<String>,
+    /// B2B2C: X-LATITUDE.
+    #[arg(long, value_name = "LAT", allow_hyphen_values = true, requires = "customer_token")]
+    pub(crate) latitude: Option<String>,
+    /// B2B2C: X-LONGITUDE.
+    #[arg(long, value_name = "LON", allow_hyphen_values = true, requires = "customer_token")]
+    pub(crate) longitude: Option<String>,
+    /// Print a ready-to-run curl command for this URL instead of the headers; without a value,
+    /// for --base-url plus --path.
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", conflicts_with = "json")]
+    pub(crate) curl: Option<String>,
+    /// Scheme and host (e.g. https://api.example.com) that a bare --curl appends the path to.
+    #[arg(long, value_name = "URL", requires = "curl")]
+    pub(crate) base_url: Option<String>,
+    /// Print one JSON object: headers, string_to_sign, signature, timestamp, endpoint_url.
     #[arg(long)]
     pub(crate) json: bool,
 }

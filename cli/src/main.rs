@@ -10,6 +10,8 @@ mod failure;
 mod input;
 mod minify;
 mod output;
+mod providers;
+mod request;
 mod sign;
 mod verify;
 mod visible;
@@ -42,5 +44,7 @@ fn run(command: Command) -> Outcome<u8> {
         Command::Minify(a) => minify::minify(a),
         Command::Digest(a) => minify::digest(a),
         Command::Explain(e) => explain::run(e),
+        Command::Providers(a) => providers::run(a),
+        Command::Request(a) => request::run(a),
     }
 }

@@ -3,19 +3,21 @@
 
 use serde_json::json;
 use snapsign_core::access_token::{external_id, B2B_REQUEST_BODY, CONTENT_TYPE};
-use snapsign_core::string_to_sign;
+use snapsign_core::{provider, string_to_sign};
 
 use crate::args::{ExtraHeaders, ServiceArgs, TokenArgs, TransactionArgs};
 use crate::failure::{field_failure, Failure, Outcome};
 use crate::input::body::{load_body, Body};
 use crate::input::key::load_signer;
+use crate::input::provider::{curl_url, load_profile};
 use crate::input::secret::required_hmac_signer;
-use crate::input::timestamp::resolve_timestamp;
+use crate::input::timestamp::{resolve_timestamp, resolve_timestamp_for};
 use crate::output::{curl_text, emit, emit_json, headers_json, headers_text};
 
 pub(crate) fn token(a: TokenArgs) -> Outcome<u8> {
     let signer = load_signer(&a.key.key, a.key.passphrase_env.as_deref(), a.key.allow_weak_key)?;
-    let ts = resolve_timestamp(&a.time)?;
+    let profile = a.provider.as_deref().map(load_profile).transpose()?;
+    let ts = resolve_timestamp_for(&a.time, profile.map(|p| p.timestamp.value))?;
     let sts = string_to_sign::token(&a.client_id, &ts).map_err(field_failure)?;
     if let Some(origin) = &a.origin {
         if origin.is_empty() || origin.chars().any(char::is_control) {
@@ -33,8 +35,10 @@ pub(crate) fn token(a: TokenArgs) -> Outcome<u8> {
     if let Some(origin) = &a.origin {
         headers.push(("ORIGIN", origin.clone()));
     }
-    if let Some(url) = &a.curl {
-        emit(&curl_text(url, &headers, B2B_REQUEST_BODY.as_bytes()));
+    if let Some(curl) = &a.curl {
+        let token_path = profile.unwrap_or(&provider::GENERIC).token_path_b2b.value;
+        let url = curl_url(curl, a.base_url.as_deref(), token_path)?;
+        emit(&curl_text(&url, &headers, B2B_REQUEST_BODY.as_bytes()));
     } else if a.json {
         emit_json(&json!({
             "string_to_sign": sts.as_str(),

@@ -132,6 +132,19 @@ pub enum EndpointRule {
 }
 
 impl EndpointRule {
+    /// `as-sent`, `path-only` or `canonical-query`.
+    ///
+    /// ```
+    /// assert_eq!(snapsign_core::endpoint::EndpointRule::CanonicalQuery.name(), "canonical-query");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            EndpointRule::AsSent => "as-sent",
+            EndpointRule::PathOnly => "path-only",
+            EndpointRule::CanonicalQuery => "canonical-query",
+        }
+    }
+
     /// The `EndpointUrl` this rule signs for a request target.
     ///
     /// # Errors

@@ -4,5 +4,6 @@
 pub(crate) mod body;
 pub(crate) mod file;
 pub(crate) mod key;
+pub(crate) mod provider;
 pub(crate) mod secret;
 pub(crate) mod timestamp;

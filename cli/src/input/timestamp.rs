@@ -2,6 +2,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use snapsign_core::provider::TimestampStyle;
 use snapsign_core::timestamp::{Timestamp, TimestampFormat, MAX_OFFSET_MINUTES, WIB, WIT, WITA};
 
 use crate::args::TimeArgs;
@@ -12,14 +13,27 @@ pub(crate) fn now_millis() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
-/// The X-TIMESTAMP to use: `--timestamp` as given, or now in `--offset`.
+/// The X-TIMESTAMP to use: `--timestamp` as given, or now in `--offset` (default +07:00).
 pub(crate) fn resolve_timestamp(t: &TimeArgs) -> Outcome<String> {
+    resolve_timestamp_for(t, None)
+}
+
+/// As [`resolve_timestamp`], with a provider's style for what `--offset` and `--millis` leave
+/// open.
+pub(crate) fn resolve_timestamp_for(t: &TimeArgs, style: Option<TimestampStyle>) -> Outcome<String> {
     if let Some(ts) = &t.timestamp {
         return Ok(ts.clone());
     }
-    let (offset, utc_as_z) = parse_offset(&t.offset)?;
+    let (offset, utc_as_z, profile_millis) = match (&t.offset, style) {
+        (Some(text), _) => {
+            let (offset, z) = parse_offset(text)?;
+            (offset, z, false)
+        }
+        (None, Some(s)) => (s.offset_minutes, s.format.utc_as_z, s.format.millis),
+        (None, None) => (WIB, false, false),
+    };
     let ts = Timestamp::from_unix_millis(now_millis(), offset).map_err(|e| Failure::input("--offset", e))?;
-    Ok(ts.format(TimestampFormat { millis: t.millis, utc_as_z }).to_string())
+    Ok(ts.format(TimestampFormat { millis: t.millis || profile_millis, utc_as_z }).to_string())
 }
 
 /// Parses `--offset`: `Z`, `±HH:MM`, `WIB`, `WITA`, `WIT`, `UTC`. Returns minutes and whether to
