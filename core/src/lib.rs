@@ -15,6 +15,8 @@
 //! | `SHA256withRSA` (token and service signatures) | [`rsa`], keys in [`key`] |
 //! | `HMAC_SHA512(clientSecret, stringToSign)` (transaction signature) | [`hmac`] |
 //! | access-token request and response, `X-EXTERNAL-ID` | [`access_token`] |
+//! | when to refresh the access token (`expiresIn`) | [`token_lifetime`] |
+//! | `responseCode` = HTTP status + service code + case code, and what each means | [`response_code`] |
 //!
 //! ```
 //! use snapsign_core::{HmacSigner, KeyOptions, RsaSigner, RsaVerifier};
@@ -60,13 +62,17 @@ mod error;
 pub mod hmac;
 pub mod key;
 pub mod minify;
+pub mod response_code;
 pub mod rng;
 pub mod rsa;
 pub mod string_to_sign;
 pub mod timestamp;
+pub mod token_lifetime;
 
 pub use crate::body_digest::{body_digest, BodyDigest};
 pub use crate::error::{Error, Field, JsonErrorKind, KeyErrorKind, ResponseErrorKind, Result, TimestampErrorKind};
 pub use crate::hmac::HmacSigner;
 pub use crate::key::KeyOptions;
+pub use crate::response_code::{describe as describe_response_code, ResponseCode, ResponseCodeInfo};
 pub use crate::rsa::{RsaSigner, RsaVerifier};
+pub use crate::token_lifetime::AccessToken;
