@@ -8,6 +8,8 @@ use rand_core::TryCryptoRng;
 
 use crate::error::{Error, Field, ResponseErrorKind, Result};
 use crate::minify::{minify_to, Counter};
+// Kept here too: it was defined in this module before response codes had their own.
+pub use crate::response_code::ResponseCode;
 use crate::rsa::{RsaSignature, RsaSigner};
 use crate::string_to_sign::{check_text, MAX_ACCESS_TOKEN_LEN};
 
@@ -180,56 +182,6 @@ pub fn external_id<R: TryCryptoRng + ?Sized>(
         }
     }
     Ok(out)
-}
-
-/// `responseCode`: HTTP status (3 digits) + service code (2) + case code (2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ResponseCode {
-    /// The HTTP status, e.g. 200 or 401.
-    pub http_status: u16,
-    /// The service code, e.g. 73 for the B2B access token.
-    pub service_code: u8,
-    /// The case code, e.g. 00.
-    pub case_code: u8,
-}
-
-impl ResponseCode {
-    /// Parses seven digits.
-    ///
-    /// # Errors
-    /// [`ResponseErrorKind::BadResponseCode`].
-    ///
-    /// ```
-    /// use snapsign_core::access_token::ResponseCode;
-    /// let c = ResponseCode::parse("4017301")?;
-    /// assert_eq!((c.http_status, c.service_code, c.case_code), (401, 73, 1));
-    /// assert!(!c.is_success());
-    /// # Ok::<(), snapsign_core::Error>(())
-    /// ```
-    #[allow(clippy::arithmetic_side_effects, reason = "at most three decimal digits are folded into a u16")]
-    #[allow(clippy::cast_possible_truncation, reason = "two-digit values fit in u8")]
-    pub fn parse(code: &str) -> Result<Self> {
-        let bad = Error::InvalidResponse { kind: ResponseErrorKind::BadResponseCode };
-        let b = code.as_bytes();
-        if b.len() != 7 || !b.iter().all(u8::is_ascii_digit) {
-            return Err(bad);
-        }
-        let num = |r: core::ops::Range<usize>| {
-            b.get(r).unwrap_or_default().iter().fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'))
-        };
-        Ok(ResponseCode { http_status: num(0..3), service_code: num(3..5) as u8, case_code: num(5..7) as u8 })
-    }
-
-    /// A 2xx status.
-    ///
-    /// ```
-    /// use snapsign_core::access_token::ResponseCode;
-    /// assert!(ResponseCode::parse("2007300")?.is_success());
-    /// # Ok::<(), snapsign_core::Error>(())
-    /// ```
-    pub const fn is_success(&self) -> bool {
-        self.http_status >= 200 && self.http_status < 300
-    }
 }
 
 /// A parsed access-token response (success or error).

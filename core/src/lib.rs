@@ -16,6 +16,10 @@
 //! | `SHA256withRSA` (token and service signatures) | [`rsa`], keys in [`key`] |
 //! | `HMAC_SHA512(clientSecret, stringToSign)` (transaction signature) | [`hmac`] |
 //! | access-token request and response, `X-EXTERNAL-ID` | [`access_token`] |
+//! | when to refresh the access token (`expiresIn`) | [`token_lifetime`] |
+//! | `responseCode` = HTTP status + service code + case code, and what each means | [`response_code`] |
+//! | what each provider expects as inputs (token path, timestamp style, signature, EndpointUrl rule) | [`provider`] |
+//! | every header of a transaction call, signed from one clock reading | [`request`] |
 //!
 //! ```
 //! use snapsign_core::{HmacSigner, KeyOptions, RsaSigner, RsaVerifier};
@@ -64,10 +68,12 @@ pub mod key;
 pub mod minify;
 pub mod provider;
 pub mod request;
+pub mod response_code;
 pub mod rng;
 pub mod rsa;
 pub mod string_to_sign;
 pub mod timestamp;
+pub mod token_lifetime;
 
 pub use crate::body_digest::{body_digest, BodyDigest};
 pub use crate::error::{
@@ -75,4 +81,6 @@ pub use crate::error::{
 };
 pub use crate::hmac::HmacSigner;
 pub use crate::key::KeyOptions;
+pub use crate::response_code::{describe as describe_response_code, ResponseCode, ResponseCodeInfo};
 pub use crate::rsa::{RsaSigner, RsaVerifier};
+pub use crate::token_lifetime::AccessToken;

@@ -14,7 +14,9 @@ use snapsign_core::provider;
 use snapsign_core::request::{Call, RequestHeaders, Signer, When};
 use snapsign_core::string_to_sign::{self, check_access_token, check_client_id, check_path};
 use snapsign_core::timestamp::{check_skew, Timestamp};
-use snapsign_core::{body_digest, Error, HmacSigner, KeyOptions, RsaSigner, RsaVerifier};
+use snapsign_core::{
+    body_digest, describe_response_code, AccessToken, Error, HmacSigner, KeyOptions, RsaSigner, RsaVerifier,
+};
 
 fn read(rel: &str) -> Vec<u8> {
     std::fs::read(format!("{}/../{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -248,6 +250,24 @@ fn cases() -> Vec<Case> {
         (
             "response-bad-expires-in",
             Box::new(|| unit(TokenResponse::parse(br#"{"responseCode":"2007300","accessToken":"t","expiresIn":9.5}"#))),
+        ),
+        ("response-code-describe", Box::new(|| unit(describe_response_code("401730")))),
+        // Access-token lifetime.
+        (
+            "access-token-error-response",
+            Box::new(|| {
+                let r = TokenResponse::parse(br#"{"responseCode":"4017300","responseMessage":"Unauthorized."}"#)?;
+                unit(AccessToken::from_response(r, 0))
+            }),
+        ),
+        (
+            "access-token-expiry-overflow",
+            Box::new(|| {
+                let r = TokenResponse::parse(
+                    br#"{"responseCode":"2007300","accessToken":"t","expiresIn":"18446744073709551615"}"#,
+                )?;
+                unit(AccessToken::from_response(r, 0))
+            }),
         ),
     ]
 }

@@ -4,11 +4,14 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
+use snapsign_core::access_token::TokenResponse;
 use snapsign_core::body_digest::BodyHasher;
 use snapsign_core::endpoint::EndpointRule;
 use snapsign_core::minify::minify;
 use snapsign_core::timestamp::{Timestamp, TimestampFormat};
-use snapsign_core::{body_digest, string_to_sign, HmacSigner, KeyOptions, RsaSigner};
+use snapsign_core::{
+    body_digest, describe_response_code, string_to_sign, AccessToken, HmacSigner, KeyOptions, RsaSigner,
+};
 
 struct Counting;
 
@@ -80,6 +83,14 @@ fn heap_use() {
         signer.sign_transaction("POST", "/v1.0/x", "token", &body, ts).unwrap()
     });
     assert_eq!(allocs, 0, "HMAC allocated");
+    let (allocs, _, _) = measure(|| describe_response_code("4017300").unwrap());
+    assert_eq!(allocs, 0, "describe_response_code allocated");
+    let response = br#"{"responseCode":"2007300","accessToken":"t","tokenType":"Bearer","expiresIn":"900"}"#;
+    let (allocs, _, _) = measure(|| {
+        let token = AccessToken::from_response(TokenResponse::parse(response).unwrap(), 0).unwrap();
+        token.needs_refresh(840_000, 60)
+    });
+    assert_eq!(allocs, 0, "access-token lifetime allocated");
 
     let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/keys/rsa2048-pkcs8.pem")).unwrap();
     let (_, load_peak, signer) = measure(|| RsaSigner::from_bytes(&pem, &KeyOptions::default()).unwrap());

@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::traits::PrivateKeyParts;
-use snapsign_core::{HmacSigner, KeyOptions, RsaSigner};
+use snapsign_core::access_token::TokenResponse;
+use snapsign_core::{AccessToken, HmacSigner, KeyOptions, RsaSigner};
 use zeroize::Zeroizing;
 
 const PATTERN_LEN: usize = 32;
@@ -258,6 +259,27 @@ fn secrets_are_zeroized_when_freed() {
     let (_, found) =
         scan(|| RsaSigner::from_bytes(&encrypted, &KeyOptions { allow_weak: false, passphrase: Some(b"wrong") }));
     check("encrypted PKCS#8 PEM", "a failed load", &found);
+}
+
+#[test]
+fn access_tokens_are_zeroized_when_dropped() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let secret = "zeroize-test access token, TEST ONLY: eyJhbGciOiJSUzI1NiJ9";
+    set_patterns(&[("access token", window(secret.as_bytes(), 0))]);
+    let body = format!(r#"{{"responseCode":"2007300","accessToken":"{secret}","expiresIn":900}}"#);
+    // The detector works: the same bytes, not wiped, are found.
+    let (_, found) = scan(|| drop(secret.as_bytes().to_vec()));
+    assert_eq!(found.len(), 1, "the detector must see an unzeroized block: {found:?}");
+
+    let (_, found) = scan(|| {
+        let token = Box::new(AccessToken::from_response(TokenResponse::parse(body.as_bytes()).unwrap(), 0).unwrap());
+        assert_eq!(token.token(), secret);
+        let copy = Box::new((*token).clone());
+        drop(token);
+        drop(copy);
+    });
+    assert!(found.is_empty(), "access token left in freed memory: {found:?}");
+    assert!(SCANNED.load(SeqCst) >= 2, "the boxed tokens were not freed while armed");
 }
 
 /// Patterns that the `rsa` 0.10.0-rc.20 / `crypto-bigint` 0.7 stack leaves in freed memory, which
