@@ -39,6 +39,8 @@ pub(crate) enum Command {
     Providers(ProvidersArgs),
     /// Sign a transaction call for a provider and print every header it needs.
     Request(RequestCallArgs),
+    /// Describe a SNAP responseCode (e.g. 4017300): HTTP status, service, case, likely causes.
+    Code(CodeArgs),
 }
 
 /// The `X-TIMESTAMP` to sign.
@@ -148,6 +150,16 @@ pub(crate) struct TokenArgs {
     /// Scheme and host (e.g. https://api.example.com) that a bare --curl appends the path to.
     #[arg(long, value_name = "URL", requires = "curl")]
     pub(crate) base_url: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CodeArgs {
+    /// The 7-digit responseCode: HTTP status (3) + service code (2) + case code (2).
+    #[arg(value_name = "CODE", allow_hyphen_values = true)]
+    pub(crate) code: String,
     /// Print one JSON object.
     #[arg(long)]
     pub(crate) json: bool,

@@ -5,6 +5,7 @@
 //! 2 bad input (unreadable file, wrong key, malformed value, usage error).
 
 mod args;
+mod code;
 mod explain;
 mod failure;
 mod input;
@@ -46,5 +47,6 @@ fn run(command: Command) -> Outcome<u8> {
         Command::Explain(e) => explain::run(e),
         Command::Providers(a) => providers::run(a),
         Command::Request(a) => request::run(a),
+        Command::Code(a) => code::run(a),
     }
 }

@@ -1060,3 +1060,333 @@ fn values_starting_with_a_hyphen() {
     let out = run(&["token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "-c", "--timestamp", ts, "--json"]);
     assert!(out.json().is_object());
 }
+
+#[test]
+fn providers_lists_every_profile_with_sources() {
+    let out = run(&["providers", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let list = out.json();
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|p| s(&p["name"])).collect();
+    assert_eq!(names, ["generic", "doku", "ifortepay", "midtrans", "dana", "bca", "bri", "mandiri", "winpay", "ovo"]);
+    let bca = &list[5];
+    assert_eq!(s(&bca["endpoint_rule"]["value"]), "canonical-query");
+    assert_eq!(s(&bca["channel_id"]["value"]), "95051");
+    assert_eq!(s(&list[4]["transaction_signature"]["value"]), "rsa-service");
+    assert_eq!(s(&list[3]["timestamp"]["value"]["example"]), "2019-12-31T21:10:00.000Z");
+    assert!(list[8]["token_path_b2b"]["value"].is_null());
+    assert_eq!(s(&list[7]["token_path_b2b"]["confidence"]), "weak");
+    let text = run(&["providers"]);
+    assert!(text.stdout.contains("bri\n  token path     B2B /snap/v1.0/access-token/b2b"), "{}", text.stdout);
+}
+
+#[test]
+fn request_signs_for_the_profile() {
+    let dir = temp_dir("request");
+    let body = write(&dir, "body.json", b"{ \"amount\": { \"value\": \"10000.00\" } }");
+    let ts = "2020-01-01T04:10:00+07:00";
+    let env = [("SECRET", "a-client-secret")];
+    let bca = run_with(
+        &[
+            "request",
+            "--provider",
+            "bca",
+            "--secret-env",
+            "SECRET",
+            "--token",
+            "tok",
+            "--method",
+            "POST",
+            "--path",
+            "/openapi/v1.0/x?b=2&a=%7e1",
+            "--body",
+            &body,
+            "--partner-id",
+            "P1",
+            "--timestamp",
+            ts,
+            "--external-id",
+            "42",
+            "--json",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(bca.code, 0, "{}", bca.stderr);
+    let j = bca.json();
+    assert_eq!(s(&j["endpoint_url"]), "/openapi/v1.0/x?a=~1&b=2");
+    let digest = s(&j["body_sha256_hex"]).to_owned();
+    assert_eq!(s(&j["string_to_sign"]), format!("POST:/openapi/v1.0/x?a=~1&b=2:tok:{digest}:{ts}"));
+    assert_eq!(s(&j["headers"]["CHANNEL-ID"]), "95051");
+    assert_eq!(s(&j["headers"]["X-TIMESTAMP"]), ts);
+    assert_eq!(s(&j["headers"]["X-SIGNATURE"]), s(&j["signature"]));
+    assert_eq!(s(&j["headers"]["Authorization"]), "Bearer tok");
+    // The same string-to-sign through `transaction` gives the same signature.
+    let tx = run_with(
+        &[
+            "transaction",
+            "--secret-env",
+            "SECRET",
+            "--token",
+            "tok",
+            "--method",
+            "POST",
+            "--path",
+            "/openapi/v1.0/x?a=~1&b=2",
+            "--body",
+            &body,
+            "--timestamp",
+            ts,
+            "--json",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(s(&tx.json()["signature"]), s(&j["signature"]));
+
+    // DANA signs with the private key, in the service form, and has its CHANNEL-ID.
+    let dana = run(&[
+        "request",
+        "--provider",
+        "dana",
+        "--key",
+        &key("rsa2048-pkcs8.pem"),
+        "--method",
+        "POST",
+        "--path",
+        "/v1.0/debit/payment-host-to-host.htm",
+        "--partner-id",
+        "C1",
+        "--timestamp",
+        ts,
+        "--json",
+    ]);
+    assert_eq!(dana.code, 0, "{}", dana.stderr);
+    let d = dana.json();
+    assert_eq!(s(&d["headers"]["CHANNEL-ID"]), "95221");
+    assert!(d["headers"].get("Authorization").is_none());
+    let svc = run(&[
+        "service",
+        "--key",
+        &key("rsa2048-pkcs8.pem"),
+        "--method",
+        "POST",
+        "--path",
+        "/v1.0/debit/payment-host-to-host.htm",
+        "--timestamp",
+        ts,
+        "--json",
+    ]);
+    assert_eq!(s(&svc.json()["signature"]), s(&d["signature"]));
+    // The wrong credential is named.
+    let wrong = run_with(
+        &[
+            "request",
+            "--provider",
+            "dana",
+            "--secret-env",
+            "SECRET",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x.htm",
+            "--partner-id",
+            "C1",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong.stderr.starts_with("snapsign: --key: this provider signs transaction calls with the private key"),
+        "{}",
+        wrong.stderr
+    );
+    // A header over its limit names its flag.
+    let long = run_with(
+        &[
+            "request",
+            "--secret-env",
+            "SECRET",
+            "--token",
+            "t",
+            "--method",
+            "GET",
+            "--path",
+            "/v1.0/x",
+            "--partner-id",
+            "P1",
+            "--channel-id",
+            "123456",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(long.code, 2);
+    assert_eq!(long.stderr, "snapsign: --channel-id: CHANNEL-ID is longer than 5 bytes\n");
+    // A bare --curl appends the path to --base-url.
+    let curl = run_with(
+        &[
+            "request",
+            "--secret-env",
+            "SECRET",
+            "--token",
+            "t",
+            "--method",
+            "GET",
+            "--path",
+            "/v1.0/x?q=1",
+            "--partner-id",
+            "P1",
+            "--channel-id",
+            "1",
+            "--curl",
+            "--base-url",
+            "https://api.example.com/",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(curl.code, 0, "{}", curl.stderr);
+    assert!(curl.stdout.starts_with("curl --location 'https://api.example.com/v1.0/x?q=1'"), "{}", curl.stdout);
+}
+
+#[test]
+fn b2b2c_request_headers() {
+    let env = [("SECRET", "a-client-secret")];
+    let out = run_with(
+        &[
+            "request",
+            "--secret-env",
+            "SECRET",
+            "--token",
+            "t",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--partner-id",
+            "P1",
+            "--channel-id",
+            "1",
+            "--customer-token",
+            "ct",
+            "--device-id",
+            "dev-1",
+            "--ip-address",
+            "10.0.0.1",
+            "--latitude",
+            "-6.2",
+            "--longitude",
+            "106.8",
+            "--timestamp",
+            "2020-01-01T04:10:00+07:00",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let names: Vec<&str> = out.stdout.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "Content-Type",
+            "Authorization",
+            "Authorization-Customer",
+            "X-TIMESTAMP",
+            "X-SIGNATURE",
+            "X-PARTNER-ID",
+            "X-EXTERNAL-ID",
+            "X-IP-ADDRESS",
+            "X-DEVICE-ID",
+            "X-LATITUDE",
+            "X-LONGITUDE",
+            "CHANNEL-ID"
+        ]
+    );
+    assert!(out.stdout.contains("Authorization-Customer: Bearer ct\n"));
+    let no_device = run_with(
+        &[
+            "request",
+            "--secret-env",
+            "SECRET",
+            "--token",
+            "t",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--partner-id",
+            "P1",
+            "--channel-id",
+            "1",
+            "--customer-token",
+            "ct",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(no_device.stderr, "snapsign: --device-id: X-DEVICE-ID is empty\n");
+}
+
+#[test]
+fn token_provider_style_and_bare_curl() {
+    let k = key("rsa2048-pkcs8.pem");
+    let out = run(&["token", "--key", &k, "--client-id", "C1", "--provider", "midtrans", "--json"]);
+    let ts = s(&out.json()["timestamp"]).to_owned();
+    // Midtrans: milliseconds, Z.
+    assert_eq!(ts.len(), 24, "{ts}");
+    assert!(ts.ends_with('Z') && ts.as_bytes()[19] == b'.', "{ts}");
+    let doku = run(&[
+        "token",
+        "--key",
+        &k,
+        "--client-id",
+        "C1",
+        "--provider",
+        "doku",
+        "--curl",
+        "--base-url",
+        "https://x.test",
+    ]);
+    assert!(
+        doku.stdout.starts_with("curl --location 'https://x.test/authorization/v1/access-token/b2b'"),
+        "{}",
+        doku.stdout
+    );
+    let explicit =
+        run(&["token", "--key", &k, "--client-id", "C1", "--provider", "doku", "--offset", "+07:00", "--json"]);
+    assert!(s(&explicit.json()["timestamp"]).ends_with("+07:00"));
+    let winpay = run(&[
+        "token",
+        "--key",
+        &k,
+        "--client-id",
+        "C1",
+        "--provider",
+        "winpay",
+        "--curl",
+        "--base-url",
+        "https://x.test",
+    ]);
+    assert_eq!(winpay.code, 2);
+    assert!(winpay.stderr.contains("no path for this call"), "{}", winpay.stderr);
+    let bare = run(&["token", "--key", &k, "--client-id", "C1", "--curl"]);
+    assert_eq!(bare.stderr, "snapsign: --curl: give a URL, or --base-url with a bare --curl\n");
+}
+
+#[test]
+fn code_describes_response_codes() {
+    let out = run(&["code", "4017300", "--json"]);
+    assert_eq!(out.code, 0);
+    let j = out.json();
+    assert_eq!(j["http_status"], 401);
+    assert_eq!(s(&j["service_name"]), "Access Token B2B");
+    assert_eq!(s(&j["message"]), "Unauthorized. [reason]");
+    assert!(j["likely_causes"].as_array().unwrap().len() >= 3);
+    let text = run(&["code", "4092501"]);
+    assert!(text.stdout.contains("case         01 Duplicate partnerReferenceNo"), "{}", text.stdout);
+    let unknown = run(&["code", "9999999"]);
+    assert!(unknown.stdout.contains("service      99 unknown"), "{}", unknown.stdout);
+    let bad = run(&["code", "12"]);
+    assert_eq!(bad.code, 2);
+}
