@@ -1,7 +1,7 @@
 //! Peak heap and peak stack per operation.
 //!
-//! Heap: a counting global allocator (as in core/tests/heap.rs): bytes live at the peak above the
-//! level before the call, and the number of allocations.
+//! Heap: the counting global allocator of core/tests/heap.rs (core/tests/support/counting_alloc.rs):
+//! bytes live at the peak above the level before the call, and the number of allocations.
 //!
 //! Stack: "stack painting". Each operation runs on a fresh thread with a large stack; a
 //! never-inlined function first fills 768 KiB of that thread's stack below the current frame with
@@ -15,35 +15,16 @@
 //! cargo bench -p snapsign-core --bench footprint
 
 mod common;
+#[path = "../tests/support/counting_alloc.rs"]
+mod counting_alloc;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use common::{body_1k, key_file, snap_body, METHOD, PATH, SECRET, TIMESTAMP, TOKEN};
+use counting_alloc::Counting;
 use snapsign_core::body_digest::BodyHasher;
 use snapsign_core::minify::minify;
 use snapsign_core::{body_digest, HmacSigner, KeyOptions, RsaSigner, RsaVerifier};
-
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static COUNT: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(now, Relaxed);
-        COUNT.fetch_add(1, Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static A: Counting = Counting;
@@ -93,15 +74,6 @@ fn stack_of<T: Send + 'static>(mut f: impl FnMut() -> T + Send + 'static) -> (us
         .unwrap()
 }
 
-/// Runs `f` and returns (allocations, peak bytes above the starting level).
-fn heap_of<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
-    let base = CURRENT.load(Relaxed);
-    PEAK.store(base, Relaxed);
-    COUNT.store(0, Relaxed);
-    let out = f();
-    (COUNT.load(Relaxed), PEAK.load(Relaxed) - base, out)
-}
-
 struct Row {
     op: String,
     heap_peak: usize,
@@ -118,7 +90,7 @@ fn main() {
     // Measures op's heap in this thread, and its stack in a painted thread.
     let mut measure = |name: &str, op: std::sync::Arc<dyn Fn() + Send + Sync>| {
         op(); // warm up (lazy statics, getrandom's first-use probe)
-        let (allocs, heap_peak, ()) = heap_of(|| op());
+        let (allocs, heap_peak, ()) = counting_alloc::measure(|| op());
         let op2 = op.clone();
         let stack = (0..3)
             .map(|_| {

@@ -45,7 +45,7 @@ fn keys(bits: usize) -> Keys {
     let verifier = RsaVerifier::from_bytes(&public_pem, &KeyOptions::default()).unwrap();
     let raw = {
         use rsa::pkcs8::DecodePrivateKey;
-        rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(rsa::RsaPrivateKey::from_pkcs8_der(&der).unwrap())
+        rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(rsa::PrivateKey::from_pkcs8_der(&der).unwrap())
     };
     let ossl = PKey::private_key_from_pem(&pem).unwrap();
     let ossl_pub = PKey::public_key_from_pem(&public_pem).unwrap();

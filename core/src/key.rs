@@ -13,7 +13,7 @@ use pkcs8::der::Decode;
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::{PrivateKey, PublicKey};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, KeyErrorKind, Result};
@@ -164,7 +164,7 @@ fn modulus_bits_of(der: &[u8]) -> Option<usize> {
 /// An `rsa` decoding failure, explained by looking at what the bytes are.
 fn explain_failure(der: &[u8], options: &KeyOptions<'_>) -> Error {
     if let Some(bits) = modulus_bits_of(der) {
-        if bits < RsaPublicKey::MIN_SIZE {
+        if bits < PublicKey::MIN_SIZE {
             return if options.allow_weak {
                 Error::InvalidKey { kind: KeyErrorKind::Unsupported }
             } else {
@@ -224,7 +224,7 @@ fn decrypt(_der: &[u8], _passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
 ///
 /// # Errors
 /// [`Error::InvalidKey`] naming what was found instead, or [`Error::WeakKey`].
-pub(crate) fn private_key(input: &[u8], options: &KeyOptions<'_>) -> Result<RsaPrivateKey> {
+pub(crate) fn private_key(input: &[u8], options: &KeyOptions<'_>) -> Result<PrivateKey> {
     let (label, mut der) = to_der(input)?;
     match label {
         Label::Spki | Label::Pkcs1Public => return Err(Error::InvalidKey { kind: KeyErrorKind::PublicKeyGiven }),
@@ -236,9 +236,9 @@ pub(crate) fn private_key(input: &[u8], options: &KeyOptions<'_>) -> Result<RsaP
         der = decrypt(&der, passphrase)?;
     }
     let key = match label {
-        Label::Pkcs1 => RsaPrivateKey::from_pkcs1_der(&der).ok(),
-        Label::Pkcs8 | Label::EncryptedPkcs8 => RsaPrivateKey::from_pkcs8_der(&der).ok(),
-        _ => RsaPrivateKey::from_pkcs8_der(&der).or_else(|_| RsaPrivateKey::from_pkcs1_der(&der)).ok(),
+        Label::Pkcs1 => PrivateKey::from_pkcs1_der(&der).ok(),
+        Label::Pkcs8 | Label::EncryptedPkcs8 => PrivateKey::from_pkcs8_der(&der).ok(),
+        _ => PrivateKey::from_pkcs8_der(&der).or_else(|_| PrivateKey::from_pkcs1_der(&der)).ok(),
     };
     let Some(key) = key else {
         if label == Label::Unknown && is_public_der(&der) {
@@ -249,7 +249,7 @@ pub(crate) fn private_key(input: &[u8], options: &KeyOptions<'_>) -> Result<RsaP
         }
         return Err(explain_failure(&der, options));
     };
-    check_bits(key.n().bits_vartime() as usize, options)?;
+    check_bits(key.n().bit_width_vartime() as usize, options)?;
     Ok(key)
 }
 
@@ -258,13 +258,13 @@ pub(crate) fn private_key(input: &[u8], options: &KeyOptions<'_>) -> Result<RsaP
 ///
 /// # Errors
 /// [`Error::InvalidKey`] naming what was found instead, or [`Error::WeakKey`].
-pub(crate) fn public_key(input: &[u8], options: &KeyOptions<'_>) -> Result<RsaPublicKey> {
+pub(crate) fn public_key(input: &[u8], options: &KeyOptions<'_>) -> Result<PublicKey> {
     let (label, der) = to_der(input)?;
     let key = match label {
         Label::Certificate => return Err(Error::InvalidKey { kind: KeyErrorKind::CertificateGiven }),
-        Label::Spki => RsaPublicKey::from_public_key_der(&der).ok(),
-        Label::Pkcs1Public => RsaPublicKey::from_pkcs1_der(&der).ok(),
-        Label::Unknown => RsaPublicKey::from_public_key_der(&der).or_else(|_| RsaPublicKey::from_pkcs1_der(&der)).ok(),
+        Label::Spki => PublicKey::from_public_key_der(&der).ok(),
+        Label::Pkcs1Public => PublicKey::from_pkcs1_der(&der).ok(),
+        Label::Unknown => PublicKey::from_public_key_der(&der).or_else(|_| PublicKey::from_pkcs1_der(&der)).ok(),
         _ => None,
     };
     let key = match key {
@@ -277,7 +277,7 @@ pub(crate) fn public_key(input: &[u8], options: &KeyOptions<'_>) -> Result<RsaPu
         }
         None => private_key(input, options)?.to_public_key(),
     };
-    check_bits(key.n().bits_vartime() as usize, options)?;
+    check_bits(key.n().bit_width_vartime() as usize, options)?;
     Ok(key)
 }
 

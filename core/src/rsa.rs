@@ -4,8 +4,9 @@
 //! with padding (344 characters for a 2048-bit key).
 //!
 //! A [`RsaSigner`] is parsed once and signs many times. Every private-key operation is blinded
-//! with the caller's RNG, on top of the constant-time arithmetic of the `rsa` 0.10 line (the
-//! mitigations for the Marvin timing attack, RUSTSEC-2023-0071). The key is zeroized on drop.
+//! with the caller's RNG (the input, and since `rsa` 0.10.0 also the CRT exponents and moduli),
+//! on top of the constant-time arithmetic of `rsa` 0.10 (the mitigations for the Marvin timing
+//! attack, RUSTSEC-2023-0071). The key is zeroized on drop.
 
 use core::fmt;
 
@@ -14,7 +15,7 @@ use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::signature::hazmat::PrehashVerifier;
 use rsa::signature::{RandomizedMultipartSigner, SignatureEncoding};
 use rsa::traits::PublicKeyParts;
-use rsa::RsaPublicKey;
+use rsa::PublicKey;
 use sha2::{Digest, Sha256};
 
 use crate::b64::{decode_signature, encode_into, encoded_len};
@@ -76,7 +77,7 @@ impl<R: TryCryptoRng + ?Sized> TryCryptoRng for TrackingRng<'_, R> {}
 /// ```
 pub struct RsaSigner {
     key: SigningKey<Sha256>,
-    public: RsaPublicKey,
+    public: PublicKey,
 }
 
 impl fmt::Debug for RsaSigner {
@@ -116,7 +117,7 @@ impl RsaSigner {
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     pub fn modulus_bits(&self) -> usize {
-        self.public.n().bits_vartime() as usize
+        self.public.n().bit_width_vartime() as usize
     }
 
     /// The length of this key's base64 signatures (344 for 2048 bits).
@@ -365,7 +366,7 @@ impl RsaVerifier {
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     pub fn modulus_bits(&self) -> usize {
-        self.key.as_ref().n().bits_vartime() as usize
+        self.key.as_ref().n().bit_width_vartime() as usize
     }
 
     /// The length of this key's base64 signatures.

@@ -1,9 +1,10 @@
 //! Heap use, measured with a counting global allocator: none outside RSA, and the peak of one
 //! RSA signature (reported in the README). One test function, so nothing else runs meanwhile.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
+use counting_alloc::{measure, Counting};
 use snapsign_core::access_token::TokenResponse;
 use snapsign_core::body_digest::BodyHasher;
 use snapsign_core::endpoint::EndpointRule;
@@ -13,37 +14,8 @@ use snapsign_core::{
     body_digest, describe_response_code, string_to_sign, AccessToken, HmacSigner, KeyOptions, RsaSigner,
 };
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static COUNT: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(now, Relaxed);
-        COUNT.fetch_add(1, Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static A: Counting = Counting;
-
-/// Runs `f` and returns (allocations, peak bytes above the starting level).
-fn measure<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
-    let base = CURRENT.load(Relaxed);
-    PEAK.store(base, Relaxed);
-    COUNT.store(0, Relaxed);
-    let out = f();
-    (COUNT.load(Relaxed), PEAK.load(Relaxed) - base, out)
-}
 
 #[test]
 fn heap_use() {

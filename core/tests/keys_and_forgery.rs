@@ -208,8 +208,8 @@ fn other_hash_algorithms_and_malformed_digest_info_are_refused() {
     use rsa::pkcs8::DecodePrivateKey;
     use rsa::traits::{PrivateKeyParts, PublicKeyParts};
     use rsa::BoxedUint;
-    let key = rsa::RsaPrivateKey::from_pkcs8_pem(std::str::from_utf8(&read("vectors/keys/rsa2048-pkcs8.pem")).unwrap())
-        .unwrap();
+    let key =
+        rsa::PrivateKey::from_pkcs8_pem(std::str::from_utf8(&read("vectors/keys/rsa2048-pkcs8.pem")).unwrap()).unwrap();
     let verifier = RsaVerifier::from_bytes(&read("vectors/keys/rsa2048-public.pem"), &KeyOptions::default()).unwrap();
     let message = format!("{CLIENT}|{TS}");
     let sha256 = <sha2::Sha256 as sha2::Digest>::digest(message.as_bytes());

@@ -9,7 +9,13 @@
 //! - the RSA private exponent `d` and primes `p`, `q` (as the little-endian limbs
 //!   `crypto-bigint` stores, and as the big-endian bytes of the DER encoding), read from the
 //!   TEST-ONLY key file with the `rsa` crate;
-//! - the base64 text of the PEM that encodes `d` (the key loader's whitespace-stripped copy).
+//! - the base64 text of the PEM that encodes `d` (the key loader's whitespace-stripped copy);
+//! - any freed block that, read as a little-endian integer, shares a factor with the modulus `n`
+//!   without being `p` or `q` themselves (found by the limb patterns) or a multiple of `n`: a
+//!   multiple of a prime, such as the randomised CRT modulus `p * g` of `rsa` 0.10.0's modulus
+//!   blinding, factors `n` with one gcd, as the prime itself does. The allocator copies every
+//!   freed block of 128..=512 bytes (a 1024-bit prime's width up to a double-width product) into a
+//!   static buffer; the gcds are computed after the scan, outside the allocator.
 //!
 //! `HmacSigner` holds its state inline, so it is boxed here and the box dropped: the freed
 //! block is then exactly the signer. The detector itself is checked first: a boxed copy of the
@@ -21,8 +27,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 
+use crypto_bigint::{ConcatenatingMul, Gcd, Resize};
 use rsa::pkcs8::DecodePrivateKey;
-use rsa::traits::PrivateKeyParts;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::BoxedUint;
 use snapsign_core::access_token::TokenResponse;
 use snapsign_core::{AccessToken, HmacSigner, KeyOptions, RsaSigner};
 use zeroize::Zeroizing;
@@ -46,6 +54,33 @@ static HIT_BLOCK_SIZE: [AtomicUsize; MAX_PATTERNS] = [const { AtomicUsize::new(0
 static SCANNED: AtomicUsize = AtomicUsize::new(0);
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Freed blocks of CAPTURE_MIN..=CAPTURE_MAX bytes (whole limbs), copied for the factor check.
+const CAPTURE_MIN: usize = 128;
+const CAPTURE_MAX: usize = 512;
+const CAPTURE_SLOTS: usize = 4096;
+
+struct Captured {
+    data: UnsafeCell<[[u8; CAPTURE_MAX]; CAPTURE_SLOTS]>,
+    len: UnsafeCell<[usize; CAPTURE_SLOTS]>,
+}
+// SAFETY: written by the allocator while armed (one test thread), read only while disarmed.
+unsafe impl Sync for Captured {}
+
+static CAPTURED: Captured =
+    Captured { data: UnsafeCell::new([[0; CAPTURE_MAX]; CAPTURE_SLOTS]), len: UnsafeCell::new([0; CAPTURE_SLOTS]) };
+static CAPTURED_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// The name under which blocks sharing a factor with `n` are reported.
+const FACTOR_MULTIPLE: &str = "RSA multiple of p or q (whole block)";
+
+/// The key whose factors the whole-block check looks for (None: no factor check).
+struct Factors {
+    n: BoxedUint,
+    p: BoxedUint,
+    q: BoxedUint,
+}
+static FACTORS: std::sync::Mutex<Option<Factors>> = std::sync::Mutex::new(None);
+
 struct Scanning;
 
 fn contains(block: &[u8], pattern: &[u8; PATTERN_LEN]) -> bool {
@@ -68,6 +103,17 @@ unsafe impl GlobalAlloc for Scanning {
                 if contains(block, p) {
                     HITS[i].fetch_add(1, SeqCst);
                     HIT_BLOCK_SIZE[i].store(layout.size(), SeqCst);
+                }
+            }
+            if block.len() % 8 == 0 && (CAPTURE_MIN..=CAPTURE_MAX).contains(&block.len()) {
+                let slot = CAPTURED_COUNT.fetch_add(1, SeqCst);
+                if slot < CAPTURE_SLOTS {
+                    // SAFETY: armed, one test thread; each slot is written once per scan.
+                    unsafe {
+                        let data = &mut *CAPTURED.data.get();
+                        data[slot][..block.len()].copy_from_slice(block);
+                        (&mut *CAPTURED.len.get())[slot] = block.len();
+                    }
                 }
             }
         }
@@ -97,9 +143,11 @@ fn set_patterns(list: &[(&'static str, [u8; PATTERN_LEN])]) {
     }
 }
 
-/// Runs `f` with the scanner armed; returns the names of the patterns found in freed blocks.
+/// Runs `f` with the scanner armed; returns the names of the patterns found in freed blocks,
+/// and of the factor check's finding.
 fn scan<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
     SCANNED.store(0, SeqCst);
+    CAPTURED_COUNT.store(0, SeqCst);
     for h in HITS.iter().chain(&HIT_BLOCK_SIZE) {
         h.store(0, SeqCst);
     }
@@ -109,7 +157,7 @@ fn scan<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
     let scanned = SCANNED.load(SeqCst);
     // SAFETY: disarmed.
     let names = unsafe { &*PATTERNS.names.get() };
-    let found = (0..COUNT.load(SeqCst))
+    let mut found: Vec<String> = (0..COUNT.load(SeqCst))
         .filter(|&i| HITS[i].load(SeqCst) > 0)
         .map(|i| {
             format!(
@@ -120,7 +168,35 @@ fn scan<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
             )
         })
         .collect();
+    let captured = CAPTURED_COUNT.load(SeqCst);
+    assert!(captured <= CAPTURE_SLOTS, "{captured} blocks to check, raise CAPTURE_SLOTS");
+    if let Some(f) = FACTORS.lock().unwrap().as_ref() {
+        let mut sizes = std::collections::BTreeMap::<usize, usize>::new();
+        for slot in 0..captured {
+            // SAFETY: disarmed; slots below `captured` were written during this scan.
+            let (data, len) = unsafe { (&*CAPTURED.data.get(), &*CAPTURED.len.get()) };
+            let block = &data[slot][..len[slot]];
+            if shares_a_factor(block, f) {
+                *sizes.entry(block.len()).or_default() += 1;
+            }
+        }
+        if !sizes.is_empty() {
+            let sizes: Vec<String> = sizes.iter().map(|(size, n)| format!("{size} B × {n}")).collect();
+            found.push(format!("{FACTOR_MULTIPLE} ({}; {captured} of {scanned} blocks checked)", sizes.join(", ")));
+        }
+    }
     (out, found)
+}
+
+/// `block`, as a little-endian integer, shares a factor with `n` and is neither `p`, `q` nor a
+/// multiple of `n`, so `gcd(block, n)` is a prime of the key.
+fn shares_a_factor(block: &[u8], f: &Factors) -> bool {
+    let bits = (block.len() as u32 * 8).max(f.n.bits_precision());
+    let v = BoxedUint::from_le_slice(block, bits).unwrap();
+    let g = v.gcd_vartime(&f.n.clone().resize(bits));
+    let is = |x: &BoxedUint, y: &BoxedUint| x.clone().resize(bits) == y.clone().resize(bits);
+    let one = BoxedUint::one();
+    !(is(&g, &one) || is(&g, &f.n) || is(&v, &f.p) || is(&v, &f.q))
 }
 
 fn window(bytes: &[u8], at: usize) -> [u8; PATTERN_LEN] {
@@ -163,10 +239,19 @@ fn repo(rel: &str) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../").to_owned() + rel).unwrap())
 }
 
+/// Arms the whole-block factor check for the TEST-ONLY rsa2048 key (or disarms it).
+fn set_factors(der: Option<&[u8]>) {
+    *FACTORS.lock().unwrap() = der.map(|der| {
+        let key = rsa::PrivateKey::from_pkcs8_der(der).unwrap();
+        let (p, q) = (key.primes()[0].as_ref().clone(), key.primes()[1].as_ref().clone());
+        Factors { n: key.n().as_ref().clone(), p, q }
+    });
+}
+
 /// Secret windows of the TEST-ONLY rsa2048 key: limbs (little-endian) and DER (big-endian) of
 /// d, p, q, and the base64 text of the PKCS#8 PEM covering d.
 fn rsa_patterns(der: &[u8]) -> Vec<(&'static str, [u8; PATTERN_LEN])> {
-    let key = rsa::RsaPrivateKey::from_pkcs8_der(der).unwrap();
+    let key = rsa::PrivateKey::from_pkcs8_der(der).unwrap();
     let be = |x: &rsa::BoxedUint| {
         let b = x.to_be_bytes();
         let first = b.iter().position(|&x| x != 0).unwrap();
@@ -242,6 +327,18 @@ fn secrets_are_zeroized_when_freed() {
     assert!(found.iter().any(|f| f.starts_with("RSA d (DER bytes)")), "{found:?}");
     assert!(found.iter().any(|f| f.starts_with("RSA d (base64 of the DER)")), "{found:?}");
 
+    // The factor check sees a multiple of p (as the blinded CRT modulus is), and not n or p.
+    set_factors(Some(&der));
+    let key = rsa::PrivateKey::from_pkcs8_der(&der).unwrap();
+    let p = key.primes()[0].as_ref();
+    let multiple = p.concatenating_mul(&BoxedUint::from(0x1234_5678_9abc_def1u64));
+    let n = key.n().as_ref().clone();
+    drop(key);
+    let (_, found) = scan(|| drop(Box::new(multiple)));
+    assert!(found.iter().any(|f| f.starts_with(FACTOR_MULTIPLE)), "{found:?}");
+    let (_, found) = scan(|| drop(Box::new(n)));
+    assert!(found.is_empty(), "n is public: {found:?}");
+
     for (name, input, options) in [
         ("PKCS#8 PEM", &pem, KeyOptions::default()),
         ("PKCS#8 DER", &der, KeyOptions::default()),
@@ -282,34 +379,54 @@ fn access_tokens_are_zeroized_when_dropped() {
     assert!(SCANNED.load(SeqCst) >= 2, "the boxed tokens were not freed while armed");
 }
 
-/// Patterns that the `rsa` 0.10.0-rc.20 / `crypto-bigint` 0.7 stack leaves in freed memory, which
-/// this crate cannot reach (see docs/security.md, "Zeroization"):
-/// - temporaries copied from the primes while a key is validated and precomputed, and during
-///   the CRT exponentiation: `BoxedUint` implements `Zeroize` but not zeroize-on-drop;
-/// - when the key is dropped, the Montgomery parameters of `qinv` (an `Arc` holding the prime
-///   p, which `PrecomputedValues::zeroize` does not clear).
+/// What the `rsa` 0.10.0 / `crypto-bigint` 0.7.11 stack leaves in freed memory, per phase, as
+/// this test observes it (snapsign cannot reach these values; docs/security.md, "Zeroization"):
 ///
-/// Everything under snapsign's control (the DER and base64 buffers, the private exponent, the
-/// HMAC state) must be clean.
-const UPSTREAM_KNOWN: [&str; 2] = ["RSA p (limbs)", "RSA q (limbs)"];
+/// - loading (validation and CRT precomputation): temporaries holding `p` and `q` (`BoxedUint`
+///   implements `Zeroize` but does not zeroize on drop), and 70 blocks of 136 bytes holding
+///   small multiples `m * p` (m < 2^62) from the safegcd inversion that computes `qinv`;
+/// - signing: the per-operation copies of the Montgomery parameters of `p` and `q` that
+///   `rsa_decrypt` makes (`BoxedMontyParams::from(p.clone())`), the CRT term `h * q` (256 bytes),
+///   and, new in 0.10.0, the two randomised CRT moduli `p * g` and `q * g'` of its modulus
+///   blinding (152 bytes: 16 + 3 limbs), whose parameters are dropped unzeroized; `rc.20` left
+///   the same except those two;
+/// - dropping the key: the Montgomery parameters of `qinv` (an `Arc` holding `p`), which
+///   `PrecomputedValues::zeroize` does not clear.
+///
+/// Each of these factors `n` (the multiples with one gcd). Everything under snapsign's control
+/// (the DER and base64 buffers, the private exponent, the HMAC state) must be clean, and the
+/// leftovers must be exactly these: if upstream fixes one, this fails, and the list and
+/// docs/security.md are to be updated.
+const UPSTREAM_LEFTOVERS: [(&str, &[&str]); 4] = [
+    ("loading", &["RSA p (limbs)", "RSA q (limbs)", "RSA multiple of p or q (whole block) (136 B × 70;"]),
+    ("signing", &["RSA p (limbs)", "RSA q (limbs)", "RSA multiple of p or q (whole block) (152 B × 2, 256 B × 1;"]),
+    ("dropping the signer", &["RSA p (limbs)"]),
+    ("a failed load", &[]),
+];
 
 fn check(key: &str, phase: &str, found: &[String]) {
-    let (known, ours): (Vec<&String>, Vec<&String>) =
-        found.iter().partition(|f| UPSTREAM_KNOWN.iter().any(|k| f.starts_with(k)));
-    assert!(ours.is_empty(), "{key}: key material left in memory freed while {phase}: {ours:?}");
-    if !known.is_empty() {
-        eprintln!("note: {key}, {phase}: known upstream (rsa/crypto-bigint) leftovers: {known:?}");
+    let expected = UPSTREAM_LEFTOVERS.iter().find(|(p, _)| *p == phase).expect("phase").1;
+    let unexpected: Vec<&String> = found.iter().filter(|f| !expected.iter().any(|e| f.starts_with(e))).collect();
+    assert!(unexpected.is_empty(), "{key}: key material left in memory freed while {phase}: {unexpected:?}");
+    let gone: Vec<&&str> = expected.iter().filter(|e| !found.iter().any(|f| f.starts_with(**e))).collect();
+    assert!(
+        gone.is_empty(),
+        "{key}, {phase}: upstream no longer leaves {gone:?} (found {found:?}): update UPSTREAM_LEFTOVERS and docs/security.md"
+    );
+    if !found.is_empty() {
+        eprintln!("note: {key}, {phase}: upstream (rsa/crypto-bigint) leftovers: {found:?}");
     }
 }
 
 /// Strict version of the RSA check, including the upstream leftovers above: fails today.
 /// Run with `cargo test -p snapsign-core --test zeroize -- --ignored` after upgrading `rsa`.
 #[test]
-#[ignore = "rsa 0.10.0-rc.20 leaves copies of the primes in freed memory (docs/security.md)"]
+#[ignore = "rsa 0.10.0 leaves copies and multiples of the primes in freed memory (docs/security.md)"]
 fn rsa_primes_are_zeroized_upstream() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let der = repo("tests/vectors/keys/rsa2048-pkcs8.der");
     set_patterns(&rsa_patterns(&der));
+    set_factors(Some(&der));
     let (signer, mut found) = scan(|| RsaSigner::from_bytes(&der, &KeyOptions::default()).unwrap());
     let (_, f) = scan(|| signer.sign(b"message", &mut getrandom::SysRng).unwrap());
     found.extend(f);

@@ -29,11 +29,11 @@ fn load(bytes: &[u8]) {
                 assert_eq!(v.signature_len(), bits.div_ceil(8).div_ceil(3) * 4);
                 match v.verify(MESSAGE, SIGNATURE) {
                     Ok(()) => {
-                        let real = rsa::RsaPublicKey::from_public_key_der(common::PUBLIC_2048_DER).unwrap();
+                        let real = rsa::PublicKey::from_public_key_der(common::PUBLIC_2048_DER).unwrap();
                         // Only the real key can accept the real signature; it may arrive in any
                         // of the accepted encodings, so compare by size only here and rely on
                         // the mismatch checks below for the rest.
-                        assert_eq!(bits, real.n().bits_vartime() as usize);
+                        assert_eq!(bits, real.n().bit_width_vartime() as usize);
                         assert_eq!(
                             v.verify(b"MCPD00000006|2020-10-04T17:55:58+07:01", SIGNATURE),
                             Err(Error::SignatureMismatch)
