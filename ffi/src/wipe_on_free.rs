@@ -1,8 +1,10 @@
-//! The library's global allocator wipes every heap block before freeing it.
+//! The shipped library's global allocator (installed by `ffi/bundle`) wipes every heap block
+//! before freeing it.
 //!
 //! Why: the core zeroizes what it owns (key DER, HMAC state, the private exponent), but the `rsa`
-//! crate's bignum temporaries leave copies of the primes `p` and `q` in freed memory
-//! (`core/tests/zeroize.rs` shows which). Either prime recovers the key. The C, Kotlin, Swift and
+//! crate's bignum temporaries leave copies of the primes `p` and `q`, multiples of them, and
+//! (0.10.0) the blinded CRT moduli in freed memory (`core/tests/zeroize.rs` asserts which). Each
+//! of them factors the modulus. The C, Kotlin, Swift and
 //! Python hosts of this library cannot reach into `rsa`, so the library wipes every block it frees:
 //! no secret outlives its allocation, whichever crate allocated it. The cost is one pass of
 //! zero writes per freed byte.
