@@ -366,6 +366,9 @@ pub(crate) struct ExplainCommon {
     /// The X-SIGNATURE to check (base64); the likely causes of a mismatch are searched.
     #[arg(long, value_name = "SIG", allow_hyphen_values = true)]
     pub(crate) signature: Option<String>,
+    /// Provider profile: its EndpointUrl rule and X-TIMESTAMP style are what is expected.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) provider: Option<String>,
     /// Print one JSON object.
     #[arg(long)]
     pub(crate) json: bool,

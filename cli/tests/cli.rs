@@ -1390,3 +1390,107 @@ fn code_describes_response_codes() {
     let bad = run(&["code", "12"]);
     assert_eq!(bad.code, 2);
 }
+
+#[test]
+fn explain_with_a_provider_uses_its_endpoint_rule_and_timestamp_style() {
+    let ts = "2020-01-01T04:10:00+07:00";
+    // A BCA client signed the query as sent; BCA expects it sorted.
+    let sig = sign_tx("/openapi/v1.0/x?b=2&a=1", "tok", ts, b"{}", "POST");
+    let out = run_with(
+        &[
+            "explain",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/openapi/v1.0/x?b=2&a=1",
+            "--token",
+            "tok",
+            "--timestamp",
+            ts,
+            "--body",
+            "-",
+            "--signature",
+            &sig,
+            "--provider",
+            "bca",
+            "--json",
+        ],
+        &[("S", "a-secret")],
+        Some(b"{}"),
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let j = out.json();
+    assert!(s(&j["string_to_sign"]).starts_with("POST:/openapi/v1.0/x?a=1&b=2:tok:"), "{j}");
+    assert_eq!(
+        causes(&j),
+        ["the path was signed as sent (/openapi/v1.0/x?b=2&a=1), not in the canonical-query form bca expects"]
+    );
+    // DOKU's style is UTC Z: a +07:00 timestamp is pointed out.
+    let doku = run_with(
+        &[
+            "explain",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--token",
+            "tok",
+            "--timestamp",
+            ts,
+            "--body",
+            "-",
+            "--provider",
+            "doku",
+            "--json",
+        ],
+        &[("S", "a-secret")],
+        Some(b"{}"),
+    );
+    let w = doku.json()["warnings"].to_string();
+    assert!(
+        w.contains("--timestamp is not in doku's style: the same instant is written 2019-12-31T21:10:00Z there"),
+        "{w}"
+    );
+}
+
+#[test]
+fn explain_service_finds_the_empty_token_field_form() {
+    let pem = std::fs::read(key("rsa2048-pkcs8.pem")).unwrap();
+    let signer = snapsign_core::RsaSigner::from_bytes(&pem, &snapsign_core::KeyOptions::default()).unwrap();
+    let ts = "2020-01-01T04:10:00+07:00";
+    let digest = snapsign_core::body_digest(b"{\"a\":1}").unwrap();
+    // What some server libraries sign for a call without a token: the transaction layout, token empty.
+    let wrong = format!("POST:/v1.0/notify::{digest}:{ts}");
+    let sig = signer.sign(wrong.as_bytes(), &mut getrandom::SysRng).unwrap();
+    let dir = temp_dir("empty-token");
+    let body = write(&dir, "b.json", b"{\"a\":1}");
+    let out = run(&[
+        "explain",
+        "service",
+        "--key",
+        &key("rsa2048-pkcs8.pem"),
+        "--method",
+        "POST",
+        "--path",
+        "/v1.0/notify",
+        "--timestamp",
+        ts,
+        "--body",
+        &body,
+        "--signature",
+        &sig,
+        "--json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let j = out.json();
+    let c = causes(&j);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert!(c[0].starts_with("the string was laid out with an empty access-token field"), "{c:?}");
+    assert_eq!(s(&j["causes"][0]["string_to_sign"]), wrong);
+}

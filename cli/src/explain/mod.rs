@@ -34,11 +34,25 @@ pub(crate) fn run(cmd: ExplainCommand) -> Outcome<u8> {
     Ok(if ok { 0 } else { 1 })
 }
 
+/// With `--provider`, a timestamp written in another style than the profile's.
+fn profile_timestamp_warning(input: &Input) -> Option<String> {
+    let profile = input.profile?;
+    let style = profile.timestamp.value;
+    let ts = snapsign_core::timestamp::Timestamp::parse(&input.parts.timestamp).ok()?;
+    let expected = snapsign_core::timestamp::Timestamp::from_unix_millis(ts.unix_millis(), style.offset_minutes)
+        .ok()?
+        .format(style.format);
+    (expected.as_str() != input.parts.timestamp).then(|| {
+        format!("--timestamp is not in {}'s style: the same instant is written {expected} there", profile.name)
+    })
+}
+
 /// The steps: inputs, body, string-to-sign, our signature, the given signature.
 fn explain(mut input: Input) -> Outcome<Explanation> {
     let kind = input.kind;
-    let warnings =
+    let mut warnings: Vec<String> =
         input.parts.fields(kind).into_iter().flat_map(|(_, flag, value)| field_warnings(flag, value)).collect();
+    warnings.extend(profile_timestamp_warning(&input));
 
     let body = (kind != Kind::Token).then(|| {
         let raw = &input.body_raw;

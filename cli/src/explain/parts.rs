@@ -44,6 +44,9 @@ pub(super) struct Parts {
     pub(super) timestamp: String,
     /// The token string-to-sign joined with ':' instead of '|' (a mistake explain tries).
     pub(super) colon_separator: bool,
+    /// A service string-to-sign laid out as a transaction with an empty token field
+    /// (`METHOD:path::digest:timestamp`), as some server libraries sign calls without a token.
+    pub(super) empty_token_field: bool,
 }
 
 impl Parts {
@@ -54,6 +57,9 @@ impl Parts {
             Kind::Token => unchecked::token(&self.client_id, &self.timestamp),
             Kind::Transaction => {
                 unchecked::transaction(&self.method, &self.path, &self.token, &self.digest, &self.timestamp)
+            }
+            Kind::Service if self.empty_token_field => {
+                unchecked::transaction(&self.method, &self.path, "", &self.digest, &self.timestamp)
             }
             Kind::Service => unchecked::service(&self.method, &self.path, &self.digest, &self.timestamp),
         }
@@ -70,6 +76,7 @@ impl Parts {
             digest: visible(&self.digest),
             timestamp: visible(&self.timestamp),
             colon_separator: self.colon_separator,
+            empty_token_field: self.empty_token_field,
         };
         v.build(kind)
     }
@@ -115,5 +122,15 @@ mod tests {
         assert_eq!(p.build(Kind::Token), "a|b:ts");
         p.client_id = "id ".into();
         assert_eq!(p.build_visible(Kind::Token), "id\\u{20}:ts");
+        let mut q = Parts {
+            method: "POST".into(),
+            path: "/p".into(),
+            digest: "d".into(),
+            timestamp: "ts".into(),
+            ..Parts::default()
+        };
+        assert_eq!(q.build(Kind::Service), "POST:/p:d:ts");
+        q.empty_token_field = true;
+        assert_eq!(q.build(Kind::Service), "POST:/p::d:ts");
     }
 }

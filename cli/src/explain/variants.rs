@@ -174,7 +174,26 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
         if trimmed != p.path {
             paths.push(alt("the path was signed without surrounding whitespace".into(), set_path(trimmed.into())));
         }
+        if let (Some(sent), Some(profile)) = (&input.sent_path, input.profile) {
+            paths.push(alt(
+                format!(
+                    "the path was signed as sent ({sent}), not in the {} form {} expects",
+                    profile.endpoint.value.name(),
+                    profile.name
+                ),
+                set_path(sent.clone()),
+            ));
+        }
         dims.push(paths);
+
+        if kind == Kind::Service {
+            dims.push(vec![alt(
+                "the string was laid out with an empty access-token field (METHOD:path::digest:timestamp), as some \
+                 server libraries sign calls without a token"
+                    .into(),
+                |q| q.empty_token_field = true,
+            )]);
+        }
 
         if kind == Kind::Transaction {
             let mut tokens = Vec::new();
