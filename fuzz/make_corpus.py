@@ -16,7 +16,7 @@ VECTORS = REPO / "tests" / "vectors"
 FIXTURES = REPO / "tests" / "fixtures"
 CORPUS = FUZZ / "corpus"
 
-TARGETS = ["minify", "timestamp", "private_key", "public_key", "verify", "base64", "access_token_response", "c_api"]
+TARGETS = ["minify", "timestamp", "private_key", "public_key", "verify", "base64", "access_token_response", "c_api", "endpoint"]
 SEP = b"\x1f"  # field separator of the c_api target
 
 
@@ -126,6 +126,20 @@ def main():
     ]):
         fields = ["POST", "/v1.0/access-token/b2b2c", code, body, "", "", ""]
         add("c_api", f"token-response-{i}", bytes([0x0F + i * 0x15]) + SEP.join(b(f) for f in fields))
+
+    # endpoint: the vectors' paths and the canonical-query edge cases.
+    for sec in ("transaction_hmac", "service_rsa"):
+        for i, c in enumerate(v[sec]):
+            add("endpoint", f"vector-{sec}-path-{i}", c["path"])
+    for k, d in {
+        "unsorted": "/v1.0/x?b=2&a=1",
+        "escapes-both-cases": "/p?a=%7e&a=%7E&+=x&&b",
+        "malformed-escapes": "/openapi/v1.0/x?q=a b&r=%G1&s=%",
+        "bare-question-mark": "/p?",
+        "absolute": "https://h/x?a=1",
+        "non-ascii": "/p?k=caf\u00e9".encode().decode("unicode_escape"),
+    }.items():
+        add("endpoint", k, d)
 
     for t in TARGETS:
         d = CORPUS / t
