@@ -7,4 +7,5 @@ cd "$ROOT"
 cargo build -p snapsign-cli
 export PYTHONDONTWRITEBYTECODE=1
 export SNAPSIGN_BIN="${SNAPSIGN_BIN:-$ROOT/target/debug/snapsign}"
-exec python3 -m pytest -q -p no:cacheprovider tests/e2e "$@"
+# Bounded: every curl has --max-time, every subprocess a timeout, and the whole run 5 minutes.
+exec timeout 300 python3 -m pytest -q -p no:cacheprovider tests/e2e "$@"

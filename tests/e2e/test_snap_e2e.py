@@ -32,10 +32,10 @@ def snapsign(*args, env=None, input=None):
 
 
 def run_curl(command):
-    """Runs a curl command line through the shell, adding -sS; returns (status, json body)."""
+    """Runs a curl command line through the shell, adding -sS and --max-time; returns (status, json body)."""
     assert command.startswith("curl ")
     out = subprocess.run(
-        ["sh", "-c", "curl -sS -w '\\n%{http_code}' " + command[len("curl "):]],
+        ["sh", "-c", "curl -sS --max-time 20 -w '\\n%{http_code}' " + command[len("curl "):]],
         capture_output=True,
         text=True,
         timeout=60,
@@ -51,7 +51,7 @@ def headers_of(text):
 
 
 def curl_with_headers(url, headers, data: bytes):
-    cmd = ["curl", "-sS", "-w", "\n%{http_code}", "-X", "POST", url, "--data-binary", "@-"]
+    cmd = ["curl", "-sS", "--max-time", "20", "-w", "\n%{http_code}", "-X", "POST", url, "--data-binary", "@-"]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
     out = subprocess.run(cmd, input=data, capture_output=True, timeout=60)
