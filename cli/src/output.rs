@@ -36,9 +36,10 @@ pub(crate) fn headers_json(headers: &[(&str, String)]) -> Value {
     Value::Object(m)
 }
 
-/// A curl command that sends `body` with `headers` to `url`.
-pub(crate) fn curl_text(url: &str, headers: &[(&str, String)], body: &[u8]) -> String {
-    let mut s = format!("curl --location {}", shell_quote(url));
+/// A curl command that sends `body` with `headers` to `url` with `method`. The method is always
+/// written: curl would otherwise pick GET, or POST when there is a body, whatever was signed.
+pub(crate) fn curl_text(method: &str, url: &str, headers: &[(&str, String)], body: &[u8]) -> String {
+    let mut s = format!("curl --request {} --location {}", shell_quote(method), shell_quote(url));
     for (k, v) in headers {
         s.push_str(&format!(" \\\n--header {}", shell_quote(&format!("{k}: {v}"))));
     }

@@ -61,7 +61,7 @@ pub(crate) fn run(a: RequestCallArgs) -> Outcome<u8> {
     if let Some(curl) = &a.curl {
         let url = curl_url(curl, a.base_url.as_deref(), Some(&a.request.path))?;
         // The minified body is sent: its bytes are exactly the ones that were hashed.
-        emit(&curl_text(&url, &list, &body.min));
+        emit(&curl_text(call.method, &url, &list, &body.min));
     } else if a.json {
         let (ts, url) = (headers.timestamp(), headers.endpoint_url());
         let sts = match &credential {

@@ -38,7 +38,7 @@ pub(crate) fn token(a: TokenArgs) -> Outcome<u8> {
     if let Some(curl) = &a.curl {
         let token_path = profile.unwrap_or(&provider::GENERIC).token_path_b2b.value;
         let url = curl_url(curl, a.base_url.as_deref(), token_path)?;
-        emit(&curl_text(&url, &headers, B2B_REQUEST_BODY.as_bytes()));
+        emit(&curl_text("POST", &url, &headers, B2B_REQUEST_BODY.as_bytes()));
     } else if a.json {
         emit_json(&json!({
             "string_to_sign": sts.as_str(),
@@ -68,7 +68,9 @@ pub(crate) fn transaction(a: TransactionArgs) -> Outcome<u8> {
         ("Content-Type", CONTENT_TYPE.to_string()),
     ];
     extra_headers(&a.extra, &mut headers)?;
-    output_request(a.curl.as_deref(), a.json, &headers, &body, sts.as_str(), sig.as_str(), &ts)
+    let signed =
+        Signed { method: &a.request.method, string_to_sign: sts.as_str(), signature: sig.as_str(), timestamp: &ts };
+    output_request(a.curl.as_deref(), a.json, &headers, &body, signed)
 }
 
 pub(crate) fn service(a: ServiceArgs) -> Outcome<u8> {
@@ -81,7 +83,9 @@ pub(crate) fn service(a: ServiceArgs) -> Outcome<u8> {
     let mut headers =
         vec![("X-TIMESTAMP", ts.clone()), ("X-SIGNATURE", sig.to_string()), ("Content-Type", CONTENT_TYPE.to_string())];
     extra_headers(&a.extra, &mut headers)?;
-    output_request(a.curl.as_deref(), a.json, &headers, &body, sts.as_str(), sig.as_str(), &ts)
+    let signed =
+        Signed { method: &a.request.method, string_to_sign: sts.as_str(), signature: sig.as_str(), timestamp: &ts };
+    output_request(a.curl.as_deref(), a.json, &headers, &body, signed)
 }
 
 fn extra_headers(extra: &ExtraHeaders, headers: &mut Vec<(&'static str, String)>) -> Outcome<()> {
@@ -105,18 +109,25 @@ fn extra_headers(extra: &ExtraHeaders, headers: &mut Vec<(&'static str, String)>
     Ok(())
 }
 
+/// What was signed, and how.
+struct Signed<'a> {
+    method: &'a str,
+    string_to_sign: &'a str,
+    signature: &'a str,
+    timestamp: &'a str,
+}
+
 fn output_request(
     curl: Option<&str>,
     json_out: bool,
     headers: &[(&str, String)],
     body: &Body,
-    sts: &str,
-    sig: &str,
-    ts: &str,
+    signed: Signed<'_>,
 ) -> Outcome<u8> {
+    let Signed { method, string_to_sign: sts, signature: sig, timestamp: ts } = signed;
     if let Some(url) = curl {
         // The minified body is sent: its bytes are exactly the ones that were hashed.
-        emit(&curl_text(url, headers, &body.min));
+        emit(&curl_text(method, url, headers, &body.min));
     } else if json_out {
         emit_json(&json!({
             "string_to_sign": sts,

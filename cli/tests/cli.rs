@@ -164,7 +164,7 @@ fn token_curl_command() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let expected = format!(
-        "curl --location 'https://api-stage.senmo.id/api/v1.0/access-token/b2b' \\\n\
+        "curl --request 'POST' --location 'https://api-stage.senmo.id/api/v1.0/access-token/b2b' \\\n\
          --header 'X-TIMESTAMP: 2020-10-04T17:55:58+07:00' \\\n\
          --header 'X-CLIENT-KEY: MCPD00000006' \\\n\
          --header 'X-SIGNATURE: {sig}' \\\n\
@@ -1247,7 +1247,11 @@ fn request_signs_for_the_profile() {
         None,
     );
     assert_eq!(curl.code, 0, "{}", curl.stderr);
-    assert!(curl.stdout.starts_with("curl --location 'https://api.example.com/v1.0/x?q=1'"), "{}", curl.stdout);
+    assert!(
+        curl.stdout.starts_with("curl --request 'GET' --location 'https://api.example.com/v1.0/x?q=1'"),
+        "{}",
+        curl.stdout
+    );
 }
 
 #[test]
@@ -1349,7 +1353,7 @@ fn token_provider_style_and_bare_curl() {
         "https://x.test",
     ]);
     assert!(
-        doku.stdout.starts_with("curl --location 'https://x.test/authorization/v1/access-token/b2b'"),
+        doku.stdout.starts_with("curl --request 'POST' --location 'https://x.test/authorization/v1/access-token/b2b'"),
         "{}",
         doku.stdout
     );
