@@ -953,7 +953,9 @@ open class SnapVerifier: SnapVerifierProtocol, @unchecked Sendable {
     }
     /**
      * Loads a public key: PEM or DER, SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`) or PKCS#1
-     * (`BEGIN RSA PUBLIC KEY`); a private key is accepted too and its public half used.
+     * (`BEGIN RSA PUBLIC KEY`), or the key of an X.509 certificate (a provider's `.cer`/`.crt`;
+     * its validity is not checked: SNAP pins keys and uses no PKI); a private key is accepted
+     * too and its public half used.
      */
 public convenience init(publicKey: Data, allowWeakKey: Bool = false)throws  {
     let handle =
@@ -2441,7 +2443,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() != 11444) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() != 41095) {
+    if (uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() != 45) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new() != 2979) {

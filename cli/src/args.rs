@@ -304,7 +304,8 @@ pub(crate) struct VerifyCommon {
 pub(crate) enum VerifyCommand {
     /// Verify an access-token signature with the client's public key.
     Token {
-        /// RSA public key (or private key): PEM or DER, SubjectPublicKeyInfo or PKCS#1.
+        /// RSA public key: PEM or DER, SubjectPublicKeyInfo or PKCS#1, or an X.509 certificate (its
+        /// key is used; its validity is not checked). A private key works too, with a warning.
         #[arg(long, value_name = "FILE")]
         public_key: PathBuf,
         /// Accept RSA keys under 2048 bits.
@@ -318,7 +319,8 @@ pub(crate) enum VerifyCommand {
     },
     /// Verify a service signature with the sender's public key.
     Service {
-        /// RSA public key (or private key): PEM or DER, SubjectPublicKeyInfo or PKCS#1.
+        /// RSA public key: PEM or DER, SubjectPublicKeyInfo or PKCS#1, or an X.509 certificate (its
+        /// key is used; its validity is not checked). A private key works too, with a warning.
         #[arg(long, value_name = "FILE")]
         public_key: PathBuf,
         /// Accept RSA keys under 2048 bits.

@@ -1498,3 +1498,39 @@ fn explain_service_finds_the_empty_token_field_form() {
     assert!(c[0].starts_with("the string was laid out with an empty access-token field"), "{c:?}");
     assert_eq!(s(&j["causes"][0]["string_to_sign"]), wrong);
 }
+
+#[test]
+fn verify_accepts_a_certificate_and_warns_about_a_private_key() {
+    let v = vectors();
+    let sig = s(&v["token_b2b"][0]["signature"]).to_owned();
+    let ts = "2020-10-04T17:55:58+07:00";
+    let cert = root().join("tests/fixtures/rsa2048-cert.pem").to_string_lossy().into_owned();
+    let args = |k: &str| {
+        vec![
+            "verify",
+            "token",
+            "--public-key",
+            k,
+            "--client-id",
+            "MCPD00000006",
+            "--timestamp",
+            ts,
+            "--signature",
+            &sig,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let a = args(&cert);
+    let out = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (0, "valid\n", ""));
+    let private = key("rsa2048-pkcs8.pem");
+    let a = args(&private);
+    let out = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!((out.code, out.stdout.as_str()), (0, "valid\n"));
+    assert_eq!(
+        out.stderr,
+        format!("snapsign: warning: {private} is a private key; verifying needs only the public key (openssl pkey -pubout)\n")
+    );
+}

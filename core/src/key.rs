@@ -253,15 +253,25 @@ pub(crate) fn private_key(input: &[u8], options: &KeyOptions<'_>) -> Result<Priv
     Ok(key)
 }
 
-/// Loads an RSA public key from PEM, DER or bare base64, SubjectPublicKeyInfo or PKCS#1. A
-/// private key is accepted too (its public half is used).
+/// The public key of an X.509 certificate (PEM or DER). Its validity (dates, issuer, signature)
+/// is not checked: SNAP pins each partner's key and uses no PKI, and a provider that hands out its
+/// key as a `.cer`/`.crt` file means the key inside.
+fn certificate_public_key(der: &[u8], options: &KeyOptions<'_>) -> Result<PublicKey> {
+    use x509_cert::der::{Decode as _, Encode as _};
+    let cert = x509_cert::Certificate::from_der(der).map_err(|_| malformed())?;
+    let spki = cert.tbs_certificate().subject_public_key_info().to_der().map_err(|_| malformed())?;
+    PublicKey::from_public_key_der(&spki).map_err(|_| explain_failure(&spki, options))
+}
+
+/// Loads an RSA public key from PEM, DER or bare base64, SubjectPublicKeyInfo or PKCS#1, or the
+/// key of an X.509 certificate. A private key is accepted too (its public half is used).
 ///
 /// # Errors
 /// [`Error::InvalidKey`] naming what was found instead, or [`Error::WeakKey`].
 pub(crate) fn public_key(input: &[u8], options: &KeyOptions<'_>) -> Result<PublicKey> {
     let (label, der) = to_der(input)?;
     let key = match label {
-        Label::Certificate => return Err(Error::InvalidKey { kind: KeyErrorKind::CertificateGiven }),
+        Label::Certificate => Some(certificate_public_key(&der, options)?),
         Label::Spki => PublicKey::from_public_key_der(&der).ok(),
         Label::Pkcs1Public => PublicKey::from_pkcs1_der(&der).ok(),
         Label::Unknown => PublicKey::from_public_key_der(&der).or_else(|_| PublicKey::from_pkcs1_der(&der)).ok(),
@@ -269,9 +279,7 @@ pub(crate) fn public_key(input: &[u8], options: &KeyOptions<'_>) -> Result<Publi
     };
     let key = match key {
         Some(key) => key,
-        None if label == Label::Unknown && is_certificate_der(&der) => {
-            return Err(Error::InvalidKey { kind: KeyErrorKind::CertificateGiven })
-        }
+        None if label == Label::Unknown && is_certificate_der(&der) => certificate_public_key(&der, options)?,
         None if matches!(label, Label::Spki | Label::Pkcs1Public) || is_public_der(&der) => {
             return Err(explain_failure(&der, options))
         }

@@ -349,7 +349,9 @@ impl RsaVerifier {
     /// ```
     ///
     /// Loads a public key: PEM or DER, SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`) or PKCS#1
-    /// (`BEGIN RSA PUBLIC KEY`); a private key is accepted too and its public half used.
+    /// (`BEGIN RSA PUBLIC KEY`), or the key of an X.509 certificate (`BEGIN CERTIFICATE`, a
+    /// provider's `.cer`/`.crt`; its validity is not checked: SNAP pins keys and uses no PKI); a
+    /// private key is accepted too and its public half used.
     ///
     /// # Errors
     /// [`Error::InvalidKey`] or [`Error::WeakKey`].

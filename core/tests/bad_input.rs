@@ -186,9 +186,9 @@ fn cases() -> Vec<Case> {
         ("key-public-given", key("tests/vectors/keys/rsa2048-public.pem", KeyOptions::default())),
         ("key-certificate-given", key("tests/fixtures/rsa2048-cert.pem", KeyOptions::default())),
         (
-            "key-certificate-given-to-verifier",
+            "key-ec-certificate-given-to-verifier",
             Box::new(|| {
-                unit(RsaVerifier::from_bytes(&read("tests/fixtures/rsa2048-cert.der"), &KeyOptions::default()))
+                unit(RsaVerifier::from_bytes(&read("tests/fixtures/ec-p256-cert.pem"), &KeyOptions::default()))
             }),
         ),
         ("key-encrypted-no-passphrase", key("tests/fixtures/rsa2048-encrypted-pkcs8.pem", KeyOptions::default())),

@@ -91,11 +91,35 @@ fn wrong_kinds_of_key_are_named() {
     let mut truncated = read("vectors/keys/rsa2048-pkcs8.der");
     truncated.truncate(600);
     assert_eq!(kind(sign_with(&truncated, &opts)), KeyErrorKind::Malformed);
-    assert_eq!(
-        kind(RsaVerifier::from_bytes(&read("fixtures/rsa2048-cert.pem"), &opts)),
-        KeyErrorKind::CertificateGiven
-    );
+    assert_eq!(kind(RsaVerifier::from_bytes(&read("fixtures/ec-p256-cert.pem"), &opts)), KeyErrorKind::Unsupported);
     assert_eq!(kind(RsaVerifier::from_bytes(b"garbage", &opts)), KeyErrorKind::Malformed);
+}
+
+#[test]
+fn a_verifier_takes_the_key_of_a_certificate_and_ignores_its_validity() {
+    // Providers hand out their public key as a .cer/.crt file; SNAP pins keys and has no PKI.
+    let opts = KeyOptions::default();
+    let from_key = RsaVerifier::from_bytes(&read("vectors/keys/rsa2048-public.pem"), &opts).unwrap();
+    for file in ["fixtures/rsa2048-cert.pem", "fixtures/rsa2048-cert.der"] {
+        let v = RsaVerifier::from_bytes(&read(file), &opts).unwrap();
+        assert_eq!(v.modulus_bits(), 2048, "{file}");
+        v.verify_token(CLIENT, TS, VECTOR_SIG.as_bytes()).unwrap();
+        assert_eq!(v.verify_token("MCPD00000007", TS, VECTOR_SIG.as_bytes()), Err(Error::SignatureMismatch));
+        assert_eq!(format!("{v:?}"), format!("{from_key:?}"));
+    }
+    // The same certificate pasted from an environment variable, and as bare base64.
+    let pem = String::from_utf8(read("fixtures/rsa2048-cert.pem")).unwrap();
+    let env_style = pem.trim_end().replace('\n', "\\n");
+    RsaVerifier::from_bytes(env_style.as_bytes(), &opts)
+        .unwrap()
+        .verify_token(CLIENT, TS, VECTOR_SIG.as_bytes())
+        .unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    RsaVerifier::from_bytes(body.as_bytes(), &opts).unwrap().verify_token(CLIENT, TS, VECTOR_SIG.as_bytes()).unwrap();
+    // A broken certificate is malformed, never a panic.
+    let mut der = read("fixtures/rsa2048-cert.der");
+    der.truncate(200);
+    assert!(RsaVerifier::from_bytes(&der, &opts).is_err());
 }
 
 #[test]

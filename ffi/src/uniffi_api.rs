@@ -287,7 +287,9 @@ pub struct SnapVerifier {
 #[uniffi::export]
 impl SnapVerifier {
     /// Loads a public key: PEM or DER, SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`) or PKCS#1
-    /// (`BEGIN RSA PUBLIC KEY`); a private key is accepted too and its public half used.
+    /// (`BEGIN RSA PUBLIC KEY`), or the key of an X.509 certificate (a provider's `.cer`/`.crt`;
+    /// its validity is not checked: SNAP pins keys and uses no PKI); a private key is accepted
+    /// too and its public half used.
     #[uniffi::constructor(default(allow_weak_key = false))]
     pub fn new(public_key: Vec<u8>, allow_weak_key: bool) -> Result<Self, SnapError> {
         let options = KeyOptions { allow_weak: allow_weak_key, passphrase: None };

@@ -455,3 +455,36 @@ fn the_result_list_is_the_enum_and_core_codes_describe_themselves_with_the_core_
     assert_eq!(snapsign_result::from_u32(28), None);
     assert_eq!(snapsign_result::from_u32(105), None);
 }
+
+#[test]
+fn a_verifier_loads_the_key_of_a_certificate() {
+    let cert = std::fs::read(vectors_dir().join("../fixtures/rsa2048-cert.der")).unwrap();
+    let ec = std::fs::read(vectors_dir().join("../fixtures/ec-p256-cert.pem")).unwrap();
+    let (client, ts) = (b"MCPD00000006", b"2020-10-04T17:55:58+07:00");
+    let signer = signer();
+    let mut sig = vec![0u8; 512];
+    let mut n = 0usize;
+    unsafe {
+        let rc = snapsign_signer_sign_token(
+            signer.0,
+            client.as_ptr(),
+            12,
+            ts.as_ptr(),
+            ts.len(),
+            sig.as_mut_ptr(),
+            512,
+            &mut n,
+        );
+        assert_eq!(rc, snapsign_result::Ok);
+        let mut v = ptr::null_mut();
+        assert_eq!(snapsign_verifier_new(cert.as_ptr(), cert.len(), 0, &mut v), snapsign_result::Ok);
+        assert_eq!(
+            snapsign_verifier_verify_token(v, client.as_ptr(), 12, ts.as_ptr(), ts.len(), sig.as_ptr(), n),
+            snapsign_result::Ok
+        );
+        snapsign_verifier_free(v);
+        let mut v = ptr::null_mut();
+        assert_eq!(snapsign_verifier_new(ec.as_ptr(), ec.len(), 0, &mut v), snapsign_result::KeyUnsupported);
+        assert!(v.is_null());
+    }
+}

@@ -570,7 +570,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token() != 52833:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() != 41095:
+    if lib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() != 45:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign() != 23250:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -2135,7 +2135,9 @@ class SnapVerifier(SnapVerifierProtocol):
     def __init__(self, public_key: bytes,allow_weak_key: bool = False):
         """
         Loads a public key: PEM or DER, SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`) or PKCS#1
-        (`BEGIN RSA PUBLIC KEY`); a private key is accepted too and its public half used.
+        (`BEGIN RSA PUBLIC KEY`), or the key of an X.509 certificate (a provider's `.cer`/`.crt`;
+        its validity is not checked: SNAP pins keys and uses no PKI); a private key is accepted
+        too and its public half used.
 """
         
         _UniffiFfiConverterBytes.check_lower(public_key)

@@ -1,5 +1,6 @@
 //! RSA keys: loading them, and saying what a file that is not the right key holds instead.
 
+use std::io::Write;
 use std::path::Path;
 
 use snapsign_core::{Error, KeyErrorKind, KeyOptions, RsaSigner, RsaVerifier};
@@ -16,11 +17,20 @@ pub(crate) fn load_signer(path: &Path, passphrase_env: Option<&str>, allow_weak:
     RsaSigner::from_bytes(&bytes, &options).map_err(|e| key_failure(path, &bytes, e, true))
 }
 
-/// Loads a public (or private) key for verifying.
+/// Loads a public key (or a certificate's, or a private key's public half) for verifying.
 pub(crate) fn load_verifier(path: &Path, allow_weak: bool) -> Outcome<RsaVerifier> {
     let bytes = read_file(path)?;
     let options = KeyOptions { allow_weak, passphrase: None };
-    RsaVerifier::from_bytes(&bytes, &options).map_err(|e| key_failure(path, &bytes, e, false))
+    let verifier = RsaVerifier::from_bytes(&bytes, &options).map_err(|e| key_failure(path, &bytes, e, false))?;
+    if RsaSigner::from_bytes(&bytes, &options).is_ok() {
+        // It works, but a private key copied to where verification happens is a key leaked.
+        let _ = writeln!(
+            std::io::stderr(),
+            "snapsign: warning: {} is a private key; verifying needs only the public key (openssl pkey -pubout)",
+            path.display()
+        );
+    }
+    Ok(verifier)
 }
 
 fn passphrase(var: Option<&str>) -> Outcome<Option<Vec<u8>>> {

@@ -290,8 +290,9 @@ pub unsafe extern "C" fn snapsign_signer_sign_service(
 }
 
 /// Loads an RSA public key for verification: PEM or DER, SubjectPublicKeyInfo
-/// (`BEGIN PUBLIC KEY`) or PKCS#1 (`BEGIN RSA PUBLIC KEY`); a private key is accepted too (its
-/// public half is used). `flags`: 0 or `SNAPSIGN_KEY_ALLOW_WEAK`. On success `*out` receives a
+/// (`BEGIN PUBLIC KEY`) or PKCS#1 (`BEGIN RSA PUBLIC KEY`), or the key of an X.509 certificate
+/// (a provider's `.cer`/`.crt`; its validity is not checked: SNAP pins keys and uses no PKI); a
+/// private key is accepted too (its public half is used). `flags`: 0 or `SNAPSIGN_KEY_ALLOW_WEAK`. On success `*out` receives a
 /// new verifier (free it with `snapsign_verifier_free`); on error it is NULL.
 ///
 /// # Safety

@@ -1009,7 +1009,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() and 0xFFFF) != 11444) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() and 0xFFFF) != 41095) {
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() and 0xFFFF) != 45) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new() and 0xFFFF) != 2979) {
@@ -1960,7 +1960,9 @@ open class SnapVerifier: Disposable, AutoCloseable, SnapVerifierInterface
     }
     /**
      * Loads a public key: PEM or DER, SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`) or PKCS#1
-     * (`BEGIN RSA PUBLIC KEY`); a private key is accepted too and its public half used.
+     * (`BEGIN RSA PUBLIC KEY`), or the key of an X.509 certificate (a provider's `.cer`/`.crt`;
+     * its validity is not checked: SNAP pins keys and uses no PKI); a private key is accepted
+     * too and its public half used.
      */
     constructor(`publicKey`: kotlin.ByteArray, `allowWeakKey`: kotlin.Boolean = false) :
         this(UniffiWithHandle, 
