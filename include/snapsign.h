@@ -227,7 +227,7 @@ enum snapsign_result
    */
   SNAPSIGN_RESULT_KEY_WRONG_PASSPHRASE = 20,
   /**
-   * Not an RSA key in a supported form (EC, OpenSSH, multi-prime, legacy-encrypted PEM).
+   * Not an RSA key in a supported form (EC, OpenSSH, multi-prime).
    */
   SNAPSIGN_RESULT_KEY_UNSUPPORTED = 21,
   /**

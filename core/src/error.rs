@@ -164,7 +164,7 @@ pub enum KeyErrorKind {
     /// The passphrase did not decrypt the key.
     WrongPassphrase,
     /// A key of another algorithm (EC, Ed25519, OpenSSH, ...) or an RSA form not supported
-    /// (multi-prime, legacy OpenSSL-encrypted PEM).
+    /// (multi-prime; OpenSSL's traditional PEM encryption without the `encrypted-keys` feature).
     Unsupported,
 }
 
@@ -177,9 +177,7 @@ impl KeyErrorKind {
             KeyErrorKind::CertificateGiven => "invalid key: found a certificate where a key is needed",
             KeyErrorKind::Encrypted => "invalid key: the private key is encrypted and no passphrase was given",
             KeyErrorKind::WrongPassphrase => "invalid key: the passphrase does not decrypt the private key",
-            KeyErrorKind::Unsupported => {
-                "invalid key: not an RSA key in a supported form (EC, OpenSSH, multi-prime or legacy-encrypted PEM)"
-            }
+            KeyErrorKind::Unsupported => "invalid key: not an RSA key in a supported form (EC, OpenSSH or multi-prime)",
         }
     }
 }

@@ -55,6 +55,9 @@ enum Label {
     Other,
     /// DER or bare base64: the structure is found by trying each.
     Unknown,
+    /// OpenSSL's traditional PEM encryption (`Proc-Type: 4,ENCRYPTED`).
+    #[cfg(feature = "encrypted-keys")]
+    LegacyEncrypted(crate::legacy_pem::Dek),
 }
 
 fn label_of(name: &[u8]) -> Label {
@@ -115,11 +118,15 @@ fn to_der(input: &[u8]) -> Result<(Label, Zeroizing<Vec<u8>>)> {
         let body = rest.get(label_end + 5..).unwrap_or_default();
         let end = find(body, b"-----END ").ok_or_else(malformed)?;
         let body = body.get(..end).unwrap_or_default();
-        if find(body, b"Proc-Type:").is_some() || find(body, b"DEK-Info:").is_some() {
-            // OpenSSL's legacy PEM encryption; `openssl pkcs8 -topk8` converts it.
+        if label == Label::Other {
             return Err(Error::InvalidKey { kind: KeyErrorKind::Unsupported });
         }
-        if label == Label::Other {
+        #[cfg(feature = "encrypted-keys")]
+        if let Some((dek, text)) = crate::legacy_pem::split(body)? {
+            return Ok((Label::LegacyEncrypted(dek), decode_base64(&text)?));
+        }
+        #[cfg(not(feature = "encrypted-keys"))]
+        if find(body, b"Proc-Type:").is_some() || find(body, b"DEK-Info:").is_some() {
             return Err(Error::InvalidKey { kind: KeyErrorKind::Unsupported });
         }
         return Ok((label, decode_base64(body)?));
@@ -234,6 +241,17 @@ pub(crate) fn private_key(input: &[u8], options: &KeyOptions<'_>) -> Result<Priv
     if label == Label::EncryptedPkcs8 || (label == Label::Unknown && is_encrypted_der(&der)) {
         let passphrase = options.passphrase.ok_or(Error::InvalidKey { kind: KeyErrorKind::Encrypted })?;
         der = decrypt(&der, passphrase)?;
+    }
+    #[cfg(feature = "encrypted-keys")]
+    if let Label::LegacyEncrypted(dek) = label {
+        let passphrase = options.passphrase.ok_or(Error::InvalidKey { kind: KeyErrorKind::Encrypted })?;
+        let der = crate::legacy_pem::decrypt(&dek, &der, passphrase)?;
+        // Valid padding from a wrong passphrase happens (about 1 in 256): the DER then fails.
+        let key = PrivateKey::from_pkcs1_der(&der)
+            .or_else(|_| PrivateKey::from_pkcs8_der(&der))
+            .map_err(|_| Error::InvalidKey { kind: KeyErrorKind::WrongPassphrase })?;
+        check_bits(key.n().bit_width_vartime() as usize, options)?;
+        return Ok(key);
     }
     let key = match label {
         Label::Pkcs1 => PrivateKey::from_pkcs1_der(&der).ok(),

@@ -65,6 +65,8 @@ pub mod endpoint;
 mod error;
 pub mod hmac;
 pub mod key;
+#[cfg(feature = "encrypted-keys")]
+mod legacy_pem;
 pub mod minify;
 pub mod provider;
 pub mod request;

@@ -62,10 +62,37 @@ fn encrypted_pkcs8_needs_the_right_passphrase() {
         let right = KeyOptions { passphrase: Some(b"test-passphrase"), ..KeyOptions::default() };
         assert_eq!(sign_with(&key, &right).as_deref(), Ok(VECTOR_SIG), "{file}");
     }
-    assert_eq!(
-        kind(sign_with(&read("fixtures/rsa2048-legacy-encrypted.pem"), &KeyOptions::default())),
-        KeyErrorKind::Unsupported
-    );
+}
+
+#[test]
+fn legacy_encrypted_pem_loads_with_its_passphrase() {
+    // `openssl rsa -aes256|-aes128|-aes192|-des3 -traditional`: what `openssl genrsa -aes256` and
+    // older tools write.
+    for file in [
+        "fixtures/rsa2048-legacy-encrypted.pem",
+        "fixtures/rsa2048-legacy-aes128.pem",
+        "fixtures/rsa2048-legacy-aes192.pem",
+        "fixtures/rsa2048-legacy-des3.pem",
+    ] {
+        let key = read(file);
+        assert_eq!(kind(sign_with(&key, &KeyOptions::default())), KeyErrorKind::Encrypted, "{file}");
+        for wrong in [&b"wrong"[..], b"", b"test-passphrasE"] {
+            let opts = KeyOptions { passphrase: Some(wrong), ..KeyOptions::default() };
+            assert_eq!(kind(sign_with(&key, &opts)), KeyErrorKind::WrongPassphrase, "{file}");
+        }
+        let right = KeyOptions { passphrase: Some(b"test-passphrase"), ..KeyOptions::default() };
+        assert_eq!(sign_with(&key, &right).as_deref(), Ok(VECTOR_SIG), "{file}");
+        // CRLF line ends, as a file edited on Windows has them.
+        let crlf = String::from_utf8(key.clone()).unwrap().replace('\n', "\r\n");
+        assert_eq!(sign_with(crlf.as_bytes(), &right).as_deref(), Ok(VECTOR_SIG), "{file} CRLF");
+    }
+    // A damaged header is named, never a panic.
+    let text = String::from_utf8(read("fixtures/rsa2048-legacy-des3.pem")).unwrap();
+    let right = KeyOptions { passphrase: Some(b"test-passphrase"), ..KeyOptions::default() };
+    let unknown_cipher = text.replace("DES-EDE3-CBC", "RC2-CBC");
+    assert_eq!(kind(sign_with(unknown_cipher.as_bytes(), &right)), KeyErrorKind::Unsupported);
+    let short_iv = text.replacen("DES-EDE3-CBC,", "DES-EDE3-CBC,00", 1);
+    assert_eq!(kind(sign_with(short_iv.as_bytes(), &right)), KeyErrorKind::Malformed);
 }
 
 #[test]

@@ -59,7 +59,7 @@ pub enum snapsign_result {
     KeyEncrypted = 19,
     /// The passphrase does not decrypt the private key.
     KeyWrongPassphrase = 20,
-    /// Not an RSA key in a supported form (EC, OpenSSH, multi-prime, legacy-encrypted PEM).
+    /// Not an RSA key in a supported form (EC, OpenSSH, multi-prime).
     KeyUnsupported = 21,
     /// The RSA key is shorter than 2048 bits and `SNAPSIGN_KEY_ALLOW_WEAK` was not given.
     WeakKey = 22,
