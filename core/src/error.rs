@@ -208,6 +208,14 @@ pub enum Error {
     /// A Unix time or offset that cannot be written as a four-digit-year timestamp.
     TimestampOutOfRange,
     /// A timestamp further from "now" than the allowed skew.
+    ///
+    /// ```
+    /// use snapsign_core::Error;
+    /// let e = Error::TimestampSkew { skew_seconds: -194_336_590, allowed_seconds: 900 };
+    /// assert_eq!(e.to_string(), "X-TIMESTAMP is 6 years 1 month in the past (allowed: \u{b1}900 s)");
+    /// let e = Error::TimestampSkew { skew_seconds: 61, allowed_seconds: 30 };
+    /// assert_eq!(e.to_string(), "X-TIMESTAMP is 1 minute 1 second in the future (allowed: \u{b1}30 s)");
+    /// ```
     TimestampSkew {
         /// Timestamp minus now, in seconds (negative: in the past).
         skew_seconds: i64,
@@ -363,7 +371,10 @@ impl fmt::Display for Error {
                 write!(f, "invalid X-TIMESTAMP at byte {offset}: {}", kind.message())
             }
             Error::TimestampSkew { skew_seconds, allowed_seconds } => {
-                write!(f, "X-TIMESTAMP is {skew_seconds} s from now, more than the allowed {allowed_seconds} s")
+                let when = if skew_seconds < 0 { "in the past" } else { "in the future" };
+                f.write_str("X-TIMESTAMP is ")?;
+                write_duration(f, skew_seconds.unsigned_abs())?;
+                write!(f, " {when} (allowed: \u{b1}{allowed_seconds} s)")
             }
             Error::EmptyField { field } => write!(f, "{} is empty", field.name()),
             Error::FieldTooLong { field, max } => write!(f, "{} is longer than {max} bytes", field.name()),
@@ -396,6 +407,38 @@ impl fmt::Display for Error {
             | Error::Crypto => f.write_str(self.summary()),
         }
     }
+}
+
+/// A duration in its two largest units ("6 years 2 months", "20 minutes"), as people read a
+/// clock that is off; a year is 365 days and a month 30.
+#[allow(clippy::arithmetic_side_effects, reason = "division and remainder by non-zero constants, subtraction of a part")]
+fn write_duration(f: &mut fmt::Formatter<'_>, seconds: u64) -> fmt::Result {
+    const UNITS: [(u64, &str); 6] =
+        [(31_536_000, "year"), (2_592_000, "month"), (86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")];
+    let mut rest = seconds;
+    let mut written = 0;
+    for (size, name) in UNITS {
+        let n = rest / size;
+        if n == 0 {
+            if written > 0 {
+                break;
+            }
+            continue;
+        }
+        if written > 0 {
+            f.write_str(" ")?;
+        }
+        write!(f, "{n} {name}{}", if n == 1 { "" } else { "s" })?;
+        rest -= n * size;
+        written += 1;
+        if written == 2 {
+            break;
+        }
+    }
+    if written == 0 {
+        f.write_str("0 seconds")?;
+    }
+    Ok(())
 }
 
 impl core::error::Error for Error {}
