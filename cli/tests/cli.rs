@@ -1534,3 +1534,21 @@ fn verify_accepts_a_certificate_and_warns_about_a_private_key() {
         format!("snapsign: warning: {private} is a private key; verifying needs only the public key (openssl pkey -pubout)\n")
     );
 }
+
+#[test]
+fn a_secret_pasted_where_its_variable_name_belongs_is_not_echoed() {
+    let secret = "SK-8dPqZ/secret+value";
+    let out = run(&["transaction", "--secret-env", secret, "--method", "GET", "--path", "/x", "--token", "t"]);
+    assert_eq!(out.code, 2);
+    assert!(!out.stderr.contains("8dPqZ"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("snapsign: --secret-env: takes the name of an environment variable"),
+        "{}",
+        out.stderr
+    );
+    let out =
+        run(&["token", "--key", &key("rsa2048-pkcs8.pem"), "--client-id", "C", "--passphrase-env", "pass phrase!"]);
+    assert_eq!(out.code, 2);
+    assert!(!out.stderr.contains("phrase!"), "{}", out.stderr);
+    assert!(out.stderr.contains("--passphrase-env KEY_PASSPHRASE"), "{}", out.stderr);
+}

@@ -411,7 +411,10 @@ impl fmt::Display for Error {
 
 /// A duration in its two largest units ("6 years 2 months", "20 minutes"), as people read a
 /// clock that is off; a year is 365 days and a month 30.
-#[allow(clippy::arithmetic_side_effects, reason = "division and remainder by non-zero constants, subtraction of a part")]
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "division and remainder by non-zero constants, subtraction of a part"
+)]
 fn write_duration(f: &mut fmt::Formatter<'_>, seconds: u64) -> fmt::Result {
     const UNITS: [(u64, &str); 6] =
         [(31_536_000, "year"), (2_592_000, "month"), (86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")];

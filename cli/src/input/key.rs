@@ -5,6 +5,7 @@ use std::path::Path;
 
 use snapsign_core::{Error, KeyErrorKind, KeyOptions, RsaSigner, RsaVerifier};
 
+use super::env::read_variable;
 use super::file::read_file;
 use crate::failure::{Failure, Outcome};
 use crate::visible::visible;
@@ -34,11 +35,7 @@ pub(crate) fn load_verifier(path: &Path, allow_weak: bool) -> Outcome<RsaVerifie
 }
 
 fn passphrase(var: Option<&str>) -> Outcome<Option<Vec<u8>>> {
-    let Some(var) = var else { return Ok(None) };
-    match std::env::var_os(var) {
-        Some(v) if !v.is_empty() => Ok(Some(v.into_encoded_bytes())),
-        _ => Err(Failure::input("--passphrase-env", format!("environment variable {var} is not set or empty"))),
-    }
+    var.map(|name| read_variable("--passphrase-env", name, "KEY_PASSPHRASE")).transpose()
 }
 
 /// A key error, naming the file and what was found instead.

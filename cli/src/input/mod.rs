@@ -2,6 +2,7 @@
 //! secret and the timestamp.
 
 pub(crate) mod body;
+pub(crate) mod env;
 pub(crate) mod file;
 pub(crate) mod key;
 pub(crate) mod provider;

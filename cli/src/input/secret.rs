@@ -4,6 +4,7 @@ use std::path::Path;
 
 use snapsign_core::HmacSigner;
 
+use super::env::read_variable;
 use super::file::read_file;
 use crate::args::SecretArgs;
 use crate::failure::{Failure, Outcome};
@@ -18,12 +19,8 @@ pub(crate) struct Secret {
 /// Reads the client secret from an environment variable or a file.
 pub(crate) fn load_secret(env: Option<&str>, file: Option<&Path>) -> Outcome<Option<Secret>> {
     if let Some(var) = env {
-        return match std::env::var_os(var) {
-            Some(v) if !v.is_empty() => {
-                Ok(Some(Secret { bytes: v.into_encoded_bytes(), unstripped: None, source: format!("${var}") }))
-            }
-            _ => Err(Failure::input("--secret-env", format!("environment variable {var} is not set or empty"))),
-        };
+        let bytes = read_variable("--secret-env", var, "CLIENT_SECRET")?;
+        return Ok(Some(Secret { bytes, unstripped: None, source: format!("${var}") }));
     }
     let Some(path) = file else { return Ok(None) };
     let raw = read_file(path)?;
