@@ -6,45 +6,61 @@ use snapsign_core::body_digest::BodyDigest;
 use snapsign_core::string_to_sign::{has_bearer_prefix, is_absolute_url};
 use snapsign_core::timestamp::{Timestamp, TimestampFormat, WIB, WIT, WITA};
 
-use super::checker::Checker;
-use super::input::Input;
-use super::parts::{Kind, Parts};
-use super::reserialize;
-use super::url::relative_part;
+use crate::cause::{Cause, CauseId};
+use crate::key::Checker;
+use crate::parts::{Kind, Layout, Parts};
+use crate::reserialize;
+use crate::url::relative_part;
+use crate::Inputs;
+
+/// What the search works from: the inputs, the path as sent when a provider's rule changed it,
+/// and the minified body.
+pub(crate) struct Context<'a> {
+    pub(crate) input: &'a Inputs,
+    pub(crate) sent_path: Option<&'a str>,
+    pub(crate) min: Option<&'a [u8]>,
+}
 
 /// Another way the other side may have built the string-to-sign.
-pub(super) struct Variant {
-    pub(super) cause: String,
-    pub(super) string_to_sign: String,
+struct Variant {
+    changes: Vec<(CauseId, String)>,
+    string_to_sign: String,
     /// A body the other side hashed instead of the minified one.
-    pub(super) body: Option<String>,
+    body: Option<String>,
     /// Verify with the secret as the file held it (trailing newline kept).
     unstripped_secret: bool,
-    /// How many parts differ from the given inputs.
-    changes: usize,
+}
+
+impl Variant {
+    fn into_cause(self) -> Cause {
+        let changes: Vec<(CauseId, &str)> = self.changes.iter().map(|(id, m)| (*id, m.as_str())).collect();
+        Cause::of(&changes, self.string_to_sign, self.body)
+    }
 }
 
 /// The variants a signature verifies, among how many were tried.
-pub(super) struct Search {
-    pub(super) checked: usize,
+#[derive(Debug, Clone)]
+pub struct Search {
+    /// How many variants were checked.
+    pub checked: usize,
     /// Those that verify with the fewest changes.
-    pub(super) causes: Vec<Variant>,
+    pub causes: Vec<Cause>,
 }
 
 /// Tries every variant of the inputs against `signature`, which does not verify as they are.
-pub(super) fn search(input: &Input, min: Option<&[u8]>, checker: &Checker, signature: &str) -> Search {
-    let all = variants(input, min);
+pub(crate) fn search(ctx: &Context<'_>, checker: &Checker, signature: &str) -> Search {
+    let all = variants(ctx);
     let checked = all.len();
-    let mut causes: Vec<Variant> = all
+    let mut found: Vec<Variant> = all
         .into_iter()
         .filter(|v| checker.verify(v.string_to_sign.as_bytes(), signature.as_bytes(), v.unstripped_secret).is_ok())
         .collect();
-    let fewest = causes.iter().map(|v| v.changes).min().unwrap_or(0);
-    causes.retain(|v| v.changes == fewest);
-    Search { checked, causes }
+    let fewest = found.iter().map(|v| v.changes.len()).min().unwrap_or(0);
+    found.retain(|v| v.changes.len() == fewest);
+    Search { checked, causes: found.into_iter().map(Variant::into_cause).collect() }
 }
 
-fn timestamp_variants(ts: &str) -> Vec<(String, String)> {
+fn timestamp_variants(ts: &str) -> Vec<(String, CauseId, String)> {
     let mut out = Vec::new();
     match Timestamp::parse(ts) {
         Ok(t) => {
@@ -58,7 +74,11 @@ fn timestamp_variants(ts: &str) -> Vec<(String, String)> {
                         let s = t2.format(TimestampFormat { millis, utc_as_z }).to_string();
                         if s != ts {
                             let note = if t.unix_millis() % 1000 != 0 && !millis { ", to the second" } else { "" };
-                            out.push((s.clone(), format!("the timestamp was written as {s} (the same instant{note})")));
+                            out.push((
+                                s.clone(),
+                                CauseId::TimestampFormat,
+                                format!("the timestamp was written as {s} (the same instant{note})"),
+                            ));
                         }
                     }
                 }
@@ -72,7 +92,11 @@ fn timestamp_variants(ts: &str) -> Vec<(String, String)> {
             }
             for candidate in [fixed.clone(), format!("{fixed}+07:00"), format!("{fixed}Z")] {
                 if candidate != ts && Timestamp::parse(&candidate).is_ok() {
-                    out.push((candidate.clone(), format!("the timestamp was written as {candidate}")));
+                    out.push((
+                        candidate.clone(),
+                        CauseId::TimestampSpelling,
+                        format!("the timestamp was written as {candidate}"),
+                    ));
                 }
             }
         }
@@ -82,14 +106,15 @@ fn timestamp_variants(ts: &str) -> Vec<(String, String)> {
 
 /// One alternative value of one part of the string-to-sign.
 struct Alt {
+    id: CauseId,
     cause: String,
     apply: Box<dyn Fn(&mut Parts)>,
     body: Option<String>,
     unstripped_secret: bool,
 }
 
-fn alt(cause: String, apply: impl Fn(&mut Parts) + 'static) -> Alt {
-    Alt { cause, apply: Box::new(apply), body: None, unstripped_secret: false }
+fn alt(id: CauseId, cause: String, apply: impl Fn(&mut Parts) + 'static) -> Alt {
+    Alt { id, cause, apply: Box::new(apply), body: None, unstripped_secret: false }
 }
 
 fn set_timestamp(v: String) -> impl Fn(&mut Parts) {
@@ -113,53 +138,78 @@ fn set_digest(v: String) -> impl Fn(&mut Parts) {
 }
 
 /// The alternatives of each part (timestamp, client id, method, path, token, body, secret).
-fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
+fn dimensions(ctx: &Context<'_>) -> Vec<Vec<Alt>> {
+    let (input, min) = (ctx.input, ctx.min);
     let kind = input.kind;
     let p = &input.parts;
     let mut dims: Vec<Vec<Alt>> = Vec::new();
-    dims.push(timestamp_variants(&p.timestamp).into_iter().map(|(ts, cause)| alt(cause, set_timestamp(ts))).collect());
+    dims.push(
+        timestamp_variants(&p.timestamp).into_iter().map(|(ts, id, cause)| alt(id, cause, set_timestamp(ts))).collect(),
+    );
     if kind == Kind::Token {
         let mut ids = Vec::new();
         let trimmed = p.client_id.trim().to_string();
         if trimmed != p.client_id {
-            ids.push(alt(format!("the client id was '{trimmed}' (no surrounding whitespace)"), move |q| {
-                q.client_id.clone_from(&trimmed)
-            }));
+            ids.push(alt(
+                CauseId::ClientIdWhitespace,
+                format!("the client id was '{trimmed}' (no surrounding whitespace)"),
+                move |q| q.client_id.clone_from(&trimmed),
+            ));
         }
-        ids.push(alt("client id and timestamp were joined with ':' instead of '|'".into(), |q| {
-            q.colon_separator = true;
-        }));
+        ids.push(alt(
+            CauseId::TokenColonSeparator,
+            "client id and timestamp were joined with ':' instead of '|'".into(),
+            |q| {
+                q.layout = Layout::TokenColon;
+            },
+        ));
         dims.push(ids);
     } else {
         let mut methods = Vec::new();
         let upper = p.method.trim().to_ascii_uppercase();
         if upper != p.method {
-            methods.push(alt(format!("the method was signed as {upper}"), set_method(upper)));
+            methods.push(alt(CauseId::MethodCase, format!("the method was signed as {upper}"), set_method(upper)));
         }
         let lower = p.method.to_ascii_lowercase();
         if lower != p.method {
-            methods.push(alt(format!("the method was signed in lower case ({lower})"), set_method(lower)));
+            methods.push(alt(
+                CauseId::MethodCase,
+                format!("the method was signed in lower case ({lower})"),
+                set_method(lower),
+            ));
         }
         dims.push(methods);
 
         let mut paths = Vec::new();
         if let Some((before, _)) = p.path.split_once('?') {
-            paths
-                .push(alt(format!("the path was signed without its query string ({before})"), set_path(before.into())));
+            paths.push(alt(
+                CauseId::PathWithoutQuery,
+                format!("the path was signed without its query string ({before})"),
+                set_path(before.into()),
+            ));
         }
         if is_absolute_url(&p.path) {
             if let Some(rel) = relative_part(&p.path) {
                 if let Some((before, _)) = rel.split_once('?') {
                     paths.push(alt(
+                        CauseId::RelativePath,
                         format!("the relative path without query string ({before}) was signed"),
                         set_path(before.into()),
                     ));
                 }
-                paths.push(alt(format!("the relative path {rel} was signed, not the absolute URL"), set_path(rel)));
+                paths.push(alt(
+                    CauseId::RelativePath,
+                    format!("the relative path {rel} was signed, not the absolute URL"),
+                    set_path(rel),
+                ));
             }
         } else if let Some(base) = &input.base_url {
             let abs = format!("{}{}", base.trim_end_matches('/'), p.path);
-            paths.push(alt(format!("the absolute URL {abs} was signed instead of the path"), set_path(abs)));
+            paths.push(alt(
+                CauseId::AbsoluteUrl,
+                format!("the absolute URL {abs} was signed instead of the path"),
+                set_path(abs),
+            ));
         }
         let no_query = p.path.split('?').next().unwrap_or(&p.path);
         if no_query.len() > 1 {
@@ -168,30 +218,40 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
                 None => format!("{no_query}/"),
             };
             let v = format!("{toggled}{}", &p.path[no_query.len()..]);
-            paths.push(alt(format!("the path was signed as {v} (trailing slash)"), set_path(v)));
+            paths.push(alt(
+                CauseId::TrailingSlash,
+                format!("the path was signed as {v} (trailing slash)"),
+                set_path(v),
+            ));
         }
         let trimmed = p.path.trim();
         if trimmed != p.path {
-            paths.push(alt("the path was signed without surrounding whitespace".into(), set_path(trimmed.into())));
-        }
-        if let (Some(sent), Some(profile)) = (&input.sent_path, input.profile) {
             paths.push(alt(
+                CauseId::PathWhitespace,
+                "the path was signed without surrounding whitespace".into(),
+                set_path(trimmed.into()),
+            ));
+        }
+        if let (Some(sent), Some(profile)) = (ctx.sent_path, input.profile) {
+            paths.push(alt(
+                CauseId::EndpointRule,
                 format!(
                     "the path was signed as sent ({sent}), not in the {} form {} expects",
                     profile.endpoint.value.name(),
                     profile.name
                 ),
-                set_path(sent.clone()),
+                set_path(sent.to_string()),
             ));
         }
         dims.push(paths);
 
         if kind == Kind::Service {
             dims.push(vec![alt(
+                CauseId::EmptyTokenField,
                 "the string was laid out with an empty access-token field (METHOD:path::digest:timestamp), as some \
                  server libraries sign calls without a token"
                     .into(),
-                |q| q.empty_token_field = true,
+                |q| q.layout = Layout::EmptyTokenField,
             )]);
         }
 
@@ -199,44 +259,63 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
             let mut tokens = Vec::new();
             if has_bearer_prefix(&p.token) {
                 let bare = p.token["Bearer ".len()..].to_string();
-                tokens.push(alt("the bare token (without 'Bearer ') was signed".into(), set_token(bare)));
+                tokens.push(alt(
+                    CauseId::BearerPrefix,
+                    "the bare token (without 'Bearer ') was signed".into(),
+                    set_token(bare),
+                ));
             } else {
                 tokens.push(alt(
+                    CauseId::BearerPrefixSigned,
                     "the token was signed with its 'Bearer ' prefix (as in the Authorization header)".into(),
                     set_token(format!("Bearer {}", p.token)),
                 ));
             }
             let trimmed = p.token.trim();
             if trimmed != p.token {
-                tokens
-                    .push(alt("the token was signed without surrounding whitespace".into(), set_token(trimmed.into())));
+                tokens.push(alt(
+                    CauseId::TokenWhitespace,
+                    "the token was signed without surrounding whitespace".into(),
+                    set_token(trimmed.into()),
+                ));
             }
             dims.push(tokens);
         }
 
         let mut bodies = Vec::new();
-        let raw = &input.body_raw;
+        let raw = &input.body;
         let hashed = |bytes: &[u8]| BodyDigest::of_minified(bytes).as_str().to_string();
         if let Some(min) = min {
             if raw.as_slice() != min {
-                bodies.push(alt("the body was hashed as sent, without minifying".into(), set_digest(hashed(raw))));
+                bodies.push(alt(
+                    CauseId::BodyNotMinified,
+                    "the body was hashed as sent, without minifying".into(),
+                    set_digest(hashed(raw)),
+                ));
                 let trimmed = raw.trim_ascii_end();
                 if trimmed != raw.as_slice() && trimmed != min {
                     bodies.push(alt(
+                        CauseId::BodyNotMinified,
                         "the body was hashed un-minified, without its trailing newline".into(),
                         set_digest(hashed(trimmed)),
                     ));
                 }
             }
             if min.is_empty() {
-                let mut a = alt("an empty body was signed as {}".into(), set_digest(hashed(b"{}")));
+                let mut a =
+                    alt(CauseId::EmptyBodyAsBraces, "an empty body was signed as {}".into(), set_digest(hashed(b"{}")));
                 a.body = Some("{}".into());
                 bodies.push(a);
             } else if min == b"{}" {
-                bodies.push(alt("the body {} was signed as an empty body".into(), set_digest(hashed(b""))));
+                bodies.push(alt(
+                    CauseId::BracesAsEmptyBody,
+                    "the body {} was signed as an empty body".into(),
+                    set_digest(hashed(b"")),
+                ));
             }
-            for (style, text) in reserialize::variants(min) {
+            for (id, style, text) in reserialize::variants(min) {
                 let mut a = alt(
+                    id,
                     format!("the body was re-serialised before hashing: {style}"),
                     set_digest(hashed(text.as_bytes())),
                 );
@@ -244,6 +323,7 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
                 bodies.push(a);
             }
             bodies.push(alt(
+                CauseId::DigestUpperCase,
                 "the body hash was written in upper-case hex".into(),
                 set_digest(p.digest.to_ascii_uppercase()),
             ));
@@ -251,8 +331,11 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
         dims.push(bodies);
     }
     if input.checker.as_ref().is_some_and(Checker::has_unstripped_secret) {
-        let mut a =
-            alt("the other side's secret includes the trailing newline stripped from --secret-file".into(), |_| {});
+        let mut a = alt(
+            CauseId::SecretTrailingNewline,
+            "the other side's secret includes the trailing newline stripped from --secret-file".into(),
+            |_| {},
+        );
         a.unstripped_secret = true;
         dims.push(vec![a]);
     }
@@ -260,9 +343,10 @@ fn dimensions(input: &Input, min: Option<&[u8]>) -> Vec<Vec<Alt>> {
 }
 
 /// Every string-to-sign that differs from the given inputs in one part, then in two parts.
-fn variants(input: &Input, min: Option<&[u8]>) -> Vec<Variant> {
+fn variants(ctx: &Context<'_>) -> Vec<Variant> {
+    let input = ctx.input;
     let kind = input.kind;
-    let dims = dimensions(input, min);
+    let dims = dimensions(ctx);
     let mut seen = vec![(false, input.parts.build(kind))];
     let mut out = Vec::new();
     let mut push = |alts: &[&Alt]| {
@@ -277,11 +361,10 @@ fn variants(input: &Input, min: Option<&[u8]>) -> Vec<Variant> {
         }
         seen.push((unstripped, sts.clone()));
         out.push(Variant {
-            cause: alts.iter().map(|a| a.cause.as_str()).collect::<Vec<_>>().join(", and "),
+            changes: alts.iter().map(|a| (a.id, a.cause.clone())).collect(),
             string_to_sign: sts,
             body: alts.iter().find_map(|a| a.body.clone()),
             unstripped_secret: unstripped,
-            changes: alts.len(),
         });
     };
     for d in &dims {
@@ -308,7 +391,7 @@ mod tests {
     #[test]
     fn timestamp_variants_are_the_same_instant() {
         let v = timestamp_variants("2020-01-01T07:00:00+07:00");
-        let texts: Vec<&str> = v.iter().map(|(t, _)| t.as_str()).collect();
+        let texts: Vec<&str> = v.iter().map(|(t, _, _)| t.as_str()).collect();
         assert!(texts.contains(&"2020-01-01T00:00:00Z"));
         assert!(texts.contains(&"2020-01-01T00:00:00+00:00"));
         assert!(texts.contains(&"2020-01-01T07:00:00.000+07:00"));

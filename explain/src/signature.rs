@@ -3,19 +3,22 @@
 
 use snapsign_core::Error;
 
-use super::checker::Checker;
-use super::input::Input;
-use super::variants::{search, Search};
+use crate::cause::{Cause, CauseId};
+use crate::key::Checker;
+use crate::variants::{search, Context, Search};
 
 /// The given signature, checked.
-pub(super) struct Check {
-    pub(super) given: String,
-    /// How the given signature is not standard padded base64.
-    pub(super) notes: Vec<String>,
-    pub(super) verdict: Verdict,
+pub struct Check {
+    pub given: String,
+    /// How the given signature is not standard padded base64 (or base64 at all).
+    pub notes: Vec<String>,
+    /// The notes as causes, when the signature verifies once normalised.
+    pub note_causes: Vec<Cause>,
+    pub verdict: Verdict,
 }
 
-pub(super) enum Verdict {
+/// Whether the given signature verifies.
+pub enum Verdict {
     Valid,
     /// It verifies once written as standard padded base64 (the notes say how it was not).
     ValidOnceNormalized,
@@ -27,19 +30,39 @@ pub(super) enum Verdict {
 }
 
 impl Check {
-    pub(super) fn is_valid(&self) -> bool {
+    /// Whether the signature verifies as given.
+    pub fn is_valid(&self) -> bool {
         matches!(self.verdict, Verdict::Valid)
+    }
+
+    /// The variant search, when it ran.
+    pub fn search(&self) -> Option<&Search> {
+        match &self.verdict {
+            Verdict::Invalid { search, .. } => search.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The likely causes: the signature's spelling when it verifies once normalised, else the
+    /// variants the search found.
+    pub fn causes(&self) -> &[Cause] {
+        match &self.verdict {
+            Verdict::ValidOnceNormalized => &self.note_causes,
+            _ => self.search().map_or(&[], |s| s.causes.as_slice()),
+        }
     }
 }
 
 /// Checks `given` over `sts`, searching the variants of the inputs when it does not match.
-pub(super) fn check(input: &Input, sts: &str, min: Option<&[u8]>, given: &str, checker: &Checker) -> Check {
+pub(crate) fn check(ctx: &Context<'_>, sts: &str, given: &str, checker: &Checker) -> Check {
     let mut notes = Vec::new();
+    let mut ids = Vec::new();
     let mut sig = given.to_string();
     let first = checker.verify(sts.as_bytes(), sig.as_bytes(), false);
     if first.is_err_and(|e| e.is_wrong_signature()) {
-        if let Some((fixed, what)) = normalize_signature(given) {
+        if let Some((fixed, id, what)) = normalize_signature(given) {
             notes.push(what.to_string());
+            ids.push(id);
             sig = fixed;
         }
     }
@@ -48,15 +71,17 @@ pub(super) fn check(input: &Input, sts: &str, min: Option<&[u8]>, given: &str, c
         Ok(()) if notes.is_empty() => Verdict::Valid,
         Ok(()) => Verdict::ValidOnceNormalized,
         Err(error) => {
-            let search = (error == Error::SignatureMismatch).then(|| search(input, min, checker, &sig));
+            let search = (error == Error::SignatureMismatch).then(|| search(ctx, checker, &sig));
             Verdict::Invalid { error, search }
         }
     };
-    Check { given: given.to_string(), notes, verdict }
+    let note_causes =
+        ids.iter().zip(&notes).map(|(id, note)| Cause::one(*id, note.clone(), sts.to_string(), None)).collect();
+    Check { given: given.to_string(), notes, note_causes, verdict }
 }
 
 /// A signature pasted with whitespace, in URL-safe base64, or without padding, made standard.
-fn normalize_signature(sig: &str) -> Option<(String, &'static str)> {
+fn normalize_signature(sig: &str) -> Option<(String, CauseId, &'static str)> {
     let compact: String = sig.chars().filter(|c| !c.is_whitespace()).collect();
     let mut fixed = compact.replace('-', "+").replace('_', "/");
     while fixed.len() % 4 != 0 {
@@ -65,14 +90,17 @@ fn normalize_signature(sig: &str) -> Option<(String, &'static str)> {
     if fixed == sig {
         return None;
     }
-    let what = if compact != sig {
-        "the signature contains whitespace or line breaks"
+    Some(if compact != sig {
+        (fixed, CauseId::SignatureWhitespace, "the signature contains whitespace or line breaks")
     } else if compact.contains(['-', '_']) {
-        "the signature is URL-safe base64 ('-' and '_'); SNAP uses standard base64 ('+' and '/')"
+        (
+            fixed,
+            CauseId::SignatureBase64Url,
+            "the signature is URL-safe base64 ('-' and '_'); SNAP uses standard base64 ('+' and '/')",
+        )
     } else {
-        "the signature lacks its '=' padding"
-    };
-    Some((fixed, what))
+        (fixed, CauseId::SignaturePadding, "the signature lacks its '=' padding")
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::cause::CauseId;
+
 /// A parsed body. Not a `serde_json::Value`, even with `preserve_order` and `arbitrary_precision`:
 /// it cannot hold what the styles that keep numbers write back, as it respells exponents
 /// (`-3e10` as `-3e+10`, `1E5` as `1e+5`) and keeps one member per repeated key; nor does it
@@ -87,6 +89,7 @@ enum Numbers {
 /// One way of writing JSON.
 #[derive(Debug, Clone, Copy)]
 struct Style {
+    id: CauseId,
     name: &'static str,
     item_sep: &'static str,
     key_sep: &'static str,
@@ -100,18 +103,20 @@ struct Style {
     sort_keys: bool,
 }
 
-const fn style(name: &'static str, ascii: bool, slash: bool, numbers: Numbers) -> Style {
-    Style { name, item_sep: ",", key_sep: ":", ascii, slash, html: false, numbers, sort_keys: false }
+const fn style(id: CauseId, name: &'static str, ascii: bool, slash: bool, numbers: Numbers) -> Style {
+    Style { id, name, item_sep: ",", key_sep: ":", ascii, slash, html: false, numbers, sort_keys: false }
 }
 
 const STYLES: &[Style] = &[
     style(
+        CauseId::JsonStringify,
         "JSON.stringify(JSON.parse(body)) (JavaScript: escapes decoded, numbers as doubles)",
         false,
         false,
         Numbers::Js,
     ),
     Style {
+        id: CauseId::PythonJsonDumps,
         name: "Python json.dumps(body) with default separators ', ' and ': ' (ensure_ascii)",
         item_sep: ", ",
         key_sep: ": ",
@@ -122,6 +127,7 @@ const STYLES: &[Style] = &[
         sort_keys: false,
     },
     Style {
+        id: CauseId::PythonJsonDumps,
         name: "Python json.dumps(body, ensure_ascii=False) with default separators ', ' and ': '",
         item_sep: ", ",
         key_sep: ": ",
@@ -131,9 +137,22 @@ const STYLES: &[Style] = &[
         numbers: Numbers::Python,
         sort_keys: false,
     },
-    style("Python json.dumps(body, separators=(',', ':')) (non-ASCII as \\uXXXX)", true, false, Numbers::Python),
-    style("Python json.dumps(body, separators=(',', ':'), ensure_ascii=False)", false, false, Numbers::Python),
+    style(
+        CauseId::PythonJsonDumps,
+        "Python json.dumps(body, separators=(',', ':')) (non-ASCII as \\uXXXX)",
+        true,
+        false,
+        Numbers::Python,
+    ),
+    style(
+        CauseId::PythonJsonDumps,
+        "Python json.dumps(body, separators=(',', ':'), ensure_ascii=False)",
+        false,
+        false,
+        Numbers::Python,
+    ),
     Style {
+        id: CauseId::PythonJsonDumps,
         name: "Python json.dumps(body, separators=(',', ':'), sort_keys=True)",
         item_sep: ",",
         key_sep: ":",
@@ -143,10 +162,29 @@ const STYLES: &[Style] = &[
         numbers: Numbers::Python,
         sort_keys: true,
     },
-    style("PHP json_encode(body) (escapes '/' as '\\/' and non-ASCII as \\uXXXX)", true, true, Numbers::Python),
-    style("PHP json_encode(body, JSON_UNESCAPED_UNICODE) ('/' as '\\/')", false, true, Numbers::Python),
-    style("PHP json_encode(body, JSON_UNESCAPED_SLASHES) (non-ASCII as \\uXXXX)", true, false, Numbers::Python),
+    style(
+        CauseId::PhpJsonEncode,
+        "PHP json_encode(body) (escapes '/' as '\\/' and non-ASCII as \\uXXXX)",
+        true,
+        true,
+        Numbers::Python,
+    ),
+    style(
+        CauseId::PhpJsonEncode,
+        "PHP json_encode(body, JSON_UNESCAPED_UNICODE) ('/' as '\\/')",
+        false,
+        true,
+        Numbers::Python,
+    ),
+    style(
+        CauseId::PhpJsonEncode,
+        "PHP json_encode(body, JSON_UNESCAPED_SLASHES) (non-ASCII as \\uXXXX)",
+        true,
+        false,
+        Numbers::Python,
+    ),
     Style {
+        id: CauseId::GoJsonMarshal,
         name: "Go json.Marshal (HTML characters < > & as \\u003c..., map keys sorted)",
         item_sep: ",",
         key_sep: ":",
@@ -157,13 +195,15 @@ const STYLES: &[Style] = &[
         sort_keys: true,
     },
     style(
+        CauseId::BodyReserialized,
         "escapes decoded (\\/ as /, \\uXXXX as raw UTF-8), numbers kept (e.g. serde_json, Jackson)",
         false,
         false,
         Numbers::Keep,
     ),
-    style("every non-ASCII character as \\uXXXX, numbers kept", true, false, Numbers::Keep),
+    style(CauseId::BodyReserialized, "every non-ASCII character as \\uXXXX, numbers kept", true, false, Numbers::Keep),
     Style {
+        id: CauseId::BodyReserialized,
         name: "keys sorted, numbers and escapes otherwise decoded (e.g. a sorted map)",
         item_sep: ",",
         key_sep: ":",
@@ -280,7 +320,7 @@ fn write(out: &mut String, v: &Json, st: &Style) {
 
 /// The body re-serialised in each style: `(description, bytes)`, distinct and different from
 /// `minified`. Empty when the body does not parse (or is empty).
-pub(super) fn variants(minified: &[u8]) -> Vec<(&'static str, String)> {
+pub(crate) fn variants(minified: &[u8]) -> Vec<(CauseId, &'static str, String)> {
     let Some(v) = std::str::from_utf8(minified)
         .ok()
         .and_then(|text| serde_json::from_str::<&RawValue>(text).ok())
@@ -297,7 +337,7 @@ pub(super) fn variants(minified: &[u8]) -> Vec<(&'static str, String)> {
             continue;
         }
         seen.push(s.clone());
-        out.push((st.name, s));
+        out.push((st.id, st.name, s));
     }
     out
 }
@@ -306,8 +346,8 @@ pub(super) fn variants(minified: &[u8]) -> Vec<(&'static str, String)> {
 mod tests {
     use super::*;
 
-    fn find<'a>(v: &'a [(&'static str, String)], prefix: &str) -> Option<&'a str> {
-        v.iter().find(|(n, _)| n.starts_with(prefix)).map(|(_, s)| s.as_str())
+    fn find<'a>(v: &'a [(CauseId, &'static str, String)], prefix: &str) -> Option<&'a str> {
+        v.iter().find(|(_, n, _)| n.starts_with(prefix)).map(|(_, _, s)| s.as_str())
     }
 
     #[test]
