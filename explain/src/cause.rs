@@ -223,6 +223,19 @@ impl CauseId {
     }
 }
 
+impl CauseId {
+    /// The family of serialisers a re-serialisation cause names, for messages.
+    pub fn family(self) -> &'static str {
+        match self {
+            CauseId::JsonStringify => "JavaScript JSON.stringify",
+            CauseId::PythonJsonDumps => "Python json.dumps",
+            CauseId::PhpJsonEncode => "PHP json_encode",
+            CauseId::GoJsonMarshal => "Go json.Marshal",
+            other => other.as_str(),
+        }
+    }
+}
+
 impl From<CauseId> for &'static str {
     fn from(id: CauseId) -> Self {
         id.as_str()
@@ -251,6 +264,9 @@ pub struct Cause {
     pub string_to_sign: String,
     /// A body the other side hashed instead of the minified one.
     pub body: Option<String>,
+    /// Other causes that give the very same string-to-sign (a body that several families of
+    /// serialisers write alike): as likely as `ids`.
+    pub also: Vec<CauseId>,
 }
 
 impl Cause {
@@ -275,6 +291,32 @@ impl Cause {
             ids,
             string_to_sign,
             body,
+            also: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_unique_kebab_case_with_a_fix() {
+        let mut seen = std::collections::HashSet::new();
+        for id in CauseId::ALL {
+            let s = id.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{s}");
+            assert!(!id.fix().is_empty() && !id.fix().contains('\n'), "{s}");
+            assert_eq!(serde_json::to_value(id).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn two_changes_join_ids_and_fixes() {
+        let c = Cause::of(&[(CauseId::TimestampFormat, "a"), (CauseId::BearerPrefix, "b")], "s".into(), None);
+        assert_eq!(c.id, "timestamp-format+bearer-prefix");
+        assert_eq!(c.message, "a, and b");
+        assert_eq!(c.fix, format!("{}; {}", CauseId::TimestampFormat.fix(), CauseId::BearerPrefix.fix()));
     }
 }

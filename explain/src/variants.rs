@@ -29,12 +29,15 @@ struct Variant {
     body: Option<String>,
     /// Verify with the secret as the file held it (trailing newline kept).
     unstripped_secret: bool,
+    also: Vec<CauseId>,
 }
 
 impl Variant {
     fn into_cause(self) -> Cause {
         let changes: Vec<(CauseId, &str)> = self.changes.iter().map(|(id, m)| (*id, m.as_str())).collect();
-        Cause::of(&changes, self.string_to_sign, self.body)
+        let mut cause = Cause::of(&changes, self.string_to_sign, self.body);
+        cause.also = self.also;
+        cause
     }
 }
 
@@ -111,10 +114,12 @@ struct Alt {
     apply: Box<dyn Fn(&mut Parts)>,
     body: Option<String>,
     unstripped_secret: bool,
+    /// Other causes that give the same bytes (serialisers of other families).
+    also: Vec<CauseId>,
 }
 
 fn alt(id: CauseId, cause: String, apply: impl Fn(&mut Parts) + 'static) -> Alt {
-    Alt { id, cause, apply: Box::new(apply), body: None, unstripped_secret: false }
+    Alt { id, cause, apply: Box::new(apply), body: None, unstripped_secret: false, also: Vec::new() }
 }
 
 fn set_timestamp(v: String) -> impl Fn(&mut Parts) {
@@ -313,13 +318,20 @@ fn dimensions(ctx: &Context<'_>) -> Vec<Vec<Alt>> {
                     set_digest(hashed(b"")),
                 ));
             }
-            for (id, style, text) in reserialize::variants(min) {
+            for r in reserialize::variants(min) {
+                let also = if r.also.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<&str> = r.also.iter().map(|id| id.family()).collect();
+                    format!(" (the same bytes as {})", names.join(" and "))
+                };
                 let mut a = alt(
-                    id,
-                    format!("the body was re-serialised before hashing: {style}"),
-                    set_digest(hashed(text.as_bytes())),
+                    r.id,
+                    format!("the body was re-serialised before hashing: {}{also}", r.style),
+                    set_digest(hashed(r.text.as_bytes())),
                 );
-                a.body = Some(text);
+                a.body = Some(r.text);
+                a.also = r.also;
                 bodies.push(a);
             }
             bodies.push(alt(
@@ -365,6 +377,7 @@ fn variants(ctx: &Context<'_>) -> Vec<Variant> {
             string_to_sign: sts,
             body: alts.iter().find_map(|a| a.body.clone()),
             unstripped_secret: unstripped,
+            also: alts.iter().flat_map(|a| a.also.iter().copied()).collect(),
         });
     };
     for d in &dims {

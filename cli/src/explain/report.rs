@@ -103,7 +103,7 @@ pub(super) fn json(e: &Explanation) -> Value {
     let causes: Vec<Value> = e
         .causes()
         .iter()
-        .map(|c| json!({"id": c.id, "cause": c.message, "fix": c.fix, "string_to_sign": c.string_to_sign, "body": c.body}))
+        .map(|c| json!({"id": c.id, "cause": c.message, "fix": c.fix, "also": c.also, "string_to_sign": c.string_to_sign, "body": c.body}))
         .collect();
     let mut obj = json!({
         "kind": kind.name(),
