@@ -11,6 +11,7 @@ use crate::key::Checker;
 use crate::parts::{Kind, Layout, Parts};
 use crate::reserialize;
 use crate::url::relative_part;
+use crate::visible::visible;
 use crate::Inputs;
 
 /// What the search works from: the inputs, the path as sent when a provider's rule changed it,
@@ -107,6 +108,9 @@ fn timestamp_variants(ts: &str) -> Vec<(String, CauseId, String)> {
     out
 }
 
+/// What a value read from a file or an environment variable may end with.
+const LINE_ENDS: [(&str, &str); 4] = [("\n", "newline"), ("\r\n", "CR LF"), ("\r", "carriage return"), (" ", "space")];
+
 /// One alternative value of one part of the string-to-sign.
 struct Alt {
     id: CauseId,
@@ -148,11 +152,46 @@ fn dimensions(ctx: &Context<'_>) -> Vec<Vec<Alt>> {
     let kind = input.kind;
     let p = &input.parts;
     let mut dims: Vec<Vec<Alt>> = Vec::new();
-    dims.push(
-        timestamp_variants(&p.timestamp).into_iter().map(|(ts, id, cause)| alt(id, cause, set_timestamp(ts))).collect(),
-    );
+    let mut timestamps: Vec<Alt> =
+        timestamp_variants(&p.timestamp).into_iter().map(|(ts, id, cause)| alt(id, cause, set_timestamp(ts))).collect();
+    // A timestamp read from a file or an environment variable, signed with its line end.
+    for (end, name) in LINE_ENDS {
+        timestamps.push(alt(
+            CauseId::TimestampWhitespace,
+            format!("the timestamp was signed with a trailing {name} ({})", visible(&format!("{}{end}", p.timestamp))),
+            set_timestamp(format!("{}{end}", p.timestamp)),
+        ));
+    }
+    dims.push(timestamps);
     if kind == Kind::Token {
         let mut ids = Vec::new();
+        for (end, name) in LINE_ENDS {
+            let v = format!("{}{end}", p.client_id);
+            ids.push(alt(
+                CauseId::ClientIdWhitespace,
+                format!("the client id was signed with a trailing {name} ({})", visible(&v)),
+                move |q| q.client_id.clone_from(&v),
+            ));
+        }
+        for quote in ['"', '\''] {
+            let v = format!("{quote}{}{quote}", p.client_id);
+            ids.push(alt(
+                CauseId::ClientIdQuoted,
+                format!("the client id was signed with its quotes ({v})"),
+                move |q| q.client_id.clone_from(&v),
+            ));
+            if let Some(bare) = p.client_id.strip_prefix(quote).and_then(|c| c.strip_suffix(quote)) {
+                let bare = bare.to_string();
+                ids.push(alt(
+                    CauseId::ClientIdQuoted,
+                    format!("the client id was signed without the quotes given around it ({bare})"),
+                    move |q| q.client_id.clone_from(&bare),
+                ));
+            }
+        }
+        ids.push(alt(CauseId::TokenFieldsSwapped, "the fields were swapped: timestamp|clientId".into(), |q| {
+            q.layout = Layout::TokenSwapped;
+        }));
         let trimmed = p.client_id.trim().to_string();
         if trimmed != p.client_id {
             ids.push(alt(

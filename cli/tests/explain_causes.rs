@@ -1,0 +1,140 @@
+//! The causes `snapsign explain` names, each against a wrong signature made by an independent
+//! implementation (Python's `hmac`, `hashlib`, `json` and `cryptography`; node's `crypto` where
+//! noted), never by snapsign: the wrong string-to-sign is built and signed in Python, then
+//! explain must find it and give its stable id.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_snapsign");
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn key(name: &str) -> String {
+    root().join("tests/vectors/keys").join(name).to_string_lossy().into_owned()
+}
+
+/// Signs each message in Python: `{"key": PEM path}` with SHA256withRSA (PKCS#1 v1.5), or
+/// `{"secret": ...}` with HMAC-SHA512; `{digest}` in a message becomes the lower-case hex SHA-256
+/// of `body`; `"hex": true` writes the signature in hex instead of base64.
+fn python_sign(cases: &[Value]) -> Vec<String> {
+    const SIGN: &str = r#"
+import base64, hashlib, hmac, json, sys
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+out = []
+for c in json.load(sys.stdin):
+    m = c["message"].replace("{digest}", hashlib.sha256(c.get("body", "").encode()).hexdigest()).encode()
+    if "key" in c:
+        k = serialization.load_pem_private_key(open(c["key"], "rb").read(), None)
+        sig = k.sign(m, padding.PKCS1v15(), hashes.SHA256())
+    else:
+        sig = hmac.new(c["secret"].encode(), m, hashlib.sha512).digest()
+    out.append(sig.hex() if c.get("hex") else base64.b64encode(sig).decode())
+print(json.dumps(out))
+"#;
+    let out = pipe(Command::new("python3").args(["-c", SIGN]), json!(cases).to_string().as_bytes());
+    serde_json::from_slice(&out).expect("python output")
+}
+
+fn pipe(cmd: &mut Command, stdin: &[u8]) -> Vec<u8> {
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn python3");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// `snapsign explain ARGS --json`, with `S=a-secret` in the environment and `body` on stdin.
+fn explain(args: &[&str], body: &[u8]) -> (i32, Value) {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("explain").args(args).arg("--json").env("S", "a-secret");
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn snapsign");
+    let _ = child.stdin.take().expect("stdin").write_all(body);
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let j = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap_or(-1), j)
+}
+
+fn ids(j: &Value) -> Vec<String> {
+    j["causes"].as_array().expect("causes").iter().map(|c| c["id"].as_str().expect("id").to_string()).collect()
+}
+
+fn explain_token(client_id: &str, ts: &str, sig: &str) -> Value {
+    let pubkey = key("rsa2048-public.pem");
+    let (code, j) = explain(
+        &["token", "--public-key", &pubkey, "--client-id", client_id, "--timestamp", ts, "--signature", sig],
+        b"",
+    );
+    assert_eq!(code, 1, "{j}");
+    j
+}
+
+const TS: &str = "2024-03-05T10:37:16+07:00";
+
+#[test]
+fn every_cause_has_an_id_and_a_fix() {
+    // The empty-token-field form (issue item 2), made by Python.
+    let body = r#"{"a":1}"#;
+    let sig = python_sign(&[
+        json!({"key": key("rsa2048-pkcs8.pem"), "message": format!("POST:/v1.0/notify::{{digest}}:{TS}"), "body": body}),
+    ]);
+    let pubkey = key("rsa2048-public.pem");
+    let (code, j) = explain(
+        &[
+            "service",
+            "--public-key",
+            &pubkey,
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/notify",
+            "--timestamp",
+            TS,
+            "--body",
+            "-",
+            "--signature",
+            &sig[0],
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(ids(&j), ["empty-token-field"], "{j}");
+    let fix = j["causes"][0]["fix"].as_str().unwrap();
+    assert!(fix.contains("METHOD:path:digest:timestamp"), "{fix}");
+}
+
+#[test]
+fn token_layouts_swapped_padded_and_quoted() {
+    let k = key("rsa2048-pkcs8.pem");
+    let wrong = [
+        (format!("{TS}|MCPD00000006"), "token-fields-swapped"),
+        (format!("MCPD00000006\n|{TS}"), "client-id-whitespace"),
+        (format!("MCPD00000006\r\n|{TS}"), "client-id-whitespace"),
+        (format!("MCPD00000006 |{TS}"), "client-id-whitespace"),
+        (format!("MCPD00000006|{TS}\n"), "timestamp-whitespace"),
+        (format!("MCPD00000006|{TS}\r"), "timestamp-whitespace"),
+        (format!("\"MCPD00000006\"|{TS}"), "client-id-quoted"),
+        (format!("'MCPD00000006'|{TS}"), "client-id-quoted"),
+    ];
+    let cases: Vec<Value> = wrong.iter().map(|(m, _)| json!({"key": k, "message": m})).collect();
+    let sigs = python_sign(&cases);
+    for ((message, id), sig) in wrong.iter().zip(&sigs) {
+        let j = explain_token("MCPD00000006", TS, sig);
+        assert_eq!(ids(&j), [*id], "{message:?}: {j}");
+        assert_eq!(j["causes"][0]["string_to_sign"], *message);
+    }
+    // Quotes given that the other side did not sign.
+    let sig = python_sign(&[json!({"key": k, "message": format!("MCPD00000006|{TS}")})]);
+    let j = explain_token("\"MCPD00000006\"", TS, &sig[0]);
+    assert_eq!(ids(&j), ["client-id-quoted"], "{j}");
+}
