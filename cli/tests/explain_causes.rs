@@ -138,3 +138,56 @@ fn token_layouts_swapped_padded_and_quoted() {
     let j = explain_token("\"MCPD00000006\"", TS, &sig[0]);
     assert_eq!(ids(&j), ["client-id-quoted"], "{j}");
 }
+
+#[test]
+fn hex_signatures_and_other_key_sizes() {
+    let k = key("rsa2048-pkcs8.pem");
+    let right = format!("MCPD00000006|{TS}");
+    let sigs = python_sign(&[
+        json!({"key": k, "message": right, "hex": true}),
+        json!({"key": k, "message": "MCPD00000006|2024-03-05T03:37:16Z", "hex": true}),
+        json!({"key": key("rsa3072-pkcs8.pem"), "message": right}),
+        json!({"key": key("rsa4096-pkcs8.pem"), "message": right}),
+        json!({"secret": "a-secret", "message": format!("POST:/v1.0/x:tok:{{digest}}:{TS}"), "body": "{}", "hex": true}),
+    ]);
+    // Hex over the right string: it verifies once decoded.
+    let j = explain_token("MCPD00000006", TS, &sigs[0]);
+    assert_eq!(ids(&j), ["hex-signature"], "{j}");
+    assert!(j["signature_notes"][0].as_str().unwrap().starts_with("the signature is hex (512 hex digits"), "{j}");
+    // Hex over another timestamp form: decoded, then the search finds the form.
+    let j = explain_token("MCPD00000006", TS, &sigs[1]);
+    assert_eq!(ids(&j), ["hex-signature+timestamp-format"], "{j}");
+    // Made with a 3072-bit and a 4096-bit key, checked with a 2048-bit one.
+    for (sig, bits) in [(&sigs[2], 3072), (&sigs[3], 4096)] {
+        let j = explain_token("MCPD00000006", TS, sig);
+        assert_eq!(ids(&j), ["other-key-size"], "{j}");
+        let msg = j["causes"][0]["cause"].as_str().unwrap();
+        assert_eq!(
+            msg,
+            format!("this signature is {bits} bits: it was made with another key ({bits}-bit), not the one you gave (2048-bit)")
+        );
+    }
+    // An HMAC-SHA512 signature in hex.
+    let (code, j) = explain(
+        &[
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--token",
+            "tok",
+            "--timestamp",
+            TS,
+            "--body",
+            "-",
+            "--signature",
+            &sigs[4],
+        ],
+        b"{}",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(ids(&j), ["hex-signature"], "{j}");
+}

@@ -275,6 +275,19 @@ impl Cause {
         Cause::of(&[(id, message.as_str())], string_to_sign, body)
     }
 
+    /// This cause with another change before it.
+    pub(crate) fn after(self, id: CauseId, message: &str) -> Self {
+        let mut c = Cause {
+            id: format!("{id}+{}", self.id),
+            ids: [id].into_iter().chain(self.ids).collect(),
+            message: format!("{message}, and {}", self.message),
+            fix: format!("{}; {}", id.fix(), self.fix),
+            ..self
+        };
+        c.ids.dedup();
+        c
+    }
+
     /// A cause of one or more changes at once.
     pub(crate) fn of(changes: &[(CauseId, &str)], string_to_sign: String, body: Option<String>) -> Self {
         let ids: Vec<CauseId> = changes.iter().map(|c| c.0).collect();

@@ -51,7 +51,7 @@ impl Checker {
     /// The length of a signature in bytes: the RSA modulus size, or 64 for HMAC-SHA512.
     pub fn signature_len(&self) -> usize {
         match self {
-            Checker::Rsa(v) => v.signature_len(),
+            Checker::Rsa(v) => v.modulus_bits().div_ceil(8),
             Checker::Hmac { .. } => 64,
         }
     }

@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 use snapsign_core::timestamp::{Timestamp, TimestampFormat};
 use snapsign_explain::visible::visible;
-use snapsign_explain::{Check, Explanation, Kind, Verdict};
+use snapsign_explain::{CauseId, Check, Explanation, Kind, Verdict};
 
 /// Every step, for a person.
 pub(super) fn text(e: &Explanation) -> String {
@@ -62,13 +62,15 @@ fn check_text(e: &Explanation, check: &Check, lines: &mut Vec<String>) {
     }
     match &check.verdict {
         Verdict::Valid => lines.push("result         VALID: the signature matches this string-to-sign".into()),
+        Verdict::ValidOnceNormalized if check.causes().iter().any(|c| c.ids.contains(&CauseId::HexSignature)) => lines
+            .push("result         INVALID as given; it verifies once decoded from hex and written in base64".into()),
         Verdict::ValidOnceNormalized => {
             lines.push("result         INVALID as given; it verifies once written as standard padded base64".into())
         }
         Verdict::Invalid { error, search } => {
             lines.push(format!("result         INVALID: {error}"));
             let Some(search) = search else { return };
-            if search.causes.is_empty() {
+            if check.causes().is_empty() {
                 lines.push(format!(
                     "no variant matches ({} checked, one or two changes at a time: timestamp formats, path and \
                      query, method case, {}body serialisations). Remaining causes: another key or secret, another \
@@ -79,7 +81,7 @@ fn check_text(e: &Explanation, check: &Check, lines: &mut Vec<String>) {
             } else {
                 lines.push(String::new());
                 lines.push("likely cause (this variant verifies):".into());
-                for v in &search.causes {
+                for v in check.causes() {
                     lines.push(format!("  * {}", v.message));
                     if let Some(b) = &v.body {
                         lines.push(format!("    body hashed:    {}", visible(b)));
