@@ -191,3 +191,57 @@ fn hex_signatures_and_other_key_sizes() {
     assert_eq!(code, 1);
     assert_eq!(ids(&j), ["hex-signature"], "{j}");
 }
+
+#[test]
+fn milliseconds_lost_or_gained_in_every_offset() {
+    let k = key("rsa2048-pkcs8.pem");
+    // (header, what was signed)
+    let cases = [
+        (TS, "2024-03-05T10:37:16.347+07:00"),
+        (TS, "2024-03-05T10:37:16.000+07:00"),
+        (TS, "2024-03-05T03:37:16.999Z"),
+        (TS, "2024-03-05T03:37:16.001+00:00"),
+        (TS, "2024-03-05T11:37:16.512+08:00"),
+        ("2024-03-05T03:37:16Z", "2024-03-05T12:37:16.250+09:00"),
+        ("2024-03-05T10:37:16.347+07:00", "2024-03-05T10:37:16+07:00"),
+        ("2024-03-05T10:37:16.347+07:00", "2024-03-05T10:37:16.346+07:00"),
+    ];
+    let sigs = python_sign(
+        &cases
+            .iter()
+            .map(|(_, signed)| json!({"key": k, "message": format!("MCPD00000006|{signed}")}))
+            .collect::<Vec<_>>(),
+    );
+    for ((header, signed), sig) in cases.iter().zip(&sigs) {
+        let j = explain_token("MCPD00000006", header, sig);
+        let want = if signed.ends_with(".000+07:00") { "timestamp-format" } else { "timestamp-milliseconds" };
+        assert_eq!(ids(&j), [want], "{header} signed as {signed}: {j}");
+        assert_eq!(j["causes"][0]["string_to_sign"], format!("MCPD00000006|{signed}"));
+    }
+    // The transaction signature too (HMAC).
+    let sig = python_sign(&[json!({
+        "secret": "a-secret", "message": "POST:/v1.0/x:tok:{digest}:2024-03-05T10:37:16.789+07:00", "body": "{}"
+    })]);
+    let (_, j) = explain(
+        &[
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--token",
+            "tok",
+            "--timestamp",
+            TS,
+            "--body",
+            "-",
+            "--signature",
+            &sig[0],
+        ],
+        b"{}",
+    );
+    assert_eq!(ids(&j), ["timestamp-milliseconds"], "{j}");
+    assert!(j["causes"][0]["cause"].as_str().unwrap().contains("the header lost the milliseconds (789 ms)"), "{j}");
+}

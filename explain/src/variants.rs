@@ -2,6 +2,8 @@
 //! forms, paths, method case, the Bearer prefix, body serialisations, the secret's newline), one
 //! or two changes at a time, and which of them the given signature verifies.
 
+use std::collections::HashSet;
+
 use snapsign_core::body_digest::BodyDigest;
 use snapsign_core::string_to_sign::{has_bearer_prefix, is_absolute_url};
 use snapsign_core::timestamp::{Timestamp, TimestampFormat, WIB, WIT, WITA};
@@ -77,10 +79,15 @@ fn timestamp_variants(ts: &str) -> Vec<(String, CauseId, String)> {
                         }
                         let s = t2.format(TimestampFormat { millis, utc_as_z }).to_string();
                         if s != ts {
-                            let note = if t.unix_millis() % 1000 != 0 && !millis { ", to the second" } else { "" };
+                            let truncated = t.unix_millis() % 1000 != 0 && !millis;
+                            let (id, note) = if truncated {
+                                (CauseId::TimestampMilliseconds, ", to the second")
+                            } else {
+                                (CauseId::TimestampFormat, "")
+                            };
                             out.push((
                                 s.clone(),
-                                CauseId::TimestampFormat,
+                                id,
                                 format!("the timestamp was written as {s} (the same instant{note})"),
                             ));
                         }
@@ -398,7 +405,7 @@ fn variants(ctx: &Context<'_>) -> Vec<Variant> {
     let input = ctx.input;
     let kind = input.kind;
     let dims = dimensions(ctx);
-    let mut seen = vec![(false, input.parts.build(kind))];
+    let mut seen = HashSet::from([(false, input.parts.build(kind))]);
     let mut out = Vec::new();
     let mut push = |alts: &[&Alt]| {
         let mut q = input.parts.clone();
@@ -407,10 +414,9 @@ fn variants(ctx: &Context<'_>) -> Vec<Variant> {
         }
         let unstripped = alts.iter().any(|a| a.unstripped_secret);
         let sts = q.build(kind);
-        if seen.contains(&(unstripped, sts.clone())) {
+        if !seen.insert((unstripped, sts.clone())) {
             return;
         }
-        seen.push((unstripped, sts.clone()));
         out.push(Variant {
             changes: alts.iter().map(|a| (a.id, a.cause.clone())).collect(),
             string_to_sign: sts,
@@ -430,6 +436,50 @@ fn variants(ctx: &Context<'_>) -> Vec<Variant> {
                 for b in d2 {
                     push(&[a, b]);
                 }
+            }
+        }
+    }
+    // Every millisecond of the header's second, alone: a clock read twice, or formatted once with
+    // and once without milliseconds.
+    for (ts, cause) in millisecond_variants(&input.parts.timestamp) {
+        push(&[&alt(CauseId::TimestampMilliseconds, cause, set_timestamp(ts))]);
+    }
+    out
+}
+
+/// The offsets a timestamp is re-tried in: as given, the three Indonesian zones, and UTC.
+fn offsets(given: i16) -> Vec<i16> {
+    let mut out = vec![given];
+    for off in [WIB, WITA, WIT, 0] {
+        if !out.contains(&off) {
+            out.push(off);
+        }
+    }
+    out
+}
+
+/// The 1,000 milliseconds of the timestamp's second, written with milliseconds, in each offset
+/// (UTC as `Z` and as `+00:00`): what the other side signed when its header lost (or gained)
+/// the milliseconds of the time it signed.
+fn millisecond_variants(ts: &str) -> Vec<(String, String)> {
+    let Ok(t) = Timestamp::parse(ts) else { return Vec::new() };
+    let second = t.unix_millis().div_euclid(1000) * 1000;
+    let header_has_millis = ts.contains('.');
+    let mut out = Vec::with_capacity(6000);
+    for off in offsets(t.offset_minutes()) {
+        for utc_as_z in [true, false] {
+            if off != 0 && !utc_as_z {
+                continue;
+            }
+            for ms in 0..1000 {
+                let Ok(t2) = Timestamp::from_unix_millis(second + ms, off) else { continue };
+                let s = t2.format(TimestampFormat { millis: true, utc_as_z }).to_string();
+                let cause = if header_has_millis {
+                    format!("the signature was made over {s}: another millisecond than the header's")
+                } else {
+                    format!("the signature was made over {s}: the header lost the milliseconds ({ms} ms) of the time signed")
+                };
+                out.push((s, cause));
             }
         }
     }
