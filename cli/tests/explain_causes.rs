@@ -245,3 +245,75 @@ fn milliseconds_lost_or_gained_in_every_offset() {
     assert_eq!(ids(&j), ["timestamp-milliseconds"], "{j}");
     assert!(j["causes"][0]["cause"].as_str().unwrap().contains("the header lost the milliseconds (789 ms)"), "{j}");
 }
+
+fn explain_transaction(path: &str, token: &str, sig: &str) -> Value {
+    let (code, j) = explain(
+        &[
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            path,
+            "--token",
+            token,
+            "--timestamp",
+            TS,
+            "--body",
+            "-",
+            "--signature",
+            sig,
+        ],
+        b"{}",
+    );
+    assert_eq!(code, 1, "{j}");
+    j
+}
+
+#[test]
+fn invisible_differences_and_percent_encodings() {
+    // The client id pasted with full-width digits and a zero-width space; Python signed it plain.
+    let k = key("rsa2048-pkcs8.pem");
+    let sig = python_sign(&[json!({"key": k, "message": format!("MCPD00000006|{TS}")})]);
+    let j = explain_token("MCPD\u{ff10}\u{ff10}\u{ff10}\u{ff10}0006\u{200b}", TS, &sig[0]);
+    assert_eq!(ids(&j), ["invisible-characters"], "{j}");
+    assert!(j["causes"][0]["cause"].as_str().unwrap().contains("\\u{ff10}"), "{j}");
+
+    // Transaction paths and tokens: (path given, token given, path signed, token signed, id).
+    let cases = [
+        ("/v1.0/inquiry\u{200b}", "tok", "/v1.0/inquiry", "tok", "invisible-characters"),
+        ("/v1.0/a\u{a0}b", "tok", "/v1.0/a b", "tok", "invisible-characters"),
+        ("/v1.0/x", "t\u{feff}ok", "/v1.0/x", "tok", "invisible-characters"),
+        ("/v1.0/x", "tok\u{a0}", "/v1.0/x", "tok", "invisible-characters"),
+        ("/v1.0/files/a%2fb", "tok", "/v1.0/files/a/b", "tok", "path-percent-encoding"),
+        ("/v1.0/files/a%2fb", "tok", "/v1.0/files/a%2Fb", "tok", "path-percent-encoding"),
+        ("/v1.0/files/a%2Fb", "tok", "/v1.0/files/a%2fb", "tok", "path-percent-encoding"),
+        ("/v1.0/caf%C3%A9", "tok", "/v1.0/caf\u{e9}", "tok", "path-percent-encoding"),
+        ("/v1.0/q?name=a b", "tok", "/v1.0/q?name=a%20b", "tok", "path-percent-encoding"),
+        ("/v1.0/inquiry", "tok", "/v1.0/inquiry/", "tok", "trailing-slash"),
+    ];
+    let sigs = python_sign(
+        &cases
+            .iter()
+            .map(|c| json!({"secret": "a-secret", "message": format!("POST:{}:{}:{{digest}}:{TS}", c.2, c.3), "body": "{}"}))
+            .collect::<Vec<_>>(),
+    );
+    for (c, sig) in cases.iter().zip(&sigs) {
+        let j = explain_transaction(c.0, c.1, sig);
+        assert_eq!(ids(&j), [c.4], "{c:?}: {j}");
+    }
+    // The percent-encoded form, as Python's urllib.parse.quote writes it.
+    let quoted = String::from_utf8(pipe(
+        Command::new("python3")
+            .args(["-c", "import sys, urllib.parse; print(urllib.parse.quote(sys.stdin.read()), end='')"]),
+        "/v1.0/caf\u{e9} x".as_bytes(),
+    ))
+    .unwrap();
+    assert_eq!(quoted, "/v1.0/caf%C3%A9%20x");
+    let sig = python_sign(&[
+        json!({"secret": "a-secret", "message": format!("POST:{quoted}:tok:{{digest}}:{TS}"), "body": "{}"}),
+    ]);
+    let j = explain_transaction("/v1.0/caf\u{e9} x", "tok", &sig[0]);
+    assert_eq!(ids(&j), ["path-percent-encoding"], "{j}");
+}

@@ -38,6 +38,7 @@
 //! ```
 
 mod cause;
+mod fold;
 mod key;
 mod parts;
 mod problems;

@@ -9,6 +9,7 @@ use snapsign_core::string_to_sign::{has_bearer_prefix, is_absolute_url};
 use snapsign_core::timestamp::{Timestamp, TimestampFormat, WIB, WIT, WITA};
 
 use crate::cause::{Cause, CauseId};
+use crate::fold;
 use crate::key::Checker;
 use crate::parts::{Kind, Layout, Parts};
 use crate::reserialize;
@@ -100,6 +101,9 @@ fn timestamp_variants(ts: &str) -> Vec<(String, CauseId, String)> {
             if fixed.ends_with('z') {
                 fixed.pop();
                 fixed.push('Z');
+            }
+            if let Some(plain) = fold::plain(&fixed, false) {
+                fixed = plain;
             }
             for candidate in [fixed.clone(), format!("{fixed}+07:00"), format!("{fixed}Z")] {
                 if candidate != ts && Timestamp::parse(&candidate).is_ok() {
@@ -196,6 +200,16 @@ fn dimensions(ctx: &Context<'_>) -> Vec<Vec<Alt>> {
                 ));
             }
         }
+        for spaces in [true, false] {
+            if let Some(v) = fold::plain(&p.client_id, spaces) {
+                let cause = format!(
+                    "the client id was signed as {} (without the look-alikes {})",
+                    visible(&v),
+                    fold::look_alikes(&p.client_id)
+                );
+                ids.push(alt(CauseId::InvisibleCharacters, cause, move |q| q.client_id.clone_from(&v)));
+            }
+        }
         ids.push(alt(CauseId::TokenFieldsSwapped, "the fields were swapped: timestamp|clientId".into(), |q| {
             q.layout = Layout::TokenSwapped;
         }));
@@ -275,6 +289,26 @@ fn dimensions(ctx: &Context<'_>) -> Vec<Vec<Alt>> {
                 set_path(v),
             ));
         }
+        for (form, v) in fold::percent_forms(&p.path) {
+            paths.push(alt(
+                CauseId::PathPercentEncoding,
+                format!("the path was signed {form}: {}", visible(&v)),
+                set_path(v),
+            ));
+        }
+        for spaces in [true, false] {
+            if let Some(v) = fold::plain(&p.path, spaces) {
+                paths.push(alt(
+                    CauseId::InvisibleCharacters,
+                    format!(
+                        "the path was signed as {} (without the look-alikes {})",
+                        visible(&v),
+                        fold::look_alikes(&p.path)
+                    ),
+                    set_path(v),
+                ));
+            }
+        }
         let trimmed = p.path.trim();
         if trimmed != p.path {
             paths.push(alt(
@@ -321,6 +355,19 @@ fn dimensions(ctx: &Context<'_>) -> Vec<Vec<Alt>> {
                     "the token was signed with its 'Bearer ' prefix (as in the Authorization header)".into(),
                     set_token(format!("Bearer {}", p.token)),
                 ));
+            }
+            for spaces in [true, false] {
+                if let Some(v) = fold::plain(&p.token, spaces) {
+                    tokens.push(alt(
+                        CauseId::InvisibleCharacters,
+                        format!(
+                            "the token was signed as {} (without the look-alikes {})",
+                            visible(&v),
+                            fold::look_alikes(&p.token)
+                        ),
+                        set_token(v),
+                    ));
+                }
             }
             let trimmed = p.token.trim();
             if trimmed != p.token {
