@@ -317,3 +317,48 @@ fn invisible_differences_and_percent_encodings() {
     let j = explain_transaction("/v1.0/caf\u{e9} x", "tok", &sig[0]);
     assert_eq!(ids(&j), ["path-percent-encoding"], "{j}");
 }
+
+#[test]
+fn nothing_fits_says_so_and_lists_what_was_taken_as_given() {
+    // Signed by Python with another key (of the same size): no variant can verify.
+    let sig = python_sign(&[json!({"key": key("rsa2048-pkcs1.pem"), "message": "MCPD00000006|x"})]);
+    let j = explain_token("MCPD00000006", TS, &sig[0]);
+    assert!(ids(&j).is_empty(), "{j}");
+    let u = &j["unexplained"];
+    assert_eq!(u["id"], "no-variant-verifies");
+    assert!(u["message"].as_str().unwrap().contains("the key is probably not the one that signed"), "{u}");
+    let tried = u["tried"].to_string();
+    // A token signature signs no body and no path: neither is said to have been tried.
+    assert!(!tried.contains("body") && !tried.contains("path"), "{tried}");
+    assert!(u["taken_as_given"].to_string().contains("the client id's characters"), "{u}");
+    // Text: the same, for a transaction, with the secret named.
+    let sig = python_sign(&[
+        json!({"secret": "another-secret", "message": format!("POST:/v1.0/x:tok:{{digest}}:{TS}"), "body": "{}"}),
+    ]);
+    let out = Command::new(BIN)
+        .args([
+            "explain",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--token",
+            "tok",
+            "--timestamp",
+            TS,
+            "--signature",
+            &sig[0],
+            "--body",
+            "-",
+        ])
+        .env("S", "a-secret")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("checked): the client secret is probably not the one that signed"), "{text}");
+    assert!(text.contains("  taken as given:\n    - the client secret\n"), "{text}");
+}

@@ -57,7 +57,7 @@ pub use self::cause::{Cause, CauseId};
 pub use self::key::{Checker, Signer};
 pub use self::parts::{Kind, Layout, Parts};
 pub use self::signature::{Check, Verdict};
-pub use self::variants::Search;
+pub use self::variants::{Search, Unexplained};
 
 /// What explain is given: the parts of the string-to-sign, the body, the keys and the signature.
 pub struct Inputs {
@@ -147,6 +147,12 @@ impl Explanation {
     /// The variant search, when it ran.
     pub fn search(&self) -> Option<&Search> {
         self.check.as_ref().and_then(Check::search)
+    }
+
+    /// When the search ran and no variant verifies: what that means, what was tried, and which
+    /// inputs were taken as given.
+    pub fn unexplained(&self) -> Option<&Unexplained> {
+        self.search().and_then(|s| s.unexplained.as_ref()).filter(|_| self.causes().is_empty())
     }
 }
 

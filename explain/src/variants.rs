@@ -52,6 +52,78 @@ pub struct Search {
     pub checked: usize,
     /// Those that verify with the fewest changes.
     pub causes: Vec<Cause>,
+    /// When none verifies: what that means.
+    pub unexplained: Option<Unexplained>,
+}
+
+/// What a search that found nothing says: the key or secret is probably not the one that signed,
+/// what was tried, and which inputs were taken as given.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unexplained {
+    /// `no-variant-verifies`.
+    pub id: &'static str,
+    pub message: String,
+    /// The kinds of change tried.
+    pub tried: Vec<&'static str>,
+    /// The inputs no variant changes.
+    pub taken_as_given: Vec<&'static str>,
+}
+
+impl Unexplained {
+    pub(crate) fn new(kind: Kind, checked: usize, unstripped_secret: bool) -> Self {
+        let key = if kind == Kind::Transaction { "client secret" } else { "key" };
+        let mut tried =
+            vec!["timestamp forms and offsets (WIB, WITA, WIT, Z, +00:00)", "every millisecond of the second"];
+        let taken_as_given: Vec<&'static str>;
+        if kind == Kind::Token {
+            tried.extend([
+                "whitespace, line ends, quotes and look-alike characters on the client id and timestamp",
+                "the ':' separator and swapped fields (timestamp|clientId)",
+            ]);
+            taken_as_given = vec![
+                "the key (--public-key, or the public half of --key)",
+                "the client id's characters",
+                "the instant of the timestamp (to the second)",
+            ];
+        } else {
+            tried.extend([
+                "method case",
+                "the path: query string, absolute URL, trailing slash, percent-encoding, whitespace, look-alike characters",
+                "the body: unminified, empty vs {}, re-serialised (JavaScript, Python, PHP, Go, sorted keys), upper-case digest",
+            ]);
+            if kind == Kind::Transaction {
+                tried.push("the token: 'Bearer ' prefix, whitespace, look-alike characters");
+                if unstripped_secret {
+                    tried.push("the secret file's trailing newline");
+                }
+                taken_as_given = vec![
+                    "the client secret",
+                    "the method's letters and the path's characters",
+                    "the access token's characters",
+                    "the body's values",
+                    "the instant of the timestamp (to the second)",
+                ];
+            } else {
+                tried.push("the empty token field layout (METHOD:path::digest:timestamp)");
+                taken_as_given = vec![
+                    "the key (--public-key, or the public half of --key)",
+                    "the method's letters and the path's characters",
+                    "the body's values",
+                    "the instant of the timestamp (to the second)",
+                ];
+            }
+        }
+        tried.push("two of these changes at once");
+        Unexplained {
+            id: "no-variant-verifies",
+            message: format!(
+                "no variant verifies ({checked} checked): the {key} is probably not the one that signed (or the \
+                 signature is of another request)"
+            ),
+            tried,
+            taken_as_given,
+        }
+    }
 }
 
 /// Tries every variant of the inputs against `signature`, which does not verify as they are.
@@ -64,7 +136,14 @@ pub(crate) fn search(ctx: &Context<'_>, checker: &Checker, signature: &str) -> S
         .collect();
     let fewest = found.iter().map(|v| v.changes.len()).min().unwrap_or(0);
     found.retain(|v| v.changes.len() == fewest);
-    Search { checked, causes: found.into_iter().map(Variant::into_cause).collect() }
+    let unexplained = found.is_empty().then(|| {
+        Unexplained::new(
+            ctx.input.kind,
+            checked,
+            ctx.input.checker.as_ref().is_some_and(Checker::has_unstripped_secret),
+        )
+    });
+    Search { checked, causes: found.into_iter().map(Variant::into_cause).collect(), unexplained }
 }
 
 fn timestamp_variants(ts: &str) -> Vec<(String, CauseId, String)> {

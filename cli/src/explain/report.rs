@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 use snapsign_core::timestamp::{Timestamp, TimestampFormat};
 use snapsign_explain::visible::visible;
-use snapsign_explain::{CauseId, Check, Explanation, Kind, Verdict};
+use snapsign_explain::{CauseId, Check, Explanation, Verdict};
 
 /// Every step, for a person.
 pub(super) fn text(e: &Explanation) -> String {
@@ -69,15 +69,18 @@ fn check_text(e: &Explanation, check: &Check, lines: &mut Vec<String>) {
         }
         Verdict::Invalid { error, search } => {
             lines.push(format!("result         INVALID: {error}"));
-            let Some(search) = search else { return };
+            if search.is_none() {
+                return;
+            }
             if check.causes().is_empty() {
-                lines.push(format!(
-                    "no variant matches ({} checked, one or two changes at a time: timestamp formats, path and \
-                     query, method case, {}body serialisations). Remaining causes: another key or secret, another \
-                     client id or body, or a signature of another request.",
-                    search.checked,
-                    if e.kind == Kind::Transaction { "Bearer prefix, " } else { "" }
-                ));
+                if let Some(u) = e.unexplained() {
+                    lines.push(String::new());
+                    lines.push(u.message.clone());
+                    lines.push("  tried:".into());
+                    lines.extend(u.tried.iter().map(|t| format!("    - {t}")));
+                    lines.push("  taken as given:".into());
+                    lines.extend(u.taken_as_given.iter().map(|t| format!("    - {t}")));
+                }
             } else {
                 lines.push(String::new());
                 lines.push("likely cause (this variant verifies):".into());
@@ -120,6 +123,7 @@ pub(super) fn json(e: &Explanation) -> Value {
         "valid": e.valid(),
         "variants_checked": search.map_or(0, |s| s.checked),
         "causes": causes,
+        "unexplained": e.unexplained(),
     });
     if let (Some(body), Some(m)) = (&e.body, obj.as_object_mut()) {
         m.insert("body_minified".into(), json!(body.minified.as_deref().ok().map(String::from_utf8_lossy)));
