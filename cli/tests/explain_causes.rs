@@ -362,3 +362,52 @@ fn nothing_fits_says_so_and_lists_what_was_taken_as_given() {
     assert!(text.contains("checked): the client secret is probably not the one that signed"), "{text}");
     assert!(text.contains("  taken as given:\n    - the client secret\n"), "{text}");
 }
+
+#[test]
+fn node_json_stringify_signed_by_node() {
+    // node re-serialises the body (JSON.stringify(JSON.parse(body))) and signs it with its own crypto.
+    const NODE: &str = r#"
+const crypto = require('crypto');
+let input = '';
+process.stdin.on('data', d => input += d).on('end', () => {
+  const { body, ts } = JSON.parse(input);
+  const encoded = JSON.stringify(JSON.parse(body));
+  const digest = crypto.createHash('sha256').update(encoded).digest('hex');
+  const sts = `POST:/v1.0/x:tok:${digest}:${ts}`;
+  const signature = crypto.createHmac('sha512', 'a-secret').update(sts).digest('base64');
+  process.stdout.write(JSON.stringify({ encoded, signature }));
+});
+"#;
+    if Command::new("node").arg("--version").output().is_err() {
+        eprintln!("node is not installed: skipped");
+        return;
+    }
+    let body =
+        "{\n  \"amount\": 100.50,\n  \"name\": \"caf\\u00e9\",\n  \"big\": 1E21,\n  \"url\": \"https:\\/\\/x.id\"\n}\n";
+    let out = pipe(Command::new("node").args(["-e", NODE]), json!({"body": body, "ts": TS}).to_string().as_bytes());
+    let node: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(node["encoded"], "{\"amount\":100.5,\"name\":\"caf\u{e9}\",\"big\":1e+21,\"url\":\"https://x.id\"}");
+    let (code, j) = explain(
+        &[
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--token",
+            "tok",
+            "--timestamp",
+            TS,
+            "--body",
+            "-",
+            "--signature",
+            node["signature"].as_str().unwrap(),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(ids(&j), ["json-stringify"], "{j}");
+    assert_eq!(j["causes"][0]["body"], node["encoded"]);
+}
