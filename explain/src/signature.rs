@@ -1,5 +1,6 @@
-//! Checking the given signature: as given, then written as standard padded base64 if it is not,
-//! then (if it is well-formed but does not match) by the variant search.
+//! Checking the given signature: as given; then decoded from hex, or written as standard padded
+//! base64, if it is neither; then (if it is well-formed but does not match) by the variant search,
+//! or, if its length is that of another RSA key size, by saying so.
 
 use snapsign_core::Error;
 
