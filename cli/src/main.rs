@@ -15,7 +15,6 @@ mod providers;
 mod request;
 mod sign;
 mod verify;
-mod visible;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -8,7 +8,7 @@ use snapsign_core::{Error, KeyErrorKind, KeyOptions, RsaSigner, RsaVerifier};
 use super::env::read_variable;
 use super::file::read_file;
 use crate::failure::{Failure, Outcome};
-use crate::visible::visible;
+use snapsign_explain::visible::visible;
 
 /// Loads a private key for signing.
 pub(crate) fn load_signer(path: &Path, passphrase_env: Option<&str>, allow_weak: bool) -> Outcome<RsaSigner> {

@@ -10,6 +10,8 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::cause::CauseId;
+
 /// A parsed body. Not a `serde_json::Value`, even with `preserve_order` and `arbitrary_precision`:
 /// it cannot hold what the styles that keep numbers write back, as it respells exponents
 /// (`-3e10` as `-3e+10`, `1E5` as `1e+5`) and keeps one member per repeated key; nor does it
@@ -80,13 +82,18 @@ enum Numbers {
     Keep,
     /// Parsed as a double and written as JavaScript does.
     Js,
-    /// Integers kept, other numbers as Python's `repr(float)` (PHP is the same).
+    /// Integers kept, other numbers as Python's `repr(float)`.
     Python,
+    /// As PHP 8's `json_encode` of `json_decode`d numbers (`serialize_precision = -1`): integers
+    /// that fit 64 bits kept, others as doubles written without a zero fraction (`1.0` as `1`),
+    /// in exponent form `1.0e-7` below 1e-4 or from 1e17.
+    Php,
 }
 
 /// One way of writing JSON.
 #[derive(Debug, Clone, Copy)]
 struct Style {
+    id: CauseId,
     name: &'static str,
     item_sep: &'static str,
     key_sep: &'static str,
@@ -98,20 +105,55 @@ struct Style {
     html: bool,
     numbers: Numbers,
     sort_keys: bool,
+    /// PHP's string escapes: DEL kept, U+2028 and U+2029 always escaped.
+    php: bool,
+    /// PHP's `json_decode(body, true)`: objects become arrays, so `{}` is written back as `[]`.
+    php_assoc: bool,
 }
 
-const fn style(name: &'static str, ascii: bool, slash: bool, numbers: Numbers) -> Style {
-    Style { name, item_sep: ",", key_sep: ":", ascii, slash, html: false, numbers, sort_keys: false }
+const fn style(id: CauseId, name: &'static str, ascii: bool, slash: bool, numbers: Numbers) -> Style {
+    Style {
+        id,
+        name,
+        item_sep: ",",
+        key_sep: ":",
+        ascii,
+        slash,
+        html: false,
+        numbers,
+        sort_keys: false,
+        php: false,
+        php_assoc: false,
+    }
+}
+
+/// PHP's `json_encode` with its defaults (`\/`, `\uXXXX` for non-ASCII) changed by the flags.
+const fn php(name: &'static str, ascii: bool, slash: bool, assoc: bool) -> Style {
+    Style {
+        id: CauseId::PhpJsonEncode,
+        name,
+        item_sep: ",",
+        key_sep: ":",
+        ascii,
+        slash,
+        html: false,
+        numbers: Numbers::Php,
+        sort_keys: false,
+        php: true,
+        php_assoc: assoc,
+    }
 }
 
 const STYLES: &[Style] = &[
     style(
+        CauseId::JsonStringify,
         "JSON.stringify(JSON.parse(body)) (JavaScript: escapes decoded, numbers as doubles)",
         false,
         false,
         Numbers::Js,
     ),
     Style {
+        id: CauseId::PythonJsonDumps,
         name: "Python json.dumps(body) with default separators ', ' and ': ' (ensure_ascii)",
         item_sep: ", ",
         key_sep: ": ",
@@ -120,8 +162,11 @@ const STYLES: &[Style] = &[
         html: false,
         numbers: Numbers::Python,
         sort_keys: false,
+        php: false,
+        php_assoc: false,
     },
     Style {
+        id: CauseId::PythonJsonDumps,
         name: "Python json.dumps(body, ensure_ascii=False) with default separators ', ' and ': '",
         item_sep: ", ",
         key_sep: ": ",
@@ -130,10 +175,25 @@ const STYLES: &[Style] = &[
         html: false,
         numbers: Numbers::Python,
         sort_keys: false,
+        php: false,
+        php_assoc: false,
     },
-    style("Python json.dumps(body, separators=(',', ':')) (non-ASCII as \\uXXXX)", true, false, Numbers::Python),
-    style("Python json.dumps(body, separators=(',', ':'), ensure_ascii=False)", false, false, Numbers::Python),
+    style(
+        CauseId::PythonJsonDumps,
+        "Python json.dumps(body, separators=(',', ':')) (non-ASCII as \\uXXXX)",
+        true,
+        false,
+        Numbers::Python,
+    ),
+    style(
+        CauseId::PythonJsonDumps,
+        "Python json.dumps(body, separators=(',', ':'), ensure_ascii=False)",
+        false,
+        false,
+        Numbers::Python,
+    ),
     Style {
+        id: CauseId::PythonJsonDumps,
         name: "Python json.dumps(body, separators=(',', ':'), sort_keys=True)",
         item_sep: ",",
         key_sep: ":",
@@ -142,11 +202,16 @@ const STYLES: &[Style] = &[
         html: false,
         numbers: Numbers::Python,
         sort_keys: true,
+        php: false,
+        php_assoc: false,
     },
-    style("PHP json_encode(body) (escapes '/' as '\\/' and non-ASCII as \\uXXXX)", true, true, Numbers::Python),
-    style("PHP json_encode(body, JSON_UNESCAPED_UNICODE) ('/' as '\\/')", false, true, Numbers::Python),
-    style("PHP json_encode(body, JSON_UNESCAPED_SLASHES) (non-ASCII as \\uXXXX)", true, false, Numbers::Python),
+    php("PHP json_encode(body) (escapes '/' as '\\/' and non-ASCII as \\uXXXX)", true, true, false),
+    php("PHP json_encode(body, JSON_UNESCAPED_UNICODE) ('/' as '\\/')", false, true, false),
+    php("PHP json_encode(body, JSON_UNESCAPED_SLASHES) (non-ASCII as \\uXXXX)", true, false, false),
+    php("PHP json_encode(body, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)", false, false, false),
+    php("PHP json_encode(json_decode(body, true)) (an empty object {} becomes [], '/' as '\\/')", true, true, true),
     Style {
+        id: CauseId::GoJsonMarshal,
         name: "Go json.Marshal (HTML characters < > & as \\u003c..., map keys sorted)",
         item_sep: ",",
         key_sep: ":",
@@ -155,15 +220,19 @@ const STYLES: &[Style] = &[
         html: true,
         numbers: Numbers::Keep,
         sort_keys: true,
+        php: false,
+        php_assoc: false,
     },
     style(
+        CauseId::BodyReserialized,
         "escapes decoded (\\/ as /, \\uXXXX as raw UTF-8), numbers kept (e.g. serde_json, Jackson)",
         false,
         false,
         Numbers::Keep,
     ),
-    style("every non-ASCII character as \\uXXXX, numbers kept", true, false, Numbers::Keep),
+    style(CauseId::BodyReserialized, "every non-ASCII character as \\uXXXX, numbers kept", true, false, Numbers::Keep),
     Style {
+        id: CauseId::BodyReserialized,
         name: "keys sorted, numbers and escapes otherwise decoded (e.g. a sorted map)",
         item_sep: ",",
         key_sep: ":",
@@ -172,6 +241,8 @@ const STYLES: &[Style] = &[
         html: false,
         numbers: Numbers::Keep,
         sort_keys: true,
+        php: false,
+        php_assoc: false,
     },
 ];
 
@@ -190,7 +261,10 @@ fn write_str(out: &mut String, s: &str, st: &Style) {
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if st.html => {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
-            c if (c as u32) < 0x20 || (st.ascii && (c as u32) >= 0x7f) => {
+            '\u{2028}' | '\u{2029}' if st.php => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c if (c as u32) < 0x20 || (st.ascii && (c as u32) >= if st.php { 0x80 } else { 0x7f }) => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
                     let _ = write!(out, "\\u{unit:04x}");
@@ -238,7 +312,50 @@ fn write_num(out: &mut String, text: &str, numbers: Numbers) {
                 }
             }
         }
+        (Numbers::Php, _) => write_php_num(out, text),
         _ => out.push_str(text),
+    }
+}
+
+/// A number as PHP 8 writes it back after `json_decode` (`serialize_precision = -1`).
+fn write_php_num(out: &mut String, text: &str) {
+    if !text.contains(['.', 'e', 'E']) {
+        if let Ok(i) = text.parse::<i64>() {
+            let _ = write!(out, "{i}");
+            return;
+        }
+    }
+    let Some(f) = text.parse::<f64>().ok().filter(|f| f.is_finite()) else {
+        out.push_str(text);
+        return;
+    };
+    if f == 0.0 {
+        out.push_str(if f.is_sign_negative() { "-0" } else { "0" });
+        return;
+    }
+    // The shortest digits that read back as f, and where the decimal point goes: f = 0.DIGITS × 10^point.
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let point = exp.parse::<i32>().unwrap_or(0) + 1;
+    if f < 0.0 {
+        out.push('-');
+    }
+    // zend_gcvt with precision 17: exponent form below 1e-4 or from 1e17.
+    if !(-3..=17).contains(&point) {
+        let (first, rest) = digits.split_at(1);
+        let rest = if rest.is_empty() { "0" } else { rest };
+        let e = point - 1;
+        let _ = write!(out, "{first}.{rest}e{}{}", if e < 0 { "-" } else { "+" }, e.abs());
+    } else if point <= 0 {
+        let _ = write!(out, "0.{}{digits}", "0".repeat(point.unsigned_abs() as usize));
+    } else {
+        let point = point as usize;
+        if digits.len() <= point {
+            let _ = write!(out, "{digits}{}", "0".repeat(point - digits.len()));
+        } else {
+            let _ = write!(out, "{}.{}", &digits[..point], &digits[point..]);
+        }
     }
 }
 
@@ -258,6 +375,7 @@ fn write(out: &mut String, v: &Json, st: &Style) {
             }
             out.push(']');
         }
+        Json::Obj(items) if items.is_empty() && st.php_assoc => out.push_str("[]"),
         Json::Obj(items) => {
             let mut refs: Vec<&(String, Json)> = items.iter().collect();
             if st.sort_keys {
@@ -278,9 +396,18 @@ fn write(out: &mut String, v: &Json, st: &Style) {
     }
 }
 
-/// The body re-serialised in each style: `(description, bytes)`, distinct and different from
-/// `minified`. Empty when the body does not parse (or is empty).
-pub(super) fn variants(minified: &[u8]) -> Vec<(&'static str, String)> {
+/// The body re-serialised in one style, and the other families of serialisers (when they differ
+/// from the style's) that write the same bytes.
+pub(crate) struct Reserialized {
+    pub(crate) id: CauseId,
+    pub(crate) style: &'static str,
+    pub(crate) text: String,
+    pub(crate) also: Vec<CauseId>,
+}
+
+/// The body re-serialised in each style, distinct and different from `minified`. Empty when the
+/// body does not parse (or is empty).
+pub(crate) fn variants(minified: &[u8]) -> Vec<Reserialized> {
     let Some(v) = std::str::from_utf8(minified)
         .ok()
         .and_then(|text| serde_json::from_str::<&RawValue>(text).ok())
@@ -288,16 +415,21 @@ pub(super) fn variants(minified: &[u8]) -> Vec<(&'static str, String)> {
     else {
         return Vec::new();
     };
-    let mut seen: Vec<String> = Vec::new();
-    let mut out = Vec::new();
+    let mut out: Vec<Reserialized> = Vec::new();
     for st in STYLES {
         let mut s = String::new();
         write(&mut s, &v, st);
-        if s.as_bytes() == minified || seen.contains(&s) {
+        if s.as_bytes() == minified {
             continue;
         }
-        seen.push(s.clone());
-        out.push((st.name, s));
+        match out.iter_mut().find(|r| r.text == s) {
+            Some(r) => {
+                if st.id != r.id && st.id != CauseId::BodyReserialized && !r.also.contains(&st.id) {
+                    r.also.push(st.id);
+                }
+            }
+            None => out.push(Reserialized { id: st.id, style: st.name, text: s, also: Vec::new() }),
+        }
     }
     out
 }
@@ -306,8 +438,8 @@ pub(super) fn variants(minified: &[u8]) -> Vec<(&'static str, String)> {
 mod tests {
     use super::*;
 
-    fn find<'a>(v: &'a [(&'static str, String)], prefix: &str) -> Option<&'a str> {
-        v.iter().find(|(n, _)| n.starts_with(prefix)).map(|(_, s)| s.as_str())
+    fn find<'a>(v: &'a [Reserialized], prefix: &str) -> Option<&'a str> {
+        v.iter().find(|r| r.style.starts_with(prefix)).map(|r| r.text.as_str())
     }
 
     #[test]
@@ -321,7 +453,7 @@ mod tests {
         );
         assert_eq!(
             find(&v, "PHP json_encode(body) ("),
-            Some(r#"{"b":"caf\u00e9 \/ <x>","a":[2.5,-30000000000.0,1e-07,7]}"#)
+            Some(r#"{"b":"caf\u00e9 \/ <x>","a":[2.5,-30000000000,1.0e-7,7]}"#)
         );
         assert_eq!(find(&v, "Go json"), Some(r#"{"a":[2.50,-3e10,1e-7,7],"b":"café / \u003cx\u003e"}"#));
         let emoji = "[\"\u{1F600}\"]";

@@ -5,13 +5,13 @@ use snapsign_core::string_to_sign::{check_access_token, check_client_id, check_p
 use snapsign_core::timestamp::{Timestamp, MAX_TIMESTAMP_LEN};
 use snapsign_core::Error;
 
-use super::input::Input;
-use super::parts::Kind;
-use super::url::relative_part;
+use crate::parts::Kind;
+use crate::url::relative_part;
 use crate::visible::{is_invisible, visible};
+use crate::Inputs;
 
 /// Every check the core makes, one problem per field, with hints.
-pub(super) fn problems(input: &Input, body_error: Option<&Error>) -> Vec<String> {
+pub(crate) fn problems(input: &Inputs, body_error: Option<&Error>) -> Vec<String> {
     let p = &input.parts;
     let mut out = Vec::new();
     if input.kind == Kind::Token {
@@ -49,7 +49,7 @@ pub(super) fn problems(input: &Input, body_error: Option<&Error>) -> Vec<String>
         Ok(_) => {}
     }
     if let Some(e) = body_error {
-        out.push(with_caret(format!("body {}: {e}", input.body_name), &input.body_raw, e.offset()));
+        out.push(with_caret(format!("body {}: {e}", input.body_name), &input.body, e.offset()));
     }
     out
 }
@@ -76,7 +76,7 @@ fn caret_context(body: &[u8], offset: usize) -> (String, String) {
 }
 
 /// Warnings about whitespace and invisible characters in one input field.
-pub(super) fn field_warnings(name: &str, value: &str) -> Vec<String> {
+pub(crate) fn field_warnings(name: &str, value: &str) -> Vec<String> {
     let mut w = Vec::new();
     if value.starts_with(char::is_whitespace) {
         w.push(format!("{name} starts with whitespace"));

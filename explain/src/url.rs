@@ -2,7 +2,7 @@
 
 /// The relative path (with query string) of an absolute URL (`https://host/p?q` → `/p?q`);
 /// `None` when `path` is not an absolute URL.
-pub(super) fn relative_part(path: &str) -> Option<String> {
+pub(crate) fn relative_part(path: &str) -> Option<String> {
     let after_scheme = if let Some(rest) = path.strip_prefix("//") {
         rest
     } else {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 /// Characters that look like nothing (or like a plain space) but change the signed bytes.
-pub(crate) fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -21,7 +21,7 @@ pub(crate) fn is_invisible(c: char) -> bool {
 
 /// The text with every invisible character written as an escape: `\t`, `\r`, `\n`, `\u{a0}`,
 /// and leading or trailing spaces as `\u{20}`. Other characters (including `\`) are unchanged.
-pub(crate) fn visible(s: &str) -> String {
+pub fn visible(s: &str) -> String {
     let lead = s.len() - s.trim_start_matches(' ').len();
     let trail = if lead == s.len() { 0 } else { s.len() - s.trim_end_matches(' ').len() };
     let mut out = String::with_capacity(s.len() + 8);

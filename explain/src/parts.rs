@@ -7,14 +7,15 @@ use crate::visible::visible;
 
 /// Which of the three signatures is explained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub enum Kind {
     Token,
     Transaction,
     Service,
 }
 
 impl Kind {
-    pub(super) fn title(self) -> &'static str {
+    /// The formula, in one line.
+    pub fn title(self) -> &'static str {
         match self {
             Kind::Token => "access-token signature: SHA256withRSA(clientId + \"|\" + X-TIMESTAMP)",
             Kind::Transaction => {
@@ -24,7 +25,8 @@ impl Kind {
         }
     }
 
-    pub(super) fn name(self) -> &'static str {
+    /// `token`, `transaction` or `service`.
+    pub fn name(self) -> &'static str {
         match self {
             Kind::Token => "token",
             Kind::Transaction => "transaction",
@@ -35,30 +37,46 @@ impl Kind {
 
 /// The parts a string-to-sign is made of, as text; those a kind does not sign stay empty.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Parts {
-    pub(super) client_id: String,
-    pub(super) method: String,
-    pub(super) path: String,
-    pub(super) token: String,
-    pub(super) digest: String,
-    pub(super) timestamp: String,
-    /// The token string-to-sign joined with ':' instead of '|' (a mistake explain tries).
-    pub(super) colon_separator: bool,
+pub struct Parts {
+    pub client_id: String,
+    pub method: String,
+    pub path: String,
+    pub token: String,
+    pub digest: String,
+    pub timestamp: String,
+    /// How the parts are joined: the standard layout, or a mistake explain tries.
+    pub layout: Layout,
+}
+
+/// How the parts of a string-to-sign are joined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// The core's layout for the kind.
+    #[default]
+    Standard,
+    /// The token string-to-sign joined with ':' instead of '|'.
+    TokenColon,
+    /// The token string-to-sign with its fields swapped: `timestamp|clientId`.
+    TokenSwapped,
     /// A service string-to-sign laid out as a transaction with an empty token field
     /// (`METHOD:path::digest:timestamp`), as some server libraries sign calls without a token.
-    pub(super) empty_token_field: bool,
+    EmptyTokenField,
 }
 
 impl Parts {
     /// The string-to-sign of these parts, however wrong they are.
-    pub(super) fn build(&self, kind: Kind) -> String {
+    pub fn build(&self, kind: Kind) -> String {
         match kind {
-            Kind::Token if self.colon_separator => token_joined_with_colon(&self.client_id, &self.timestamp),
+            Kind::Token if self.layout == Layout::TokenColon => {
+                token_joined_with_colon(&self.client_id, &self.timestamp)
+            }
+            // The core's layout, its two fields given in the other order.
+            Kind::Token if self.layout == Layout::TokenSwapped => unchecked::token(&self.timestamp, &self.client_id),
             Kind::Token => unchecked::token(&self.client_id, &self.timestamp),
             Kind::Transaction => {
                 unchecked::transaction(&self.method, &self.path, &self.token, &self.digest, &self.timestamp)
             }
-            Kind::Service if self.empty_token_field => {
+            Kind::Service if self.layout == Layout::EmptyTokenField => {
                 unchecked::transaction(&self.method, &self.path, "", &self.digest, &self.timestamp)
             }
             Kind::Service => unchecked::service(&self.method, &self.path, &self.digest, &self.timestamp),
@@ -67,7 +85,7 @@ impl Parts {
 
     /// The string-to-sign with each part made visible on its own, so that a space at the end of
     /// one part (before a separator) shows as `\u{20}`.
-    pub(super) fn build_visible(&self, kind: Kind) -> String {
+    pub fn build_visible(&self, kind: Kind) -> String {
         let v = Parts {
             client_id: visible(&self.client_id),
             method: visible(&self.method),
@@ -75,14 +93,13 @@ impl Parts {
             token: visible(&self.token),
             digest: visible(&self.digest),
             timestamp: visible(&self.timestamp),
-            colon_separator: self.colon_separator,
-            empty_token_field: self.empty_token_field,
+            layout: self.layout,
         };
         v.build(kind)
     }
 
     /// The parts a kind takes from the command line: label, flag and value.
-    pub(super) fn fields(&self, kind: Kind) -> Vec<(&'static str, &'static str, &str)> {
+    pub fn fields(&self, kind: Kind) -> Vec<(&'static str, &'static str, &str)> {
         match kind {
             Kind::Token => {
                 vec![("client id", "--client-id", &self.client_id), ("X-TIMESTAMP", "--timestamp", &self.timestamp)]
@@ -118,7 +135,7 @@ mod tests {
     fn token_layouts() {
         let mut p = Parts { client_id: "a|b".into(), timestamp: "ts".into(), ..Parts::default() };
         assert_eq!(p.build(Kind::Token), "a|b|ts");
-        p.colon_separator = true;
+        p.layout = Layout::TokenColon;
         assert_eq!(p.build(Kind::Token), "a|b:ts");
         p.client_id = "id ".into();
         assert_eq!(p.build_visible(Kind::Token), "id\\u{20}:ts");
@@ -130,7 +147,7 @@ mod tests {
             ..Parts::default()
         };
         assert_eq!(q.build(Kind::Service), "POST:/p:d:ts");
-        q.empty_token_field = true;
+        q.layout = Layout::EmptyTokenField;
         assert_eq!(q.build(Kind::Service), "POST:/p::d:ts");
     }
 }
