@@ -13,6 +13,8 @@ command -v openssl >/dev/null || need_apt+=(openssl)
 # The benchmarks compare against OpenSSL through the `openssl` crate.
 dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+# explain's PHP json_encode fixtures are checked against real PHP when it is there.
+command -v php >/dev/null || need_apt+=(php-cli)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
