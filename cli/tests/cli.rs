@@ -1552,3 +1552,73 @@ fn a_secret_pasted_where_its_variable_name_belongs_is_not_echoed() {
     assert!(!out.stderr.contains("phrase!"), "{}", out.stderr);
     assert!(out.stderr.contains("--passphrase-env KEY_PASSPHRASE"), "{}", out.stderr);
 }
+
+#[test]
+fn explain_a_valid_signature_lists_what_else_to_check_and_an_unexplained_one_what_was_not_tried() {
+    let ts = "2020-01-01T04:10:00+07:00";
+    let sig = sign_tx("/v1.0/x", "tok", ts, b"{}", "POST");
+    let valid = explain_tx("/v1.0/x", "tok", ts, b"{}", &sig, "POST");
+    assert_eq!(valid.code, 0, "{}", valid.stderr);
+    let j = valid.json();
+    let checklist: Vec<&str> = j["if_still_rejected"].as_array().unwrap().iter().map(s).collect();
+    assert_eq!(checklist.len(), 4);
+    assert!(checklist[2].starts_with("the X-TIMESTAMP header sent differs from the timestamp signed"), "{checklist:?}");
+    let text = run_with(
+        &[
+            "explain",
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--token",
+            "tok",
+            "--timestamp",
+            ts,
+            "--body",
+            "-",
+            "--signature",
+            &sig,
+        ],
+        &[("S", "a-secret")],
+        Some(b"{}"),
+    );
+    assert!(
+        text.stdout.contains("if the provider still rejects it, check:\n  - the bytes sent differ"),
+        "{}",
+        text.stdout
+    );
+    // Another secret signed: nothing verifies, and the absolute URL could not be tried.
+    let other = run_with(
+        &[
+            "transaction",
+            "--secret-env",
+            "S",
+            "--method",
+            "POST",
+            "--path",
+            "/v1.0/x",
+            "--token",
+            "tok",
+            "--timestamp",
+            ts,
+            "--body",
+            "-",
+            "--json",
+        ],
+        &[("S", "another-secret")],
+        Some(b"{}"),
+    );
+    let wrong = s(&other.json()["signature"]).to_owned();
+    let out = explain_tx("/v1.0/x", "tok", ts, b"{}", &wrong, "POST");
+    assert_eq!(out.code, 1);
+    let u = &out.json()["unexplained"];
+    assert_eq!(s(&u["id"]), "no-variant-verifies");
+    assert_eq!(
+        s(&u["not_tried"][0]),
+        "the absolute URL signed as the path: give --base-url https://your-provider-host to try it"
+    );
+    assert!(out.json()["if_still_rejected"].as_array().unwrap().is_empty());
+}

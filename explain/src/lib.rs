@@ -203,3 +203,14 @@ pub fn explain(mut input: Inputs) -> Result<Explanation, Error> {
     };
     Ok(Explanation { kind, parts: input.parts, body, string_to_sign: sts, warnings, problems, signature, check })
 }
+
+/// What to check when a signature is VALID here and the provider still answers "401 Invalid
+/// signature": the causes that no string-to-sign can show.
+pub const VALID_BUT_REJECTED: &[&str] = &[
+    "the bytes sent differ from the bytes signed: the HTTP client re-serialises or re-encodes the body, \
+     or the path and query it sends are not the ones signed",
+    "another secret or key: the provider holds another client secret, or another public key than this one \
+     (sandbox vs production, a rotated key)",
+    "the X-TIMESTAMP header sent differs from the timestamp signed (the clock read twice)",
+    "the wrong base URL or environment: the request goes to a host that does not know this client",
+];

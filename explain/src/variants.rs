@@ -67,10 +67,12 @@ pub struct Unexplained {
     pub tried: Vec<&'static str>,
     /// The inputs no variant changes.
     pub taken_as_given: Vec<&'static str>,
+    /// Changes that could not be tried without more input, and the flag that gives it.
+    pub not_tried: Vec<&'static str>,
 }
 
 impl Unexplained {
-    pub(crate) fn new(kind: Kind, checked: usize, unstripped_secret: bool) -> Self {
+    pub(crate) fn new(kind: Kind, checked: usize, unstripped_secret: bool, has_base_url: bool) -> Self {
         let key = if kind == Kind::Transaction { "client secret" } else { "key" };
         let mut tried =
             vec!["timestamp forms and offsets (WIB, WITA, WIT, Z, +00:00)", "every millisecond of the second"];
@@ -114,6 +116,10 @@ impl Unexplained {
             }
         }
         tried.push("two of these changes at once");
+        let mut not_tried = Vec::new();
+        if kind != Kind::Token && !has_base_url {
+            not_tried.push("the absolute URL signed as the path: give --base-url https://your-provider-host to try it");
+        }
         Unexplained {
             id: "no-variant-verifies",
             message: format!(
@@ -122,6 +128,7 @@ impl Unexplained {
             ),
             tried,
             taken_as_given,
+            not_tried,
         }
     }
 }
@@ -141,6 +148,7 @@ pub(crate) fn search(ctx: &Context<'_>, checker: &Checker, signature: &str) -> S
             ctx.input.kind,
             checked,
             ctx.input.checker.as_ref().is_some_and(Checker::has_unstripped_secret),
+            ctx.input.base_url.is_some(),
         )
     });
     Search { checked, causes: found.into_iter().map(Variant::into_cause).collect(), unexplained }

@@ -61,7 +61,12 @@ fn check_text(e: &Explanation, check: &Check, lines: &mut Vec<String>) {
         lines.push(format!("note: {note}"));
     }
     match &check.verdict {
-        Verdict::Valid => lines.push("result         VALID: the signature matches this string-to-sign".into()),
+        Verdict::Valid => {
+            lines.push("result         VALID: the signature matches this string-to-sign".into());
+            lines.push(String::new());
+            lines.push("if the provider still rejects it, check:".into());
+            lines.extend(snapsign_explain::VALID_BUT_REJECTED.iter().map(|c| format!("  - {c}")));
+        }
         Verdict::ValidOnceNormalized if check.causes().iter().any(|c| c.ids.contains(&CauseId::HexSignature)) => lines
             .push("result         INVALID as given; it verifies once decoded from hex and written in base64".into()),
         Verdict::ValidOnceNormalized => {
@@ -80,6 +85,10 @@ fn check_text(e: &Explanation, check: &Check, lines: &mut Vec<String>) {
                     lines.extend(u.tried.iter().map(|t| format!("    - {t}")));
                     lines.push("  taken as given:".into());
                     lines.extend(u.taken_as_given.iter().map(|t| format!("    - {t}")));
+                    if !u.not_tried.is_empty() {
+                        lines.push("  not tried:".into());
+                        lines.extend(u.not_tried.iter().map(|t| format!("    - {t}")));
+                    }
                 }
             } else {
                 lines.push(String::new());
@@ -124,6 +133,7 @@ pub(super) fn json(e: &Explanation) -> Value {
         "variants_checked": search.map_or(0, |s| s.checked),
         "causes": causes,
         "unexplained": e.unexplained(),
+        "if_still_rejected": if e.valid() == Some(true) { snapsign_explain::VALID_BUT_REJECTED } else { &[] },
     });
     if let (Some(body), Some(m)) = (&e.body, obj.as_object_mut()) {
         m.insert("body_minified".into(), json!(body.minified.as_deref().ok().map(String::from_utf8_lossy)));
