@@ -56,10 +56,15 @@ fn hex_digit(b: u8) -> Option<u8> {
 }
 
 /// Splits a PEM body into its encryption header and its base64 text, when it has the header.
-pub(crate) fn split(body: &[u8]) -> Result<Option<(Dek, Vec<u8>)>> {
+/// The text is key material: it is wiped when dropped, and not copied at all without a header.
+pub(crate) fn split(body: &[u8]) -> Result<Option<(Dek, Zeroizing<Vec<u8>>)>> {
+    let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+    if !has(b"Proc-Type:") && !has(b"DEK-Info:") {
+        return Ok(None);
+    }
     let mut dek = None;
     let mut proc_type = false;
-    let mut text = Vec::with_capacity(body.len());
+    let mut text = Zeroizing::new(Vec::with_capacity(body.len()));
     for line in body.split(|&b| b == b'\n').map(<[u8]>::trim_ascii) {
         if let Some(value) = line.strip_prefix(b"DEK-Info:") {
             dek = Some(parse_dek(value.trim_ascii())?);
@@ -171,7 +176,7 @@ mod tests {
         let (dek, text) = split(body).unwrap().unwrap();
         assert_eq!(dek.cipher, Cipher::DesEde3);
         assert_eq!(&dek.iv[..8], &[0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77]);
-        assert_eq!(text, b"QUJDREVG");
+        assert_eq!(text.as_slice(), b"QUJDREVG");
         assert_eq!(split(b"QUJD\n").unwrap(), None);
         assert_eq!(split(b"Proc-Type: 4,ENCRYPTED\nQUJD").unwrap_err(), malformed());
         assert_eq!(split(b"Proc-Type: 4,ENCRYPTED\nDEK-Info: RC2-CBC,0011223344556677\n").unwrap_err(), unsupported());

@@ -315,6 +315,7 @@ fn secrets_are_zeroized_when_freed() {
     let pem = repo("tests/vectors/keys/rsa2048-pkcs8.pem");
     let pkcs1_pem = repo("tests/vectors/keys/rsa2048-pkcs1.pem");
     let encrypted = repo("tests/fixtures/rsa2048-encrypted-pkcs8.pem");
+    let legacy = repo("tests/fixtures/rsa2048-legacy-encrypted.pem");
     let patterns = rsa_patterns(&der);
     set_patterns(&patterns);
 
@@ -344,6 +345,7 @@ fn secrets_are_zeroized_when_freed() {
         ("PKCS#8 DER", &der, KeyOptions::default()),
         ("PKCS#1 PEM", &pkcs1_pem, KeyOptions::default()),
         ("encrypted PKCS#8 PEM", &encrypted, KeyOptions { allow_weak: false, passphrase: Some(b"test-passphrase") }),
+        ("traditional encrypted PEM", &legacy, KeyOptions { allow_weak: false, passphrase: Some(b"test-passphrase") }),
     ] {
         let (signer, found) = scan(|| RsaSigner::from_bytes(input, &options).unwrap());
         check(name, "loading", &found);
@@ -356,6 +358,9 @@ fn secrets_are_zeroized_when_freed() {
     let (_, found) =
         scan(|| RsaSigner::from_bytes(&encrypted, &KeyOptions { allow_weak: false, passphrase: Some(b"wrong") }));
     check("encrypted PKCS#8 PEM", "a failed load", &found);
+    let (_, found) =
+        scan(|| RsaSigner::from_bytes(&legacy, &KeyOptions { allow_weak: false, passphrase: Some(b"wrong") }));
+    check("traditional encrypted PEM", "a failed load", &found);
 }
 
 #[test]
