@@ -163,7 +163,7 @@ def test_result_codes_match_header():
     assert lib.snapsign_result_str(99999) == b"unknown error"
     # UNKNOWN is never returned by this version; it and any other number describe themselves so.
     assert lib.snapsign_result_str(UNKNOWN) == b"unknown error"
-    assert lib.snapsign_result_str(28) == b"unknown error"
+    assert lib.snapsign_result_str(29) == b"unknown error"
     assert lib.snapsign_result_str(CRYPTO) == b"RSA operation failed"
     assert lib.snapsign_result_str(INVALID_RESPONSE) == b"invalid access-token response"
     grants = {m[0]: int(m[1]) for m in re.findall(r"#define SNAPSIGN_GRANT_(\w+) (\d+)", header)}
