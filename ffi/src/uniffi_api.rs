@@ -23,12 +23,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use snapsign_core::access_token::{self, TokenRequestHeaders, TokenResponse as CoreTokenResponse};
+use snapsign_core::access_token::{self, ResponseCode, TokenRequestHeaders, TokenResponse as CoreTokenResponse};
 use snapsign_core::timestamp::{self, Timestamp, TimestampFormat};
 use snapsign_core::{
-    body_digest as core_body_digest, minify, string_to_sign, Error, Field, HmacSigner, KeyErrorKind, KeyOptions,
-    RsaSigner, RsaVerifier,
+    body_digest as core_body_digest, minify, string_to_sign, Credential, Error, Field, HmacSigner, KeyErrorKind,
+    KeyOptions, RsaSigner, RsaVerifier,
 };
+
+mod request;
+mod token_cache;
 use zeroize::{Zeroize, Zeroizing};
 
 // The core's own enums, exported as they are: uniffi checks these mirrors against the real
@@ -65,6 +68,13 @@ pub enum KeyErrorKind {
     Encrypted,
     WrongPassphrase,
     Unsupported,
+}
+
+/// The credential a provider signs transaction calls with, in a `MissingCredential` error.
+#[uniffi::remote(Enum)]
+pub enum Credential {
+    ClientSecret,
+    PrivateKey,
 }
 
 /// Everything that can go wrong, thrown as an exception (`SnapException` in Kotlin, `SnapError`
@@ -121,6 +131,19 @@ pub enum SnapError {
     Crypto { reason: String },
     /// An access-token response could not be understood.
     InvalidResponse { reason: String },
+    /// The provider's profile signs transaction calls with the other credential (`needed`): a
+    /// [`RequestSigner`] made with the client secret for a profile that signs with the private
+    /// key, or the reverse.
+    MissingCredential { needed: Credential, reason: String },
+    /// No provider profile has this name (see [`provider_profiles`]).
+    UnknownProvider { name: String, reason: String },
+    /// The provider answered the access-token request with an error `responseCode` (for example
+    /// `4017300`: see [`describe_response_code`]); `response_message` is its
+    /// `responseMessage`.
+    TokenRefused { response_code: String, response_message: String, reason: String },
+    /// A [`TokenFetcher`] failed with an exception that is not a `SnapError` (a network error, ...);
+    /// `reason` is its text.
+    FetchFailed { reason: String },
     /// An error this version of the bindings does not know (a newer core).
     Internal { reason: String },
 }
@@ -158,6 +181,10 @@ impl SnapError {
             | SnapError::Rng { reason }
             | SnapError::Crypto { reason }
             | SnapError::InvalidResponse { reason }
+            | SnapError::MissingCredential { reason, .. }
+            | SnapError::UnknownProvider { reason, .. }
+            | SnapError::TokenRefused { reason, .. }
+            | SnapError::FetchFailed { reason }
             | SnapError::Internal { reason } => reason,
         }
     }
@@ -199,8 +226,17 @@ impl From<Error> for SnapError {
             Error::Rng => SnapError::Rng { reason },
             Error::Crypto => SnapError::Crypto { reason },
             Error::InvalidResponse { .. } => SnapError::InvalidResponse { reason },
+            Error::MissingCredential { needed } => SnapError::MissingCredential { needed, reason },
             _ => SnapError::Internal { reason },
         }
+    }
+}
+
+/// What a foreign [`TokenFetcher`] throws that is not a `SnapError` (uniffi hands it over as
+/// text: Python's `repr`, Kotlin's `toString`).
+impl From<uniffi::UnexpectedUniFFICallbackError> for SnapError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        SnapError::FetchFailed { reason: format!("the token fetcher failed: {}", e.reason) }
     }
 }
 
@@ -530,13 +566,18 @@ pub struct TokenResponse {
     pub expires_in: Option<u64>,
 }
 
+/// `responseCode` as seven digits.
+fn response_code_text(c: ResponseCode) -> String {
+    format!("{:03}{:02}{:02}", c.http_status, c.service_code, c.case_code)
+}
+
 /// Parses an access-token response body.
 #[uniffi::export]
 pub fn parse_token_response(body: Vec<u8>) -> Result<TokenResponse, SnapError> {
     let r = CoreTokenResponse::parse(&body)?;
     let c = r.response_code;
     Ok(TokenResponse {
-        response_code: format!("{:03}{:02}{:02}", c.http_status, c.service_code, c.case_code),
+        response_code: response_code_text(c),
         http_status: c.http_status,
         service_code: c.service_code,
         case_code: c.case_code,
