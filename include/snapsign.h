@@ -18,11 +18,15 @@
  *  - After an error, snapsign_last_error_offset() gives the byte offset of a JSON, timestamp,
  *    UTF-8, control-character or '|' error, and snapsign_last_error_message() a readable
  *    message. Both are per thread and describe the last call made on that thread.
- *  - Handles (snapsign_signer, snapsign_verifier, snapsign_hmac, snapsign_token_response) are
- *    created by _new (or _parse) functions into a `T **out` (set to NULL on error) and released
- *    with the matching _free function, which accepts NULL. They are immutable after creation:
- *    one handle may be used from several threads at once without locking. Key material and
- *    access tokens are zeroized when a handle is freed.
+ *  - Handles (snapsign_signer, snapsign_verifier, snapsign_hmac, snapsign_token_response,
+ *    snapsign_request_signer, snapsign_request_headers) are created by _new (or _parse, _sign)
+ *    functions into a `T **out` (set to NULL on error) and released with the matching _free
+ *    function, which accepts NULL. They are immutable after creation: one handle may be used
+ *    from several threads at once without locking. Key material and access tokens are zeroized
+ *    when a handle is freed.
+ *  - snapsign_describe_response_code and snapsign_response_code_likely_cause give snapsign_text
+ *    (pointer + length, not NUL-terminated) into static tables: valid for the life of the
+ *    process, never freed.
  *  - No Rust panic crosses this interface: it is reported as SNAPSIGN_RESULT_INTERNAL_PANIC.
  *  - Nothing here reads the clock: the caller passes Unix times in milliseconds.
  *

@@ -16,6 +16,9 @@
 //! - RSA signing takes milliseconds (4096-bit keys: tens of them): call it off the UI thread.
 //!   [`SnapSigner`] and [`SnapVerifier`] are immutable and safe to share between threads.
 //! - Nothing is async, so the Kotlin bindings need no kotlinx-coroutines.
+//! - [`TokenCache`](token_cache::TokenCache) is the one object with state of its own (the cached
+//!   token behind a lock, and the single flight of its foreign `TokenFetcher`); when to refresh
+//!   is still the core's rule.
 //! - A Rust panic (a bug) unwinds and reaches the caller as uniffi's internal error
 //!   (`InternalException` in Kotlin, `InternalError` in Python), never as an abort.
 
