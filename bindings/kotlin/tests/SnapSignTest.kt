@@ -464,12 +464,12 @@ fun main(args: Array<String>) {
         cache.invalidate()
         eq("after invalidate", cache.tokenAt(t0 + 840_001L), "tok3")
     }
-    // This machine's clock: 62 s to live with a 60 s margin is fresh for 2 s.
-    val clockFetcher = CountingFetcher { n -> tokenBody("tok$n", expiresIn = "62") }
+    // This machine's clock: 64 s to live with a 60 s margin is fresh for 4 s.
+    val clockFetcher = CountingFetcher { n -> tokenBody("tok$n", expiresIn = "64") }
     TokenCache(clockFetcher, 60u).use { cache ->
         eq("clock: 32 threads", atOnce(32) { cache.token() }.map { it.getOrThrow() }, List(32) { "tok1" })
         eq("clock: one fetch", clockFetcher.calls.get(), 1)
-        Thread.sleep(2_100)
+        Thread.sleep(4_100)
         eq("clock: after expiry - margin", atOnce(32) { cache.token() }.map { it.getOrThrow() }, List(32) { "tok2" })
         eq("clock: one more fetch", clockFetcher.calls.get(), 2)
     }

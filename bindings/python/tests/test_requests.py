@@ -309,16 +309,16 @@ def test_token_cache_single_flight_under_32_threads():
 def test_token_cache_on_this_machines_clock_with_a_fetcher_class():
     class Fetcher(snapsign.TokenFetcher):
         def __init__(self):
-            self.counter = Counter(lambda n: token_body(f"tok{n}", expires_in=62))
+            self.counter = Counter(lambda n: token_body(f"tok{n}", expires_in=64))
 
         def fetch(self):
             return self.counter()
 
     f = Fetcher()
-    cache = snapsign.TokenCache(f, margin_seconds=60)  # 62 s to live: fresh for 2 s
+    cache = snapsign.TokenCache(f, margin_seconds=60)  # 64 s to live: fresh for 4 s
     assert at_once(cache.token) == ["tok1"] * 32 and f.counter.calls == 1
     assert cache.token() == "tok1" and f.counter.calls == 1
-    time.sleep(2.1)
+    time.sleep(4.1)
     assert at_once(cache.token) == ["tok2"] * 32 and f.counter.calls == 2
 
 
