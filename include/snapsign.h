@@ -1257,7 +1257,7 @@ snapsign_result snapsign_request_signer_sign_with_rng(const snapsign_request_sig
 void snapsign_request_headers_free(snapsign_request_headers *headers);
 
 /**
- * How many headers there are (at least 5: `Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE`,
+ * How many headers there are (at least 6: `Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE`,
  * `X-PARTNER-ID`, `X-EXTERNAL-ID`, and `CHANNEL-ID`); 0 for NULL.
  *
  * # Safety

@@ -406,7 +406,7 @@ pub unsafe extern "C" fn snapsign_request_headers_free(headers: *mut snapsign_re
     ffi_boundary! { unsafe { free_handle(headers) } }
 }
 
-/// How many headers there are (at least 5: `Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE`,
+/// How many headers there are (at least 6: `Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE`,
 /// `X-PARTNER-ID`, `X-EXTERNAL-ID`, and `CHANNEL-ID`); 0 for NULL.
 ///
 /// # Safety
