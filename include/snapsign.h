@@ -18,11 +18,15 @@
  *  - After an error, snapsign_last_error_offset() gives the byte offset of a JSON, timestamp,
  *    UTF-8, control-character or '|' error, and snapsign_last_error_message() a readable
  *    message. Both are per thread and describe the last call made on that thread.
- *  - Handles (snapsign_signer, snapsign_verifier, snapsign_hmac, snapsign_token_response) are
- *    created by _new (or _parse) functions into a `T **out` (set to NULL on error) and released
- *    with the matching _free function, which accepts NULL. They are immutable after creation:
- *    one handle may be used from several threads at once without locking. Key material and
- *    access tokens are zeroized when a handle is freed.
+ *  - Handles (snapsign_signer, snapsign_verifier, snapsign_hmac, snapsign_token_response,
+ *    snapsign_request_signer, snapsign_request_headers) are created by _new (or _parse, _sign)
+ *    functions into a `T **out` (set to NULL on error) and released with the matching _free
+ *    function, which accepts NULL. They are immutable after creation: one handle may be used
+ *    from several threads at once without locking. Key material and access tokens are zeroized
+ *    when a handle is freed.
+ *  - snapsign_describe_response_code and snapsign_response_code_likely_cause give snapsign_text
+ *    (pointer + length, not NUL-terminated) into static tables: valid for the life of the
+ *    process, never freed.
  *  - No Rust panic crosses this interface: it is reported as SNAPSIGN_RESULT_INTERNAL_PANIC.
  *  - Nothing here reads the clock: the caller passes Unix times in milliseconds.
  *
@@ -257,6 +261,12 @@ enum snapsign_result
    */
   SNAPSIGN_RESULT_INVALID_RESPONSE = 27,
   /**
+   * The provider's profile signs transaction calls with the other credential: the client
+   * secret (HMAC-SHA512) or the private key (SHA256withRSA); `snapsign_last_error_message`
+   * says which one is needed.
+   */
+  SNAPSIGN_RESULT_MISSING_CREDENTIAL = 28,
+  /**
    * A NULL pointer was passed with a non-zero length, or for a required argument.
    */
   SNAPSIGN_RESULT_NULL_POINTER = 100,
@@ -300,6 +310,30 @@ typedef uint32_t snapsign_result;
 typedef struct snapsign_hmac snapsign_hmac;
 
 /**
+ * The signed headers of one call, in the order the standard lists them: `Content-Type`,
+ * `Authorization`, `Authorization-Customer`, `X-TIMESTAMP`, `X-SIGNATURE`, `ORIGIN`,
+ * `X-PARTNER-ID`, `X-EXTERNAL-ID`, `X-IP-ADDRESS`, `X-DEVICE-ID`, `X-LATITUDE`, `X-LONGITUDE`,
+ * `CHANNEL-ID` (those that apply).
+ *
+ * Made by `snapsign_request_signer_sign`, read with `snapsign_request_headers_count`, `_name`,
+ * `_value`, `_get`, `_signature`, `_timestamp`, `_endpoint_url`, freed with
+ * `snapsign_request_headers_free` (the library wipes every block it frees, the bearer tokens
+ * with it). Immutable: usable from several threads at once.
+ */
+typedef struct snapsign_request_headers snapsign_request_headers;
+
+/**
+ * A provider profile (see `snapsign providers`) with the credential its transaction calls are
+ * signed with: the client secret (HMAC-SHA512) or the private key (SHA256withRSA, service
+ * form).
+ *
+ * Create with `snapsign_request_signer_new_hmac` or `snapsign_request_signer_new_rsa`, free with
+ * `snapsign_request_signer_free` (which zeroizes the key). Immutable: one signer may be used
+ * from several threads at once.
+ */
+typedef struct snapsign_request_signer snapsign_request_signer;
+
+/**
  * A loaded RSA private key that signs access-token (`clientId|timestamp`) and service
  * (`METHOD:path:digest:timestamp`) strings with SHA256withRSA.
  *
@@ -337,6 +371,85 @@ typedef struct snapsign_verifier snapsign_verifier;
  * C++ exceptions, no longjmp).
  */
 typedef int (*snapsign_fill_fn)(void *userdata, uint8_t *buf, size_t len);
+
+/**
+ * The fields of one transaction call: pointer and length pairs, never NUL-terminated, UTF-8
+ * text (the body: any bytes).
+ *
+ * `method` (upper case), `target` (the request target exactly as on the request line: the path
+ * and its query string) and `partner_id` (`X-PARTNER-ID`) are required; `body` is the exact
+ * bytes sent (NULL/0: none). Every other field is optional: a NULL pointer (with length 0) is
+ * absent; a non-NULL pointer with length 0 is an empty value, which is refused as
+ * `SNAPSIGN_RESULT_EMPTY_FIELD`. Zero-initialise the struct (`snapsign_call call = {0};`) and
+ * set what the call has.
+ *
+ * - `access_token`: the B2B token without `Bearer ` (`Authorization`); required by the
+ *   profiles that sign with the client secret.
+ * - `external_id`: `X-EXTERNAL-ID`; absent: 32 random digits.
+ * - `channel_id`: `CHANNEL-ID`; absent: the profile's (an error when it has none).
+ * - `origin`: `ORIGIN`.
+ * - `device_id`: `X-DEVICE-ID`; required with `customer_token` and by some profiles.
+ * - `customer_token`: a B2B2C call's customer token without `Bearer `
+ *   (`Authorization-Customer`); `ip_address`, `latitude`, `longitude` (`X-IP-ADDRESS`,
+ *   `X-LATITUDE`, `X-LONGITUDE`) belong to it and need it.
+ */
+typedef struct {
+  const uint8_t *method;
+  size_t method_len;
+  const uint8_t *target;
+  size_t target_len;
+  const uint8_t *body;
+  size_t body_len;
+  const uint8_t *access_token;
+  size_t access_token_len;
+  const uint8_t *partner_id;
+  size_t partner_id_len;
+  const uint8_t *external_id;
+  size_t external_id_len;
+  const uint8_t *channel_id;
+  size_t channel_id_len;
+  const uint8_t *origin;
+  size_t origin_len;
+  const uint8_t *device_id;
+  size_t device_id_len;
+  const uint8_t *customer_token;
+  size_t customer_token_len;
+  const uint8_t *ip_address;
+  size_t ip_address_len;
+  const uint8_t *latitude;
+  size_t latitude_len;
+  const uint8_t *longitude;
+  size_t longitude_len;
+} snapsign_call;
+
+/**
+ * Static text of the library: `len` bytes of UTF-8 at `ptr`, not NUL-terminated, valid for the
+ * life of the process; never free it. `ptr` is NULL (and `len` 0) when there is no text.
+ */
+typedef struct {
+  const uint8_t *ptr;
+  size_t len;
+} snapsign_text;
+
+/**
+ * What a `responseCode` means, as far as the standard says (`snapsign_describe_response_code`).
+ *
+ * `http_status`, `service_code`, `case_code`: the three parts (`4017300`: 401, 73, 0).
+ * `service_name`: e.g. `Access Token B2B`. `message`: the standard's `responseMessage` for the
+ * case (e.g. `Unauthorized. [reason]`, the provider fills in `[reason]`). `description`: the
+ * standard's description of the case. Each is NULL/0 when the standard does not list the
+ * service or the case. `likely_causes_count`: for 401 (cases 00-04) the number of usual reasons
+ * an integration gets this code, read with `snapsign_response_code_likely_cause`; 0 otherwise.
+ */
+typedef struct {
+  uint16_t http_status;
+  uint8_t service_code;
+  uint8_t case_code;
+  snapsign_text service_name;
+  snapsign_text message;
+  snapsign_text description;
+  size_t likely_causes_count;
+} snapsign_response_code_info;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1029,6 +1142,242 @@ snapsign_result snapsign_token_response_message(const snapsign_token_response *r
 snapsign_result snapsign_token_response_expires_in(const snapsign_token_response *response,
                                                    int *has_value,
                                                    uint64_t *seconds);
+
+/**
+ * A request signer for `profile` (a provider profile name such as `generic`, `doku`, `bca`:
+ * exact, lower case) with the client secret, for the profiles whose transaction calls carry an
+ * HMAC-SHA512 signature. On success `*out` receives the signer (free it with
+ * `snapsign_request_signer_free`); on error it is NULL. The secret's bytes are keyed into HMAC
+ * and not kept.
+ *
+ * Errors: `SNAPSIGN_RESULT_INVALID_ARGUMENT` for a profile name this version does not know
+ * (`snapsign_last_error_message` names `profile` and lists the known ones),
+ * `SNAPSIGN_RESULT_MISSING_CREDENTIAL` when the profile signs with the private key instead
+ * (DANA, WinPay, iFortepay), `SNAPSIGN_RESULT_EMPTY_FIELD` for an empty secret,
+ * `SNAPSIGN_RESULT_NULL_POINTER`.
+ *
+ * # Safety
+ * `profile` readable for `profile_len` bytes, `secret` for `secret_len` bytes; `out` a writable
+ * `snapsign_request_signer *`.
+ */
+snapsign_result snapsign_request_signer_new_hmac(const uint8_t *profile,
+                                                 size_t profile_len,
+                                                 const uint8_t *secret,
+                                                 size_t secret_len,
+                                                 snapsign_request_signer **out);
+
+/**
+ * A request signer for `profile` with an RSA private key, for the profiles whose transaction
+ * calls carry a SHA256withRSA signature in the service form (no access token in the
+ * string-to-sign). `key`, `passphrase` and `flags` are those of `snapsign_signer_new` (PEM or
+ * DER; `passphrase` NULL for none; `flags` 0 or `SNAPSIGN_KEY_ALLOW_WEAK`); blinding and
+ * generated `X-EXTERNAL-ID`s use the OS RNG, or the callback given to
+ * `snapsign_request_signer_sign_with_rng`.
+ *
+ * Errors: `SNAPSIGN_RESULT_INVALID_ARGUMENT` (an unknown profile name, named in the message;
+ * unknown flags), `SNAPSIGN_RESULT_MISSING_CREDENTIAL` when the profile signs with the client
+ * secret instead, the key errors of `snapsign_signer_new`.
+ *
+ * # Safety
+ * As for `snapsign_signer_new`, with `profile` readable for `profile_len` bytes.
+ */
+snapsign_result snapsign_request_signer_new_rsa(const uint8_t *profile,
+                                                size_t profile_len,
+                                                const uint8_t *key,
+                                                size_t key_len,
+                                                const uint8_t *passphrase,
+                                                size_t passphrase_len,
+                                                uint32_t flags,
+                                                snapsign_request_signer **out);
+
+/**
+ * Frees a request signer (zeroizing the key). NULL is ignored.
+ *
+ * # Safety
+ * `signer` must be NULL or a signer from `snapsign_request_signer_new_*` that is not used
+ * afterwards and not freed twice.
+ */
+void snapsign_request_signer_free(snapsign_request_signer *signer);
+
+/**
+ * Signs one transaction call and makes all its headers, from one reading of the terminal's
+ * clock: `X-TIMESTAMP` is written once, in the profile's style (offset, milliseconds, `Z`),
+ * and exactly that text is signed, over the profile's `EndpointUrl` rule (BCA: the canonical
+ * query) applied to `call->target`.
+ *
+ * `now_unix_millis`: the time of the call (milliseconds since 1970-01-01T00:00:00Z), used when
+ * `timestamp` is NULL. `timestamp`/`timestamp_len`: an `X-TIMESTAMP` text to send and sign as it
+ * is (validated), or NULL. A generated `X-EXTERNAL-ID` and RSA blinding use the OS RNG. On
+ * success `*out` receives the headers (free them with `snapsign_request_headers_free`); on
+ * error it is NULL.
+ *
+ * Errors: `SNAPSIGN_RESULT_EMPTY_FIELD` (a required header missing: the access token with the
+ * client secret, `CHANNEL-ID` when the profile has none, `X-DEVICE-ID`; the message names it),
+ * `SNAPSIGN_RESULT_FIELD_TOO_LONG` and `SNAPSIGN_RESULT_CONTROL_CHARACTER` naming the header,
+ * the signing errors (`INVALID_METHOD`, `ABSOLUTE_URL`, `INVALID_JSON`, `BEARER_PREFIX`,
+ * `INVALID_TIMESTAMP`, ...), `SNAPSIGN_RESULT_RNG`, `SNAPSIGN_RESULT_NULL_POINTER`.
+ *
+ * # Safety
+ * `signer` a live request signer; `call` a readable `snapsign_call` whose pointers are each
+ * readable for their lengths; `timestamp` NULL or readable for `timestamp_len` bytes; `out` a
+ * writable `snapsign_request_headers *`.
+ */
+snapsign_result snapsign_request_signer_sign(const snapsign_request_signer *signer,
+                                             const snapsign_call *call,
+                                             int64_t now_unix_millis,
+                                             const uint8_t *timestamp,
+                                             size_t timestamp_len,
+                                             snapsign_request_headers **out);
+
+/**
+ * Like `snapsign_request_signer_sign`, but the random bytes (a generated `X-EXTERNAL-ID`, RSA
+ * blinding) come from `fill(userdata, buf, len)` (see `snapsign_fill_fn`), called from this
+ * thread before this function returns and not kept. A non-zero return from `fill` fails the
+ * call with `SNAPSIGN_RESULT_RNG`. `fill` must not be NULL.
+ *
+ * # Safety
+ * As for `snapsign_request_signer_sign`; `fill` must be safe to call with `userdata` during the
+ * call.
+ */
+snapsign_result snapsign_request_signer_sign_with_rng(const snapsign_request_signer *signer,
+                                                      const snapsign_call *call,
+                                                      int64_t now_unix_millis,
+                                                      const uint8_t *timestamp,
+                                                      size_t timestamp_len,
+                                                      snapsign_fill_fn fill,
+                                                      void *userdata,
+                                                      snapsign_request_headers **out);
+
+/**
+ * Frees signed headers, wiping the bearer tokens from memory. NULL is ignored.
+ *
+ * # Safety
+ * `headers` must be NULL or headers from `snapsign_request_signer_sign*` that are not used
+ * afterwards and not freed twice.
+ */
+void snapsign_request_headers_free(snapsign_request_headers *headers);
+
+/**
+ * How many headers there are (at least 6: `Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE`,
+ * `X-PARTNER-ID`, `X-EXTERNAL-ID`, and `CHANNEL-ID`); 0 for NULL.
+ *
+ * # Safety
+ * `headers` must be NULL or live headers.
+ */
+size_t snapsign_request_headers_count(const snapsign_request_headers *headers);
+
+/**
+ * Writes the name of the header at `index` (e.g. `X-TIMESTAMP`; ASCII, not NUL-terminated) to
+ * `out`. An `index` not below `snapsign_request_headers_count` is
+ * `SNAPSIGN_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `headers` live headers; `out` NULL or writable for `out_cap` bytes; `out_len` a writable
+ * `size_t`.
+ */
+snapsign_result snapsign_request_headers_name(const snapsign_request_headers *headers,
+                                              size_t index,
+                                              uint8_t *out,
+                                              size_t out_cap,
+                                              size_t *out_len);
+
+/**
+ * Writes the value of the header at `index` (UTF-8, not NUL-terminated; never empty) to `out`.
+ * An `index` not below `snapsign_request_headers_count` is `SNAPSIGN_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * As for `snapsign_request_headers_name`.
+ */
+snapsign_result snapsign_request_headers_value(const snapsign_request_headers *headers,
+                                               size_t index,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len);
+
+/**
+ * Writes the value of the header called `name` (compared case-insensitively, as HTTP header
+ * names are: `x-timestamp` finds `X-TIMESTAMP`) to `out`. No value is ever empty, so
+ * `SNAPSIGN_RESULT_OK` with `*out_len == 0` means the call has no such header (`ORIGIN` when
+ * none was given).
+ *
+ * # Safety
+ * `headers` live headers; `name` readable for `name_len` bytes; `out` NULL or writable for
+ * `out_cap` bytes; `out_len` a writable `size_t`.
+ */
+snapsign_result snapsign_request_headers_get(const snapsign_request_headers *headers,
+                                             const uint8_t *name,
+                                             size_t name_len,
+                                             uint8_t *out,
+                                             size_t out_cap,
+                                             size_t *out_len);
+
+/**
+ * Writes `X-SIGNATURE` (base64: 88 bytes for HMAC-SHA512, `snapsign_signer_signature_len` for
+ * RSA) to `out`.
+ *
+ * # Safety
+ * As for `snapsign_request_headers_name`.
+ */
+snapsign_result snapsign_request_headers_signature(const snapsign_request_headers *headers,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Writes `X-TIMESTAMP`, the exact text that was signed (at most `SNAPSIGN_TIMESTAMP_MAX_LEN`
+ * bytes when the signer wrote it), to `out`.
+ *
+ * # Safety
+ * As for `snapsign_request_headers_name`.
+ */
+snapsign_result snapsign_request_headers_timestamp(const snapsign_request_headers *headers,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len);
+
+/**
+ * Writes the `EndpointUrl` that was signed (the profile's rule applied to `call->target`; for
+ * BCA the canonical query, e.g. `/v1.0/x?a=~1&b=2` for `/v1.0/x?b=2&a=%7e1`) to `out`. Send the
+ * target as it was given; this is for logs and for comparing with the provider's
+ * string-to-sign.
+ *
+ * # Safety
+ * As for `snapsign_request_headers_name`.
+ */
+snapsign_result snapsign_request_headers_endpoint_url(const snapsign_request_headers *headers,
+                                                      uint8_t *out,
+                                                      size_t out_cap,
+                                                      size_t *out_len);
+
+/**
+ * Describes a SNAP `responseCode` (seven ASCII digits: HTTP status, service code, case code,
+ * e.g. `4017300`) from the standard's tables into `*info` (which must not be NULL). A code the
+ * standard does not list is not an error: its texts are NULL/0. The texts are static (see
+ * `snapsign_text`).
+ *
+ * Errors: `SNAPSIGN_RESULT_INVALID_RESPONSE` when `code` is not exactly seven ASCII digits,
+ * `SNAPSIGN_RESULT_NULL_POINTER`.
+ *
+ * # Safety
+ * `code` readable for `code_len` bytes; `info` writable.
+ */
+snapsign_result snapsign_describe_response_code(const uint8_t *code,
+                                                size_t code_len,
+                                                snapsign_response_code_info *info);
+
+/**
+ * The likely cause at `index` (0 to `likely_causes_count - 1`, most common first) of a
+ * `responseCode`, as static text into `*cause` (which must not be NULL). An `index` not below
+ * the count is `SNAPSIGN_RESULT_INVALID_ARGUMENT`; a malformed code as for
+ * `snapsign_describe_response_code`.
+ *
+ * # Safety
+ * `code` readable for `code_len` bytes; `cause` writable.
+ */
+snapsign_result snapsign_response_code_likely_cause(const uint8_t *code,
+                                                    size_t code_len,
+                                                    size_t index,
+                                                    snapsign_text *cause);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -15,5 +15,8 @@ python="${PYTHON:-python3}"
 # --no-build-isolation: use the maturin just installed rather than fetching another one.
 MATURIN_PEP517_ARGS="--profile $profile" \
     "$python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps "$here"
+# The CLI of the same tree: tests/test_requests.py compares with `snapsign request/providers/code`.
+(cd "$root" && cargo build --quiet -p snapsign-cli)
+export SNAPSIGN_CLI="${CARGO_TARGET_DIR:-$root/target}/debug/snapsign"
 cd "$here"
 "$python" -m pytest -q -p no:cacheprovider tests "$@"

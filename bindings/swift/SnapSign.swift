@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -490,6 +496,22 @@ fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterInt16: FfiConverterPrimitive {
+    typealias FfiType = Int16
+    typealias SwiftType = Int16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int16, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -645,6 +667,234 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
         writeBytes(&buf, value)
     }
 }
+
+
+
+
+/**
+ * A provider profile with the credential its transaction calls are signed with, making every
+ * header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
+ * and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
+ *
+ * Made with [`with_client_secret`](Self::with_client_secret) (HMAC-SHA512 profiles) or
+ * [`with_private_key`](Self::with_private_key) (SHA256withRSA service-form profiles: DANA,
+ * WinPay, iFortepay); the other credential is a `MissingCredential` error naming the one needed.
+ */
+public protocol RequestSignerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The profile's name.
+     */
+    func provider()  -> String
+    
+    /**
+     * Signs one transaction call and returns every header it needs.
+     *
+     * `target` is the request target exactly as sent (path and query string); `body` the exact
+     * bytes sent (empty for a GET); `partner_id` the `X-PARTNER-ID`. `access_token`: the B2B
+     * token without `Bearer ` (required with the client secret). `external_id`: `X-EXTERNAL-ID`
+     * (default: 32 random digits). `channel_id`: default the profile's. `customer_token` makes it
+     * a B2B2C call (`Authorization-Customer`, with `device_id` required and `ip_address`,
+     * `latitude`, `longitude` optional; those three need it). `timestamp`: an `X-TIMESTAMP` to
+     * send and sign as it is; otherwise `unix_millis` (your clock), otherwise this machine's
+     * clock, written in the profile's style.
+     *
+     * Errors name the header (`EmptyField { field: ChannelId }`, `FieldTooLong { field:
+     * PartnerId }`, ...), or are those of the signature (method, path, JSON body, timestamp).
+     */
+    func sign(method: String, target: String, body: Data, partnerId: String, accessToken: String?, externalId: String?, channelId: String?, origin: String?, deviceId: String?, customerToken: String?, ipAddress: String?, latitude: String?, longitude: String?, timestamp: String?, unixMillis: Int64?) throws  -> SignedRequest
+    
+}
+/**
+ * A provider profile with the credential its transaction calls are signed with, making every
+ * header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
+ * and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
+ *
+ * Made with [`with_client_secret`](Self::with_client_secret) (HMAC-SHA512 profiles) or
+ * [`with_private_key`](Self::with_private_key) (SHA256withRSA service-form profiles: DANA,
+ * WinPay, iFortepay); the other credential is a `MissingCredential` error naming the one needed.
+ */
+open class RequestSigner: RequestSignerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_requestsigner(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_snapsign_ffi_fn_free_requestsigner(handle, $0) }
+    }
+
+    
+    /**
+     * A signer for `provider` (a profile name: `generic`, `doku`, `bca`, ...) with the client
+     * secret (its UTF-8 bytes key HMAC-SHA512; the copy handed over is zeroized).
+     */
+public static func withClientSecret(provider: String, clientSecret: String)throws  -> RequestSigner  {
+    return try  FfiConverterTypeRequestSigner_lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_constructor_requestsigner_with_client_secret(
+        FfiConverterString.lower(provider),
+        FfiConverterString.lower(clientSecret),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A signer for `provider` with the RSA private key (PEM or DER, PKCS#8, encrypted too with
+     * `passphrase`, or PKCS#1; as [`SnapSigner`](super::SnapSigner)). The key bytes and
+     * passphrase handed over are zeroized after parsing.
+     */
+public static func withPrivateKey(provider: String, privateKey: Data, passphrase: String? = nil, allowWeakKey: Bool = false)throws  -> RequestSigner  {
+    return try  FfiConverterTypeRequestSigner_lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key(
+        FfiConverterString.lower(provider),
+        FfiConverterData.lower(privateKey),
+        FfiConverterOptionString.lower(passphrase),
+        FfiConverterBool.lower(allowWeakKey),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The profile's name.
+     */
+open func provider() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_requestsigner_provider(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs one transaction call and returns every header it needs.
+     *
+     * `target` is the request target exactly as sent (path and query string); `body` the exact
+     * bytes sent (empty for a GET); `partner_id` the `X-PARTNER-ID`. `access_token`: the B2B
+     * token without `Bearer ` (required with the client secret). `external_id`: `X-EXTERNAL-ID`
+     * (default: 32 random digits). `channel_id`: default the profile's. `customer_token` makes it
+     * a B2B2C call (`Authorization-Customer`, with `device_id` required and `ip_address`,
+     * `latitude`, `longitude` optional; those three need it). `timestamp`: an `X-TIMESTAMP` to
+     * send and sign as it is; otherwise `unix_millis` (your clock), otherwise this machine's
+     * clock, written in the profile's style.
+     *
+     * Errors name the header (`EmptyField { field: ChannelId }`, `FieldTooLong { field:
+     * PartnerId }`, ...), or are those of the signature (method, path, JSON body, timestamp).
+     */
+open func sign(method: String, target: String, body: Data, partnerId: String, accessToken: String? = nil, externalId: String? = nil, channelId: String? = nil, origin: String? = nil, deviceId: String? = nil, customerToken: String? = nil, ipAddress: String? = nil, latitude: String? = nil, longitude: String? = nil, timestamp: String? = nil, unixMillis: Int64? = nil)throws  -> SignedRequest  {
+    return try  FfiConverterTypeSignedRequest_lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_requestsigner_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(method),
+        FfiConverterString.lower(target),
+        FfiConverterData.lower(body),
+        FfiConverterString.lower(partnerId),
+        FfiConverterOptionString.lower(accessToken),
+        FfiConverterOptionString.lower(externalId),
+        FfiConverterOptionString.lower(channelId),
+        FfiConverterOptionString.lower(origin),
+        FfiConverterOptionString.lower(deviceId),
+        FfiConverterOptionString.lower(customerToken),
+        FfiConverterOptionString.lower(ipAddress),
+        FfiConverterOptionString.lower(latitude),
+        FfiConverterOptionString.lower(longitude),
+        FfiConverterOptionString.lower(timestamp),
+        FfiConverterOptionInt64.lower(unixMillis),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestSigner: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RequestSigner
+
+    public static func lift(_ handle: UInt64) throws -> RequestSigner {
+        return RequestSigner(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RequestSigner) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestSigner {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RequestSigner, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestSigner_lift(_ handle: UInt64) throws -> RequestSigner {
+    return try FfiConverterTypeRequestSigner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestSigner_lower(_ value: RequestSigner) -> UInt64 {
+    return FfiConverterTypeRequestSigner.lower(value)
+}
+
+
 
 
 
@@ -1092,6 +1342,458 @@ public func FfiConverterTypeSnapVerifier_lower(_ value: SnapVerifier) -> UInt64 
 
 
 /**
+ * An access token shared by all threads: [`token`](Self::token) returns the cached token while
+ * it has more than `margin_seconds` to live (the core's `needs_refresh`), and otherwise fetches a
+ * new one through the [`TokenFetcher`]. When many threads ask at once, one of them calls `fetch`
+ * and the others wait for its result (the token, or the same error): one fetch per refresh. A
+ * failed fetch is not retried for the threads that waited on it; the next call tries again.
+ *
+ * The clock is this machine's ([`token_at`](Self::token_at) takes yours). A response without
+ * `expiresIn` is taken to live the standard's 900 s.
+ */
+public protocol TokenCacheProtocol: AnyObject, Sendable {
+    
+    /**
+     * When the cached token expires (Unix milliseconds), `None` when there is none.
+     */
+    func expiresAtUnixMillis()  -> Int64?
+    
+    /**
+     * Forgets the token, so that the next call fetches a new one: after the provider answered
+     * `401xx01` (invalid token) to a call made with it.
+     */
+    func invalidate() 
+    
+    /**
+     * The margin this cache refreshes with.
+     */
+    func marginSeconds()  -> UInt32
+    
+    /**
+     * The access token (without `Bearer `), fetched first when there is none or it has
+     * `margin_seconds` or less to live. Errors: those of the fetcher, `TokenRefused`, the
+     * response's `InvalidJson` / `InvalidResponse`.
+     */
+    func token() throws  -> String
+    
+    /**
+     * [`token`](Self::token) at `now_unix_millis` by your clock instead of this machine's (a
+     * token fetched now counts as received then).
+     */
+    func tokenAt(nowUnixMillis: Int64) throws  -> String
+    
+}
+/**
+ * An access token shared by all threads: [`token`](Self::token) returns the cached token while
+ * it has more than `margin_seconds` to live (the core's `needs_refresh`), and otherwise fetches a
+ * new one through the [`TokenFetcher`]. When many threads ask at once, one of them calls `fetch`
+ * and the others wait for its result (the token, or the same error): one fetch per refresh. A
+ * failed fetch is not retried for the threads that waited on it; the next call tries again.
+ *
+ * The clock is this machine's ([`token_at`](Self::token_at) takes yours). A response without
+ * `expiresIn` is taken to live the standard's 900 s.
+ */
+open class TokenCache: TokenCacheProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_tokencache(self.handle, $0) }
+    }
+    /**
+     * A cache over `fetcher`, refreshing `margin_seconds` (default 60) before the token
+     * expires. Nothing is fetched until the first [`token`](Self::token).
+     */
+public convenience init(fetcher: TokenFetcher, marginSeconds: UInt32 = UInt32(60)) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_constructor_tokencache_new(
+        FfiConverterTypeTokenFetcher_lower(fetcher),
+        FfiConverterUInt32.lower(marginSeconds),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_snapsign_ffi_fn_free_tokencache(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * When the cached token expires (Unix milliseconds), `None` when there is none.
+     */
+open func expiresAtUnixMillis() -> Int64?  {
+    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokencache_expires_at_unix_millis(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Forgets the token, so that the next call fetches a new one: after the provider answered
+     * `401xx01` (invalid token) to a call made with it.
+     */
+open func invalidate()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokencache_invalidate(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The margin this cache refreshes with.
+     */
+open func marginSeconds() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokencache_margin_seconds(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The access token (without `Bearer `), fetched first when there is none or it has
+     * `margin_seconds` or less to live. Errors: those of the fetcher, `TokenRefused`, the
+     * response's `InvalidJson` / `InvalidResponse`.
+     */
+open func token()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokencache_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`token`](Self::token) at `now_unix_millis` by your clock instead of this machine's (a
+     * token fetched now counts as received then).
+     */
+open func tokenAt(nowUnixMillis: Int64)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokencache_token_at(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowUnixMillis),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenCache: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TokenCache
+
+    public static func lift(_ handle: UInt64) throws -> TokenCache {
+        return TokenCache(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TokenCache) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenCache {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokenCache, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenCache_lift(_ handle: UInt64) throws -> TokenCache {
+    return try FfiConverterTypeTokenCache.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenCache_lower(_ value: TokenCache) -> UInt64 {
+    return FfiConverterTypeTokenCache.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The app's access-token request, implemented in Kotlin, Swift or Python: sign it
+ * (`tokenRequestHeaders`), send it, and return the response body exactly as received, success
+ * or not (the cache parses it, and turns an error `responseCode` into `TokenRefused`).
+ *
+ * Called by [`TokenCache`] on the thread that asked for the token, while the others wait; never
+ * twice at once for one cache. It must not ask its own cache for a token.
+ */
+public protocol TokenFetcher: AnyObject, Sendable {
+    
+    /**
+     * Requests a new access token and returns the response body.
+     */
+    func fetch() throws  -> Data
+    
+}
+/**
+ * The app's access-token request, implemented in Kotlin, Swift or Python: sign it
+ * (`tokenRequestHeaders`), send it, and return the response body exactly as received, success
+ * or not (the cache parses it, and turns an error `responseCode` into `TokenRefused`).
+ *
+ * Called by [`TokenCache`] on the thread that asked for the token, while the others wait; never
+ * twice at once for one cache. It must not ask its own cache for a token.
+ */
+open class TokenFetcherImpl: TokenFetcher, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_tokenfetcher(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_snapsign_ffi_fn_free_tokenfetcher(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Requests a new access token and returns the response body.
+     */
+open func fetch()throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceTokenFetcher {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceTokenFetcher = UniffiVTableCallbackInterfaceTokenFetcher(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeTokenFetcher.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface TokenFetcher: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeTokenFetcher.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface TokenFetcher: handle missing in uniffiClone")
+            }
+        },
+        fetch: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterTypeTokenFetcher.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.fetch(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeSnapError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceTokenFetcher> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceTokenFetcher>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitTokenFetcher() {
+    uniffi_snapsign_ffi_fn_init_callback_vtable_tokenfetcher(UniffiCallbackInterfaceTokenFetcher.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenFetcher: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<TokenFetcher>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = TokenFetcher
+
+    public static func lift(_ handle: UInt64) throws -> TokenFetcher {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return TokenFetcherImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: TokenFetcher) -> UInt64 {
+         if let rustImpl = value as? TokenFetcherImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenFetcher {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokenFetcher, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenFetcher_lift(_ handle: UInt64) throws -> TokenFetcher {
+    return try FfiConverterTypeTokenFetcher.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenFetcher_lower(_ value: TokenFetcher) -> UInt64 {
+    return FfiConverterTypeTokenFetcher.lower(value)
+}
+
+
+
+
+
+
+/**
  * A client secret keyed once, for signing and verifying many transaction signatures: the same
  * results and errors as [`sign_transaction`] / [`verify_transaction`], without re-keying
  * HMAC-SHA512 and without handing the secret over on every call. Immutable and thread-safe.
@@ -1276,6 +1978,881 @@ public func FfiConverterTypeTransactionSigner_lower(_ value: TransactionSigner) 
 
 
 /**
+ * The `EndpointUrl` rule with its source.
+ */
+public struct EndpointFact: Equatable, Hashable {
+    public var value: EndpointRule
+    public var source: String
+    public var confidence: Confidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(value: EndpointRule, source: String, confidence: Confidence) {
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EndpointFact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEndpointFact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EndpointFact {
+        return
+            try EndpointFact(
+                value: FfiConverterTypeEndpointRule.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf), 
+                confidence: FfiConverterTypeConfidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EndpointFact, into buf: inout [UInt8]) {
+        FfiConverterTypeEndpointRule.write(value.value, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterTypeConfidence.write(value.confidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEndpointFact_lift(_ buf: RustBuffer) throws -> EndpointFact {
+    return try FfiConverterTypeEndpointFact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEndpointFact_lower(_ value: EndpointFact) -> RustBuffer {
+    return FfiConverterTypeEndpointFact.lower(value)
+}
+
+
+/**
+ * A yes/no profile value with its source.
+ */
+public struct FlagFact: Equatable, Hashable {
+    public var value: Bool
+    public var source: String
+    public var confidence: Confidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(value: Bool, source: String, confidence: Confidence) {
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FlagFact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFlagFact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FlagFact {
+        return
+            try FlagFact(
+                value: FfiConverterBool.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf), 
+                confidence: FfiConverterTypeConfidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FlagFact, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.value, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterTypeConfidence.write(value.confidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFlagFact_lift(_ buf: RustBuffer) throws -> FlagFact {
+    return try FfiConverterTypeFlagFact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFlagFact_lower(_ value: FlagFact) -> RustBuffer {
+    return FfiConverterTypeFlagFact.lower(value)
+}
+
+
+/**
+ * One header of a signed request.
+ */
+public struct Header: Equatable, Hashable {
+    public var name: String
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Header: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHeader: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Header {
+        return
+            try Header(
+                name: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Header, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHeader_lift(_ buf: RustBuffer) throws -> Header {
+    return try FfiConverterTypeHeader.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHeader_lower(_ value: Header) -> RustBuffer {
+    return FfiConverterTypeHeader.lower(value)
+}
+
+
+/**
+ * What one provider expects as the inputs of the standard's formulas (`snapsign providers`):
+ * every value with the document it comes from and how sure it is. Check your provider's current
+ * documentation before relying on a `Weak` one.
+ */
+public struct ProviderProfile: Equatable, Hashable {
+    /**
+     * `generic`, `doku`, `ifortepay`, `midtrans`, `dana`, `bca`, `bri`, `mandiri`, `winpay`, `ovo`.
+     */
+    public var name: String
+    /**
+     * Path of the B2B access-token call.
+     */
+    public var tokenPathB2b: TextFact
+    /**
+     * Path of the B2B2C access-token call.
+     */
+    public var tokenPathB2b2c: TextFact
+    /**
+     * How `X-TIMESTAMP` is written.
+     */
+    public var timestamp: TimestampFact
+    /**
+     * The signature of transaction calls (the credential a [`RequestSigner`] needs).
+     */
+    public var transactionSignature: SignatureFact
+    /**
+     * What `EndpointUrl` is.
+     */
+    public var endpointRule: EndpointFact
+    /**
+     * A fixed `CHANNEL-ID` (`None`: per merchant).
+     */
+    public var channelId: TextFact
+    /**
+     * `X-PARTNER-ID` is the client id.
+     */
+    public var partnerIdIsClientId: FlagFact
+    /**
+     * `X-DEVICE-ID` must be sent on every transaction call.
+     */
+    public var deviceIdRequired: FlagFact
+    /**
+     * Whatever else an integrator must know.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `generic`, `doku`, `ifortepay`, `midtrans`, `dana`, `bca`, `bri`, `mandiri`, `winpay`, `ovo`.
+         */name: String, 
+        /**
+         * Path of the B2B access-token call.
+         */tokenPathB2b: TextFact, 
+        /**
+         * Path of the B2B2C access-token call.
+         */tokenPathB2b2c: TextFact, 
+        /**
+         * How `X-TIMESTAMP` is written.
+         */timestamp: TimestampFact, 
+        /**
+         * The signature of transaction calls (the credential a [`RequestSigner`] needs).
+         */transactionSignature: SignatureFact, 
+        /**
+         * What `EndpointUrl` is.
+         */endpointRule: EndpointFact, 
+        /**
+         * A fixed `CHANNEL-ID` (`None`: per merchant).
+         */channelId: TextFact, 
+        /**
+         * `X-PARTNER-ID` is the client id.
+         */partnerIdIsClientId: FlagFact, 
+        /**
+         * `X-DEVICE-ID` must be sent on every transaction call.
+         */deviceIdRequired: FlagFact, 
+        /**
+         * Whatever else an integrator must know.
+         */notes: String) {
+        self.name = name
+        self.tokenPathB2b = tokenPathB2b
+        self.tokenPathB2b2c = tokenPathB2b2c
+        self.timestamp = timestamp
+        self.transactionSignature = transactionSignature
+        self.endpointRule = endpointRule
+        self.channelId = channelId
+        self.partnerIdIsClientId = partnerIdIsClientId
+        self.deviceIdRequired = deviceIdRequired
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProviderProfile: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProviderProfile: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProviderProfile {
+        return
+            try ProviderProfile(
+                name: FfiConverterString.read(from: &buf), 
+                tokenPathB2b: FfiConverterTypeTextFact.read(from: &buf), 
+                tokenPathB2b2c: FfiConverterTypeTextFact.read(from: &buf), 
+                timestamp: FfiConverterTypeTimestampFact.read(from: &buf), 
+                transactionSignature: FfiConverterTypeSignatureFact.read(from: &buf), 
+                endpointRule: FfiConverterTypeEndpointFact.read(from: &buf), 
+                channelId: FfiConverterTypeTextFact.read(from: &buf), 
+                partnerIdIsClientId: FfiConverterTypeFlagFact.read(from: &buf), 
+                deviceIdRequired: FfiConverterTypeFlagFact.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProviderProfile, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeTextFact.write(value.tokenPathB2b, into: &buf)
+        FfiConverterTypeTextFact.write(value.tokenPathB2b2c, into: &buf)
+        FfiConverterTypeTimestampFact.write(value.timestamp, into: &buf)
+        FfiConverterTypeSignatureFact.write(value.transactionSignature, into: &buf)
+        FfiConverterTypeEndpointFact.write(value.endpointRule, into: &buf)
+        FfiConverterTypeTextFact.write(value.channelId, into: &buf)
+        FfiConverterTypeFlagFact.write(value.partnerIdIsClientId, into: &buf)
+        FfiConverterTypeFlagFact.write(value.deviceIdRequired, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderProfile_lift(_ buf: RustBuffer) throws -> ProviderProfile {
+    return try FfiConverterTypeProviderProfile.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderProfile_lower(_ value: ProviderProfile) -> RustBuffer {
+    return FfiConverterTypeProviderProfile.lower(value)
+}
+
+
+/**
+ * What a SNAP `responseCode` means, as far as the standard says.
+ */
+public struct ResponseCodeInfo: Equatable, Hashable {
+    /**
+     * The code as given, e.g. `4017300`.
+     */
+    public var responseCode: String
+    /**
+     * The HTTP status, e.g. 401.
+     */
+    public var httpStatus: UInt16
+    /**
+     * The service code, e.g. 73.
+     */
+    public var serviceCode: UInt8
+    /**
+     * The service's name, e.g. `Access Token B2B`; `None` when the standard does not list it.
+     */
+    public var serviceName: String?
+    /**
+     * The case code, e.g. 0.
+     */
+    public var caseCode: UInt8
+    /**
+     * The standard's `responseMessage`, e.g. `Unauthorized. [reason]`; `None` for a case the
+     * standard does not list.
+     */
+    public var message: String?
+    /**
+     * The standard's description of the case.
+     */
+    public var description: String?
+    /**
+     * For 401 (cases 00-04): what usually causes it, most common first; empty otherwise.
+     */
+    public var likelyCauses: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The code as given, e.g. `4017300`.
+         */responseCode: String, 
+        /**
+         * The HTTP status, e.g. 401.
+         */httpStatus: UInt16, 
+        /**
+         * The service code, e.g. 73.
+         */serviceCode: UInt8, 
+        /**
+         * The service's name, e.g. `Access Token B2B`; `None` when the standard does not list it.
+         */serviceName: String?, 
+        /**
+         * The case code, e.g. 0.
+         */caseCode: UInt8, 
+        /**
+         * The standard's `responseMessage`, e.g. `Unauthorized. [reason]`; `None` for a case the
+         * standard does not list.
+         */message: String?, 
+        /**
+         * The standard's description of the case.
+         */description: String?, 
+        /**
+         * For 401 (cases 00-04): what usually causes it, most common first; empty otherwise.
+         */likelyCauses: [String]) {
+        self.responseCode = responseCode
+        self.httpStatus = httpStatus
+        self.serviceCode = serviceCode
+        self.serviceName = serviceName
+        self.caseCode = caseCode
+        self.message = message
+        self.description = description
+        self.likelyCauses = likelyCauses
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResponseCodeInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResponseCodeInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResponseCodeInfo {
+        return
+            try ResponseCodeInfo(
+                responseCode: FfiConverterString.read(from: &buf), 
+                httpStatus: FfiConverterUInt16.read(from: &buf), 
+                serviceCode: FfiConverterUInt8.read(from: &buf), 
+                serviceName: FfiConverterOptionString.read(from: &buf), 
+                caseCode: FfiConverterUInt8.read(from: &buf), 
+                message: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                likelyCauses: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResponseCodeInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.responseCode, into: &buf)
+        FfiConverterUInt16.write(value.httpStatus, into: &buf)
+        FfiConverterUInt8.write(value.serviceCode, into: &buf)
+        FfiConverterOptionString.write(value.serviceName, into: &buf)
+        FfiConverterUInt8.write(value.caseCode, into: &buf)
+        FfiConverterOptionString.write(value.message, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterSequenceString.write(value.likelyCauses, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseCodeInfo_lift(_ buf: RustBuffer) throws -> ResponseCodeInfo {
+    return try FfiConverterTypeResponseCodeInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseCodeInfo_lower(_ value: ResponseCodeInfo) -> RustBuffer {
+    return FfiConverterTypeResponseCodeInfo.lower(value)
+}
+
+
+/**
+ * The transaction signature with its source.
+ */
+public struct SignatureFact: Equatable, Hashable {
+    public var value: TransactionSignature
+    public var source: String
+    public var confidence: Confidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(value: TransactionSignature, source: String, confidence: Confidence) {
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignatureFact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignatureFact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignatureFact {
+        return
+            try SignatureFact(
+                value: FfiConverterTypeTransactionSignature.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf), 
+                confidence: FfiConverterTypeConfidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignatureFact, into buf: inout [UInt8]) {
+        FfiConverterTypeTransactionSignature.write(value.value, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterTypeConfidence.write(value.confidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureFact_lift(_ buf: RustBuffer) throws -> SignatureFact {
+    return try FfiConverterTypeSignatureFact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureFact_lower(_ value: SignatureFact) -> RustBuffer {
+    return FfiConverterTypeSignatureFact.lower(value)
+}
+
+
+/**
+ * The signed headers of one call, in the order the standard lists them, with what was signed.
+ */
+public struct SignedRequest: Equatable, Hashable {
+    /**
+     * Every header to send, in the standard's order (Python: `headers_dict()`; Kotlin:
+     * `headers.associate { it.name to it.value }`, a map in the same order).
+     */
+    public var headers: [Header]
+    /**
+     * `X-SIGNATURE`.
+     */
+    public var signature: String
+    /**
+     * `X-TIMESTAMP`: the exact text that was signed.
+     */
+    public var timestamp: String
+    /**
+     * The `EndpointUrl` that was signed (the profile's rule applied to the target; for BCA the
+     * canonical query). Send the target as given.
+     */
+    public var endpointUrl: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Every header to send, in the standard's order (Python: `headers_dict()`; Kotlin:
+         * `headers.associate { it.name to it.value }`, a map in the same order).
+         */headers: [Header], 
+        /**
+         * `X-SIGNATURE`.
+         */signature: String, 
+        /**
+         * `X-TIMESTAMP`: the exact text that was signed.
+         */timestamp: String, 
+        /**
+         * The `EndpointUrl` that was signed (the profile's rule applied to the target; for BCA the
+         * canonical query). Send the target as given.
+         */endpointUrl: String) {
+        self.headers = headers
+        self.signature = signature
+        self.timestamp = timestamp
+        self.endpointUrl = endpointUrl
+    }
+
+    
+    /**
+     * A header's value by name, case-insensitively (`x-timestamp` finds `X-TIMESTAMP`); `None`
+     * when the call has no such header.
+     */
+public func header(name: String) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_signedrequest_header(
+            FfiConverterTypeSignedRequest_lower(self),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignedRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignedRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignedRequest {
+        return
+            try SignedRequest(
+                headers: FfiConverterSequenceTypeHeader.read(from: &buf), 
+                signature: FfiConverterString.read(from: &buf), 
+                timestamp: FfiConverterString.read(from: &buf), 
+                endpointUrl: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignedRequest, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeHeader.write(value.headers, into: &buf)
+        FfiConverterString.write(value.signature, into: &buf)
+        FfiConverterString.write(value.timestamp, into: &buf)
+        FfiConverterString.write(value.endpointUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedRequest_lift(_ buf: RustBuffer) throws -> SignedRequest {
+    return try FfiConverterTypeSignedRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedRequest_lower(_ value: SignedRequest) -> RustBuffer {
+    return FfiConverterTypeSignedRequest.lower(value)
+}
+
+
+/**
+ * A path (or a fixed header value), `None` when the provider has none, with its source.
+ */
+public struct TextFact: Equatable, Hashable {
+    public var value: String?
+    /**
+     * One line: the document or SDK it was taken from.
+     */
+    public var source: String
+    public var confidence: Confidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(value: String?, 
+        /**
+         * One line: the document or SDK it was taken from.
+         */source: String, confidence: Confidence) {
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TextFact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTextFact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TextFact {
+        return
+            try TextFact(
+                value: FfiConverterOptionString.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf), 
+                confidence: FfiConverterTypeConfidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TextFact, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.value, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterTypeConfidence.write(value.confidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextFact_lift(_ buf: RustBuffer) throws -> TextFact {
+    return try FfiConverterTypeTextFact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextFact_lower(_ value: TextFact) -> RustBuffer {
+    return FfiConverterTypeTextFact.lower(value)
+}
+
+
+/**
+ * The `X-TIMESTAMP` style with its source; `example` is 2020-01-01T04:10:00 WIB written so.
+ */
+public struct TimestampFact: Equatable, Hashable {
+    public var value: TimestampStyle
+    public var example: String
+    public var source: String
+    public var confidence: Confidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(value: TimestampStyle, example: String, source: String, confidence: Confidence) {
+        self.value = value
+        self.example = example
+        self.source = source
+        self.confidence = confidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimestampFact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampFact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampFact {
+        return
+            try TimestampFact(
+                value: FfiConverterTypeTimestampStyle.read(from: &buf), 
+                example: FfiConverterString.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf), 
+                confidence: FfiConverterTypeConfidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimestampFact, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestampStyle.write(value.value, into: &buf)
+        FfiConverterString.write(value.example, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterTypeConfidence.write(value.confidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampFact_lift(_ buf: RustBuffer) throws -> TimestampFact {
+    return try FfiConverterTypeTimestampFact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampFact_lower(_ value: TimestampFact) -> RustBuffer {
+    return FfiConverterTypeTimestampFact.lower(value)
+}
+
+
+/**
+ * How an `X-TIMESTAMP` is written: `.SSS` milliseconds, and `Z` for a zero offset.
+ */
+public struct TimestampFormat: Equatable, Hashable {
+    public var millis: Bool
+    public var utcAsZ: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(millis: Bool, utcAsZ: Bool) {
+        self.millis = millis
+        self.utcAsZ = utcAsZ
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimestampFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampFormat: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampFormat {
+        return
+            try TimestampFormat(
+                millis: FfiConverterBool.read(from: &buf), 
+                utcAsZ: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimestampFormat, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.millis, into: &buf)
+        FfiConverterBool.write(value.utcAsZ, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampFormat_lift(_ buf: RustBuffer) throws -> TimestampFormat {
+    return try FfiConverterTypeTimestampFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampFormat_lower(_ value: TimestampFormat) -> RustBuffer {
+    return FfiConverterTypeTimestampFormat.lower(value)
+}
+
+
+/**
+ * A provider's `X-TIMESTAMP` style: minutes east of UTC (420 for WIB) and the format.
+ */
+public struct TimestampStyle: Equatable, Hashable {
+    public var offsetMinutes: Int16
+    public var format: TimestampFormat
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(offsetMinutes: Int16, format: TimestampFormat) {
+        self.offsetMinutes = offsetMinutes
+        self.format = format
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimestampStyle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampStyle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampStyle {
+        return
+            try TimestampStyle(
+                offsetMinutes: FfiConverterInt16.read(from: &buf), 
+                format: FfiConverterTypeTimestampFormat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimestampStyle, into buf: inout [UInt8]) {
+        FfiConverterInt16.write(value.offsetMinutes, into: &buf)
+        FfiConverterTypeTimestampFormat.write(value.format, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampStyle_lift(_ buf: RustBuffer) throws -> TimestampStyle {
+    return try FfiConverterTypeTimestampStyle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampStyle_lower(_ value: TimestampStyle) -> RustBuffer {
+    return FfiConverterTypeTimestampStyle.lower(value)
+}
+
+
+/**
  * A parsed access-token response (success or error).
  */
 public struct TokenResponse: Equatable, Hashable {
@@ -1412,6 +2989,235 @@ public func FfiConverterTypeTokenResponse_lift(_ buf: RustBuffer) throws -> Toke
 public func FfiConverterTypeTokenResponse_lower(_ value: TokenResponse) -> RustBuffer {
     return FfiConverterTypeTokenResponse.lower(value)
 }
+
+
+/**
+ * How sure a profile value is.
+ */
+
+public enum Confidence: Equatable, Hashable {
+    
+    case documented
+    case observed
+    case weak
+    case caller
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Confidence: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConfidence: FfiConverterRustBuffer {
+    typealias SwiftType = Confidence
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Confidence {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .documented
+        
+        case 2: return .observed
+        
+        case 3: return .weak
+        
+        case 4: return .caller
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Confidence, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .documented:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .observed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .weak:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .caller:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConfidence_lift(_ buf: RustBuffer) throws -> Confidence {
+    return try FfiConverterTypeConfidence.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConfidence_lower(_ value: Confidence) -> RustBuffer {
+    return FfiConverterTypeConfidence.lower(value)
+}
+
+
+
+/**
+ * The credential a provider signs transaction calls with, in a `MissingCredential` error.
+ */
+
+public enum Credential: Equatable, Hashable {
+    
+    case clientSecret
+    case privateKey
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Credential: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredential: FfiConverterRustBuffer {
+    typealias SwiftType = Credential
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Credential {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clientSecret
+        
+        case 2: return .privateKey
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Credential, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .clientSecret:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .privateKey:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredential_lift(_ buf: RustBuffer) throws -> Credential {
+    return try FfiConverterTypeCredential.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredential_lower(_ value: Credential) -> RustBuffer {
+    return FfiConverterTypeCredential.lower(value)
+}
+
+
+
+/**
+ * What `EndpointUrl` is in the string-to-sign: the target as sent (the standard), the path
+ * without its query, or the path with the sorted, re-encoded query (BCA).
+ */
+
+public enum EndpointRule: Equatable, Hashable {
+    
+    case asSent
+    case pathOnly
+    case canonicalQuery
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EndpointRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEndpointRule: FfiConverterRustBuffer {
+    typealias SwiftType = EndpointRule
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EndpointRule {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .asSent
+        
+        case 2: return .pathOnly
+        
+        case 3: return .canonicalQuery
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EndpointRule, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .asSent:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .pathOnly:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .canonicalQuery:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEndpointRule_lift(_ buf: RustBuffer) throws -> EndpointRule {
+    return try FfiConverterTypeEndpointRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEndpointRule_lower(_ value: EndpointRule) -> RustBuffer {
+    return FfiConverterTypeEndpointRule.lower(value)
+}
+
 
 
 /**
@@ -1811,6 +3617,31 @@ enum SnapError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidResponse(reason: String
     )
     /**
+     * The provider's profile signs transaction calls with the other credential (`needed`): a
+     * [`RequestSigner`] made with the client secret for a profile that signs with the private
+     * key, or the reverse.
+     */
+    case MissingCredential(needed: Credential, reason: String
+    )
+    /**
+     * No provider profile has this name (see [`provider_profiles`]).
+     */
+    case UnknownProvider(name: String, reason: String
+    )
+    /**
+     * The provider answered the access-token request with an error `responseCode` (for example
+     * `4017300`: see [`describe_response_code`]); `response_message` is its
+     * `responseMessage`.
+     */
+    case TokenRefused(responseCode: String, responseMessage: String, reason: String
+    )
+    /**
+     * A [`TokenFetcher`] failed with an exception that is not a `SnapError` (a network error, ...);
+     * `reason` is its text.
+     */
+    case FetchFailed(reason: String
+    )
+    /**
      * An error this version of the bindings does not know (a newer core).
      */
     case Internal(reason: String
@@ -1928,7 +3759,23 @@ public struct FfiConverterTypeSnapError: FfiConverterRustBuffer {
         case 22: return .InvalidResponse(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 23: return .Internal(
+        case 23: return .MissingCredential(
+            needed: try FfiConverterTypeCredential.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 24: return .UnknownProvider(
+            name: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 25: return .TokenRefused(
+            responseCode: try FfiConverterString.read(from: &buf), 
+            responseMessage: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 26: return .FetchFailed(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 27: return .Internal(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -2071,8 +3918,32 @@ public struct FfiConverterTypeSnapError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Internal(reason):
+        case let .MissingCredential(needed,reason):
             writeInt(&buf, Int32(23))
+            FfiConverterTypeCredential.write(needed, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .UnknownProvider(name,reason):
+            writeInt(&buf, Int32(24))
+            FfiConverterString.write(name, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .TokenRefused(responseCode,responseMessage,reason):
+            writeInt(&buf, Int32(25))
+            FfiConverterString.write(responseCode, into: &buf)
+            FfiConverterString.write(responseMessage, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .FetchFailed(reason):
+            writeInt(&buf, Int32(26))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Internal(reason):
+            writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -2093,6 +3964,77 @@ public func FfiConverterTypeSnapError_lift(_ buf: RustBuffer) throws -> SnapErro
 public func FfiConverterTypeSnapError_lower(_ value: SnapError) -> RustBuffer {
     return FfiConverterTypeSnapError.lower(value)
 }
+
+
+/**
+ * Which signature a provider's transaction calls carry: HMAC-SHA512 with the client secret over
+ * `METHOD:EndpointUrl:AccessToken:digest:X-TIMESTAMP`, or SHA256withRSA with the private key
+ * over `METHOD:EndpointUrl:digest:X-TIMESTAMP`.
+ */
+
+public enum TransactionSignature: Equatable, Hashable {
+    
+    case hmac
+    case rsaService
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TransactionSignature: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionSignature: FfiConverterRustBuffer {
+    typealias SwiftType = TransactionSignature
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionSignature {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .hmac
+        
+        case 2: return .rsaService
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TransactionSignature, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .hmac:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .rsaService:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionSignature_lift(_ buf: RustBuffer) throws -> TransactionSignature {
+    return try FfiConverterTypeTransactionSignature.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionSignature_lower(_ value: TransactionSignature) -> RustBuffer {
+    return FfiConverterTypeTransactionSignature.lower(value)
+}
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -2121,6 +4063,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -2139,6 +4105,81 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         case 1: return try FfiConverterString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeHeader: FfiConverterRustBuffer {
+    typealias SwiftType = [Header]
+
+    public static func write(_ value: [Header], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHeader.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Header] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Header]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHeader.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeProviderProfile: FfiConverterRustBuffer {
+    typealias SwiftType = [ProviderProfile]
+
+    public static func write(_ value: [ProviderProfile], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProviderProfile.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ProviderProfile] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ProviderProfile]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProviderProfile.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -2352,6 +4393,40 @@ public func verifyTransaction(clientSecret: String, method: String, path: String
     )
 })
 }
+/**
+ * Splits a `responseCode` (seven digits: HTTP status, service code, case code) and says what
+ * each part means, from the standard's tables. A code the standard does not list is not an
+ * error (its names are `None`); anything but seven ASCII digits is `InvalidResponse`.
+ */
+public func describeResponseCode(code: String)throws  -> ResponseCodeInfo  {
+    return try  FfiConverterTypeResponseCodeInfo_lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_func_describe_response_code(
+        FfiConverterString.lower(code),uniffiCallStatus
+    )
+})
+}
+/**
+ * The profile called `name` (exact, lower case); `UnknownProvider` for another name.
+ */
+public func providerProfile(name: String)throws  -> ProviderProfile  {
+    return try  FfiConverterTypeProviderProfile_lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_func_provider_profile(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every provider profile, `generic` (the standard itself) first.
+ */
+public func providerProfiles() -> [ProviderProfile]  {
+    return try!  FfiConverterSequenceTypeProviderProfile.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_func_provider_profiles(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -2407,6 +4482,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_snapsign_ffi_checksum_func_verify_transaction() != 59898) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_snapsign_ffi_checksum_func_describe_response_code() != 36118) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_func_provider_profile() != 5679) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_func_provider_profiles() != 14269) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() != 31810) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2440,6 +4524,30 @@ private let initializationResult: InitializationResult = {
     if (uniffi_snapsign_ffi_checksum_method_transactionsigner_verify() != 44646) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_snapsign_ffi_checksum_method_requestsigner_provider() != 37713) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_requestsigner_sign() != 24961) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokencache_expires_at_unix_millis() != 63658) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokencache_invalidate() != 7964) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokencache_margin_seconds() != 49680) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokencache_token() != 12657) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokencache_token_at() != 14387) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch() != 37422) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() != 11444) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2449,7 +4557,17 @@ private let initializationResult: InitializationResult = {
     if (uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new() != 2979) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_secret() != 18523) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key() != 46935) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_constructor_tokencache_new() != 36881) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitTokenFetcher()
     return InitializationResult.ok
 }()
 

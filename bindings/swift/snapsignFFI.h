@@ -243,6 +243,22 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_FETCHER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_FETCHER_METHOD0
+typedef void (*UniffiCallbackInterfaceTokenFetcherMethod0)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_FETCHER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_FETCHER
+typedef struct UniffiVTableCallbackInterfaceTokenFetcher {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceTokenFetcherMethod0 _Nonnull fetch;
+} UniffiVTableCallbackInterfaceTokenFetcher;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_SNAPSIGNER
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_SNAPSIGNER
 uint64_t uniffi_snapsign_ffi_fn_clone_snapsigner(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -343,6 +359,101 @@ RustBuffer uniffi_snapsign_ffi_fn_method_transactionsigner_sign(uint64_t ptr, Ru
 int8_t uniffi_snapsign_ffi_fn_method_transactionsigner_verify(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer access_token, RustBuffer body, RustBuffer timestamp, RustBuffer signature, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_REQUESTSIGNER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_REQUESTSIGNER
+uint64_t uniffi_snapsign_ffi_fn_clone_requestsigner(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_REQUESTSIGNER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_REQUESTSIGNER
+void uniffi_snapsign_ffi_fn_free_requestsigner(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_REQUESTSIGNER_WITH_CLIENT_SECRET
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_REQUESTSIGNER_WITH_CLIENT_SECRET
+uint64_t uniffi_snapsign_ffi_fn_constructor_requestsigner_with_client_secret(RustBuffer provider, RustBuffer client_secret, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_REQUESTSIGNER_WITH_PRIVATE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_REQUESTSIGNER_WITH_PRIVATE_KEY
+uint64_t uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key(RustBuffer provider, RustBuffer private_key, RustBuffer passphrase, int8_t allow_weak_key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTSIGNER_PROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTSIGNER_PROVIDER
+RustBuffer uniffi_snapsign_ffi_fn_method_requestsigner_provider(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTSIGNER_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTSIGNER_SIGN
+RustBuffer uniffi_snapsign_ffi_fn_method_requestsigner_sign(uint64_t ptr, RustBuffer method, RustBuffer target, RustBuffer body, RustBuffer partner_id, RustBuffer access_token, RustBuffer external_id, RustBuffer channel_id, RustBuffer origin, RustBuffer device_id, RustBuffer customer_token, RustBuffer ip_address, RustBuffer latitude, RustBuffer longitude, RustBuffer timestamp, RustBuffer unix_millis, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_TOKENCACHE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_TOKENCACHE
+uint64_t uniffi_snapsign_ffi_fn_clone_tokencache(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_TOKENCACHE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_TOKENCACHE
+void uniffi_snapsign_ffi_fn_free_tokencache(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_TOKENCACHE_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_TOKENCACHE_NEW
+uint64_t uniffi_snapsign_ffi_fn_constructor_tokencache_new(uint64_t fetcher, uint32_t margin_seconds, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_EXPIRES_AT_UNIX_MILLIS
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_EXPIRES_AT_UNIX_MILLIS
+RustBuffer uniffi_snapsign_ffi_fn_method_tokencache_expires_at_unix_millis(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_INVALIDATE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_INVALIDATE
+void uniffi_snapsign_ffi_fn_method_tokencache_invalidate(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_MARGIN_SECONDS
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_MARGIN_SECONDS
+uint32_t uniffi_snapsign_ffi_fn_method_tokencache_margin_seconds(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_TOKEN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_TOKEN
+RustBuffer uniffi_snapsign_ffi_fn_method_tokencache_token(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_TOKEN_AT
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENCACHE_TOKEN_AT
+RustBuffer uniffi_snapsign_ffi_fn_method_tokencache_token_at(uint64_t ptr, int64_t now_unix_millis, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_TOKENFETCHER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_TOKENFETCHER
+uint64_t uniffi_snapsign_ffi_fn_clone_tokenfetcher(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_TOKENFETCHER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_TOKENFETCHER
+void uniffi_snapsign_ffi_fn_free_tokenfetcher(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_INIT_CALLBACK_VTABLE_TOKENFETCHER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_INIT_CALLBACK_VTABLE_TOKENFETCHER
+void uniffi_snapsign_ffi_fn_init_callback_vtable_tokenfetcher(const UniffiVTableCallbackInterfaceTokenFetcher* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENFETCHER_FETCH
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENFETCHER_FETCH
+RustBuffer uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_SIGNEDREQUEST_HEADER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_SIGNEDREQUEST_HEADER
+RustBuffer uniffi_snapsign_ffi_fn_method_signedrequest_header(RustBuffer ptr, RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_BODY_DIGEST
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_BODY_DIGEST
 RustBuffer uniffi_snapsign_ffi_fn_func_body_digest(RustBuffer body, RustCallStatus *_Nonnull out_status
@@ -406,6 +517,22 @@ RustBuffer uniffi_snapsign_ffi_fn_func_transaction_string_to_sign(RustBuffer met
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_VERIFY_TRANSACTION
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_VERIFY_TRANSACTION
 int8_t uniffi_snapsign_ffi_fn_func_verify_transaction(RustBuffer client_secret, RustBuffer method, RustBuffer path, RustBuffer access_token, RustBuffer body, RustBuffer timestamp, RustBuffer signature, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_DESCRIBE_RESPONSE_CODE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_DESCRIBE_RESPONSE_CODE
+RustBuffer uniffi_snapsign_ffi_fn_func_describe_response_code(RustBuffer code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_PROVIDER_PROFILE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_PROVIDER_PROFILE
+RustBuffer uniffi_snapsign_ffi_fn_func_provider_profile(RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_PROVIDER_PROFILES
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_PROVIDER_PROFILES
+RustBuffer uniffi_snapsign_ffi_fn_func_provider_profiles(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_SNAPSIGN_FFI_RUSTBUFFER_ALLOC
@@ -746,6 +873,24 @@ uint16_t uniffi_snapsign_ffi_checksum_func_verify_transaction(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_FUNC_DESCRIBE_RESPONSE_CODE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_FUNC_DESCRIBE_RESPONSE_CODE
+uint16_t uniffi_snapsign_ffi_checksum_func_describe_response_code(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_FUNC_PROVIDER_PROFILE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_FUNC_PROVIDER_PROFILE
+uint16_t uniffi_snapsign_ffi_checksum_func_provider_profile(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_FUNC_PROVIDER_PROFILES
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_FUNC_PROVIDER_PROFILES
+uint16_t uniffi_snapsign_ffi_checksum_func_provider_profiles(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_SNAPSIGNER_KEY_BITS
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_SNAPSIGNER_KEY_BITS
 uint16_t uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits(void
@@ -812,6 +957,54 @@ uint16_t uniffi_snapsign_ffi_checksum_method_transactionsigner_verify(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTSIGNER_PROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTSIGNER_PROVIDER
+uint16_t uniffi_snapsign_ffi_checksum_method_requestsigner_provider(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTSIGNER_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTSIGNER_SIGN
+uint16_t uniffi_snapsign_ffi_checksum_method_requestsigner_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_EXPIRES_AT_UNIX_MILLIS
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_EXPIRES_AT_UNIX_MILLIS
+uint16_t uniffi_snapsign_ffi_checksum_method_tokencache_expires_at_unix_millis(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_INVALIDATE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_INVALIDATE
+uint16_t uniffi_snapsign_ffi_checksum_method_tokencache_invalidate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_MARGIN_SECONDS
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_MARGIN_SECONDS
+uint16_t uniffi_snapsign_ffi_checksum_method_tokencache_margin_seconds(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_TOKEN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_TOKEN
+uint16_t uniffi_snapsign_ffi_checksum_method_tokencache_token(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_TOKEN_AT
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENCACHE_TOKEN_AT
+uint16_t uniffi_snapsign_ffi_checksum_method_tokencache_token_at(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENFETCHER_FETCH
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENFETCHER_FETCH
+uint16_t uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_SNAPSIGNER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_SNAPSIGNER_NEW
 uint16_t uniffi_snapsign_ffi_checksum_constructor_snapsigner_new(void
@@ -827,6 +1020,24 @@ uint16_t uniffi_snapsign_ffi_checksum_constructor_snapverifier_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_TRANSACTIONSIGNER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_TRANSACTIONSIGNER_NEW
 uint16_t uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_REQUESTSIGNER_WITH_CLIENT_SECRET
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_REQUESTSIGNER_WITH_CLIENT_SECRET
+uint16_t uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_secret(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_REQUESTSIGNER_WITH_PRIVATE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_REQUESTSIGNER_WITH_PRIVATE_KEY
+uint16_t uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_TOKENCACHE_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_TOKENCACHE_NEW
+uint16_t uniffi_snapsign_ffi_checksum_constructor_tokencache_new(void
     
 );
 #endif

@@ -73,6 +73,38 @@ pub enum Signer<'a> {
     Rsa(&'a RsaSigner),
 }
 
+impl Signer<'_> {
+    /// Checks that this is what `profile` signs transaction calls with, as
+    /// [`RequestHeaders::sign`] does first: for a signer made once and used for many calls, so
+    /// that a wrong credential is reported when it is given rather than on the first call.
+    ///
+    /// # Errors
+    /// [`Error::MissingCredential`] naming the credential the profile needs.
+    ///
+    /// ```
+    /// use snapsign_core::request::Signer;
+    /// use snapsign_core::{provider, Credential, Error, HmacSigner};
+    /// let hmac = HmacSigner::new(b"a-secret")?;
+    /// assert_eq!(Signer::Hmac(&hmac).check_profile(&provider::BCA), Ok(()));
+    /// assert_eq!(
+    ///     Signer::Hmac(&hmac).check_profile(&provider::DANA),
+    ///     Err(Error::MissingCredential { needed: Credential::PrivateKey })
+    /// );
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    pub fn check_profile(&self, profile: &Profile) -> Result<()> {
+        match (profile.transaction_signature.value, self) {
+            (TransactionSignature::Hmac, Signer::Rsa(_)) => {
+                Err(Error::MissingCredential { needed: Credential::ClientSecret })
+            }
+            (TransactionSignature::RsaService, Signer::Hmac(_)) => {
+                Err(Error::MissingCredential { needed: Credential::PrivateKey })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// When the call is made: the instant, written in the profile's style, or the exact header text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When<'a> {
@@ -181,15 +213,7 @@ impl RequestHeaders {
         when: When<'_>,
         rng: &mut R,
     ) -> Result<Self> {
-        match (profile.transaction_signature.value, signer) {
-            (TransactionSignature::Hmac, Signer::Rsa(_)) => {
-                return Err(Error::MissingCredential { needed: Credential::ClientSecret })
-            }
-            (TransactionSignature::RsaService, Signer::Hmac(_)) => {
-                return Err(Error::MissingCredential { needed: Credential::PrivateKey })
-            }
-            _ => {}
-        }
+        signer.check_profile(profile)?;
         let access_token = match (signer, call.access_token) {
             (Signer::Hmac(_), None) => return Err(Error::EmptyField { field: Field::AccessToken }),
             (_, token) => token,

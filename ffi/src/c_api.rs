@@ -21,8 +21,9 @@
 //!   control-character or UTF-8 error, and a readable message) are available from
 //!   `snapsign_last_error_offset` and `snapsign_last_error_message`.
 //! - Handles (`snapsign_signer`, `snapsign_verifier`, `snapsign_hmac`,
-//!   `snapsign_token_response`) are immutable after creation and may be used from several
-//!   threads at once; `_free` accepts NULL.
+//!   `snapsign_token_response`, `snapsign_request_signer`, `snapsign_request_headers`) are
+//!   immutable after creation and may be used from several threads at once; `_free` accepts
+//!   NULL.
 //!
 //! How the module is layered (each imports only those above it):
 //!
@@ -33,7 +34,7 @@
 //! | `boundary` | `ffi_boundary!`, the one panic boundary, and `PanicOrDefault` |
 //! | `args` | checked pointer arguments (`raw_in!`, `raw_out!`, `handle!`, ...) |
 //! | `entropy`, `inputs` | the entropy callback; the argument groups several calls share |
-//! | `errors`, `rsa`, `hmac`, `string_to_sign`, `body`, `timestamp`, `access_token` | the entry points |
+//! | `errors`, `rsa`, `hmac`, `string_to_sign`, `body`, `timestamp`, `access_token`, `request`, `response_code` | the entry points |
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
 // C signatures take a pointer and a length per input.
@@ -67,6 +68,10 @@ mod timestamp;
 
 mod access_token;
 
+mod request;
+
+mod response_code;
+
 pub use self::access_token::*;
 pub use self::body::*;
 #[doc(hidden)]
@@ -74,6 +79,8 @@ pub use self::boundary::{catch_panic_for_tests, snapsign_internal_test_panic};
 pub use self::entropy::snapsign_fill_fn;
 pub use self::errors::*;
 pub use self::hmac::*;
+pub use self::request::*;
+pub use self::response_code::*;
 pub use self::result::*;
 pub use self::rsa::*;
 pub use self::string_to_sign::*;

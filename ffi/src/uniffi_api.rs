@@ -16,6 +16,9 @@
 //! - RSA signing takes milliseconds (4096-bit keys: tens of them): call it off the UI thread.
 //!   [`SnapSigner`] and [`SnapVerifier`] are immutable and safe to share between threads.
 //! - Nothing is async, so the Kotlin bindings need no kotlinx-coroutines.
+//! - [`TokenCache`](token_cache::TokenCache) is the one object with state of its own (the cached
+//!   token behind a lock, and the single flight of its foreign `TokenFetcher`); when to refresh
+//!   is still the core's rule.
 //! - A Rust panic (a bug) unwinds and reaches the caller as uniffi's internal error
 //!   (`InternalException` in Kotlin, `InternalError` in Python), never as an abort.
 
@@ -23,12 +26,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use snapsign_core::access_token::{self, TokenRequestHeaders, TokenResponse as CoreTokenResponse};
+use snapsign_core::access_token::{self, ResponseCode, TokenRequestHeaders, TokenResponse as CoreTokenResponse};
 use snapsign_core::timestamp::{self, Timestamp, TimestampFormat};
 use snapsign_core::{
-    body_digest as core_body_digest, minify, string_to_sign, Error, Field, HmacSigner, KeyErrorKind, KeyOptions,
-    RsaSigner, RsaVerifier,
+    body_digest as core_body_digest, minify, string_to_sign, Credential, Error, Field, HmacSigner, KeyErrorKind,
+    KeyOptions, RsaSigner, RsaVerifier,
 };
+
+mod request;
+mod token_cache;
 use zeroize::{Zeroize, Zeroizing};
 
 // The core's own enums, exported as they are: uniffi checks these mirrors against the real
@@ -65,6 +71,13 @@ pub enum KeyErrorKind {
     Encrypted,
     WrongPassphrase,
     Unsupported,
+}
+
+/// The credential a provider signs transaction calls with, in a `MissingCredential` error.
+#[uniffi::remote(Enum)]
+pub enum Credential {
+    ClientSecret,
+    PrivateKey,
 }
 
 /// Everything that can go wrong, thrown as an exception (`SnapException` in Kotlin, `SnapError`
@@ -121,6 +134,19 @@ pub enum SnapError {
     Crypto { reason: String },
     /// An access-token response could not be understood.
     InvalidResponse { reason: String },
+    /// The provider's profile signs transaction calls with the other credential (`needed`): a
+    /// [`RequestSigner`] made with the client secret for a profile that signs with the private
+    /// key, or the reverse.
+    MissingCredential { needed: Credential, reason: String },
+    /// No provider profile has this name (see [`provider_profiles`]).
+    UnknownProvider { name: String, reason: String },
+    /// The provider answered the access-token request with an error `responseCode` (for example
+    /// `4017300`: see [`describe_response_code`]); `response_message` is its
+    /// `responseMessage`.
+    TokenRefused { response_code: String, response_message: String, reason: String },
+    /// A [`TokenFetcher`] failed with an exception that is not a `SnapError` (a network error, ...);
+    /// `reason` is its text.
+    FetchFailed { reason: String },
     /// An error this version of the bindings does not know (a newer core).
     Internal { reason: String },
 }
@@ -158,6 +184,10 @@ impl SnapError {
             | SnapError::Rng { reason }
             | SnapError::Crypto { reason }
             | SnapError::InvalidResponse { reason }
+            | SnapError::MissingCredential { reason, .. }
+            | SnapError::UnknownProvider { reason, .. }
+            | SnapError::TokenRefused { reason, .. }
+            | SnapError::FetchFailed { reason }
             | SnapError::Internal { reason } => reason,
         }
     }
@@ -199,8 +229,17 @@ impl From<Error> for SnapError {
             Error::Rng => SnapError::Rng { reason },
             Error::Crypto => SnapError::Crypto { reason },
             Error::InvalidResponse { .. } => SnapError::InvalidResponse { reason },
+            Error::MissingCredential { needed } => SnapError::MissingCredential { needed, reason },
             _ => SnapError::Internal { reason },
         }
+    }
+}
+
+/// What a foreign [`TokenFetcher`] throws that is not a `SnapError` (uniffi hands it over as
+/// text: Python's `repr`, Kotlin's `toString`).
+impl From<uniffi::UnexpectedUniFFICallbackError> for SnapError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        SnapError::FetchFailed { reason: format!("the token fetcher failed: {}", e.reason) }
     }
 }
 
@@ -532,13 +571,18 @@ pub struct TokenResponse {
     pub expires_in: Option<u64>,
 }
 
+/// `responseCode` as seven digits.
+fn response_code_text(c: ResponseCode) -> String {
+    format!("{:03}{:02}{:02}", c.http_status, c.service_code, c.case_code)
+}
+
 /// Parses an access-token response body.
 #[uniffi::export]
 pub fn parse_token_response(body: Vec<u8>) -> Result<TokenResponse, SnapError> {
     let r = CoreTokenResponse::parse(&body)?;
     let c = r.response_code;
     Ok(TokenResponse {
-        response_code: format!("{:03}{:02}{:02}", c.http_status, c.service_code, c.case_code),
+        response_code: response_code_text(c),
         http_status: c.http_status,
         service_code: c.service_code,
         case_code: c.case_code,

@@ -14,7 +14,9 @@
 //!   NULL_POINTER (never dereferenced: ASan would report it);
 //! - the results agree with snapsign-core called directly.
 //! The access-token helpers (token response parser and accessors, B2B2C body, external id) are
-//! driven the same way, the response parser with the body field.
+//! driven the same way, the response parser with the body field; the request signer (client
+//! secret, a profile picked by byte 0) signs the fields as a call and must give the core's headers
+//! or its error; the timestamp field is described as a responseCode.
 //! No call may return INTERNAL_PANIC.
 #![no_main]
 
@@ -362,6 +364,115 @@ fuzz_target!(|data: &[u8]| {
             assert!(id[..digits].iter().all(u8::is_ascii_digit));
         } else {
             assert_ne!(rc, snapsign_result::Ok);
+        }
+
+        // Request signing with the client secret (the `sig` field) for a profile chosen by `ctl`:
+        // method, path as the target, body, token, client as X-PARTNER-ID, the timestamp text;
+        // the same headers as the core, or the same error.
+        fn text(f: &[u8]) -> Option<&str> {
+            std::str::from_utf8(f).ok()
+        }
+        let profile = snapsign_core::provider::PROFILES[usize::from(ctl) % snapsign_core::provider::PROFILES.len()];
+        let mut rs = ptr::null_mut();
+        let rc =
+            snapsign_request_signer_new_hmac(profile.name.as_ptr(), profile.name.len(), n(sig), sig.len(), &mut rs);
+        let core_hmac = snapsign_core::HmacSigner::new(sig);
+        let core_signer = core_hmac.as_ref().map(snapsign_core::request::Signer::Hmac).map_err(|e| *e);
+        match core_signer.and_then(|s| s.check_profile(&profile).map(|()| s)) {
+            Err(e) => assert_eq!((rc, rs.is_null()), (snapsign_result::from_error(&e), true)),
+            Ok(core_signer) => {
+                assert_eq!(rc, snapsign_result::Ok);
+                let opt = |f: &[u8]| if f.is_empty() { ptr::null() } else { f.as_ptr() };
+                let call = snapsign_call {
+                    method: n(method),
+                    method_len: method.len(),
+                    target: n(path),
+                    target_len: path.len(),
+                    body: n(body),
+                    body_len: body.len(),
+                    access_token: opt(token),
+                    access_token_len: token.len(),
+                    partner_id: n(client),
+                    partner_id_len: client.len(),
+                    external_id: b"1".as_ptr(),
+                    external_id_len: 1,
+                    channel_id: b"95051".as_ptr(),
+                    channel_id_len: 5,
+                    origin: ptr::null(),
+                    origin_len: 0,
+                    device_id: ptr::null(),
+                    device_id_len: 0,
+                    customer_token: ptr::null(),
+                    customer_token_len: 0,
+                    ip_address: ptr::null(),
+                    ip_address_len: 0,
+                    latitude: ptr::null(),
+                    latitude_len: 0,
+                    longitude: ptr::null(),
+                    longitude_len: 0,
+                };
+                let mut headers = ptr::null_mut();
+                let rc = snapsign_request_signer_sign(rs, &call, raw_ms, opt(ts), ts.len(), &mut headers);
+                let core = match (text(method), text(path), text(token), text(client), text(ts)) {
+                    (Some(m), Some(t), Some(at), Some(pid), Some(when)) => {
+                        let c = snapsign_core::request::Call {
+                            access_token: (!at.is_empty()).then_some(at),
+                            external_id: Some("1"),
+                            channel_id: Some("95051"),
+                            ..snapsign_core::request::Call::new(m, t, body, pid)
+                        };
+                        let when = if when.is_empty() {
+                            snapsign_core::request::When::UnixMillis(raw_ms)
+                        } else {
+                            snapsign_core::request::When::Header(when)
+                        };
+                        Some(snapsign_core::request::RequestHeaders::sign(
+                            &profile,
+                            core_signer,
+                            &c,
+                            when,
+                            &mut getrandom::SysRng,
+                        ))
+                    }
+                    _ => None,
+                };
+                match core {
+                    Some(Ok(want)) => {
+                        assert_eq!(rc, snapsign_result::Ok);
+                        assert_eq!(snapsign_request_headers_count(headers), want.len());
+                        for (i, (name, value)) in want.iter().enumerate() {
+                            let (_, got) = check_out("request_headers_name", cap, &|o, c, l| {
+                                snapsign_request_headers_name(headers, i, o, c, l)
+                            });
+                            assert_eq!(got, name.as_bytes());
+                            let (_, got) = check_out("request_headers_value", cap, &|o, c, l| {
+                                snapsign_request_headers_value(headers, i, o, c, l)
+                            });
+                            assert_eq!(got, value.as_bytes());
+                        }
+                        let (_, url) = check_out("request_headers_endpoint_url", cap, &|o, c, l| {
+                            snapsign_request_headers_endpoint_url(headers, o, c, l)
+                        });
+                        assert_eq!(url, want.endpoint_url().as_bytes());
+                    }
+                    Some(Err(e)) => assert_eq!((rc, headers.is_null()), (snapsign_result::from_error(&e), true)),
+                    None => assert_eq!((rc, headers.is_null()), (snapsign_result::InvalidUtf8, true)),
+                }
+                snapsign_request_headers_free(headers);
+            }
+        }
+        snapsign_request_signer_free(rs);
+
+        // The timestamp field as a responseCode: the core's description, or its error.
+        let mut info = std::mem::MaybeUninit::<snapsign_response_code_info>::uninit();
+        let rc = snapsign_describe_response_code(n(ts), ts.len(), info.as_mut_ptr());
+        match text(ts).map(snapsign_core::describe_response_code) {
+            Some(Ok(want)) => {
+                assert_eq!(rc, snapsign_result::Ok);
+                let info = info.assume_init();
+                assert_eq!((info.http_status, info.likely_causes_count), (want.http_status, want.likely_causes.len()));
+            }
+            _ => assert_eq!(rc, snapsign_result::InvalidResponse),
         }
 
         // The last-error message is always retrievable, with the same buffer protocol.

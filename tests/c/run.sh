@@ -35,18 +35,23 @@ g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$root/include" -c "$out/header
 
 gcc "${CFLAGS[@]}" tests/c/test_snapsign.c -o "$out/test_snapsign" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" tests/c/example.c -o "$out/example" "${LIBS[@]}"
+gcc "${CFLAGS[@]}" tests/c/request_example.c -o "$out/request_example" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer tests/c/test_snapsign.c \
   -o "$out/test_snapsign_asan" "${LIBS[@]}"
 
-# The "Use from C" example in both READMEs must be tests/c/example.c, verbatim.
+# The "Use from C" example in both READMEs must be tests/c/example.c, verbatim; the README's
+# "Sign a call for a provider" example tests/c/request_example.c.
 python3 - <<'PY'
 import re, sys
-example = open("tests/c/example.c", encoding="utf-8").read()
-for path in ("include/README.md", "README.md"):
-    section = open(path, encoding="utf-8").read().split("## Use from C", 1)[1]
-    block = re.search(r"```c\n(.*?)```", section, re.S).group(1)
-    if block != example:
-        sys.exit(path + "'s 'Use from C' example differs from tests/c/example.c")
+checks = [("tests/c/example.c", "## Use from C", ("include/README.md", "README.md")),
+          ("tests/c/request_example.c", "### Sign a call for a provider (C)", ("README.md",))]
+for file, heading, readmes in checks:
+    example = open(file, encoding="utf-8").read()
+    for path in readmes:
+        section = open(path, encoding="utf-8").read().split(heading, 1)[1]
+        block = re.search(r"```c\n(.*?)```", section, re.S).group(1)
+        if block != example:
+            sys.exit(f"{path}'s '{heading}' example differs from {file}")
 PY
 
 args=(tests/vectors tests/fixtures)
@@ -54,6 +59,9 @@ echo "--- example"
 "$out/example" tests/vectors/keys/rsa2048-pkcs8.pem
 echo "--- valgrind example"
 valgrind -q --leak-check=full --error-exitcode=1 "$out/example" tests/vectors/keys/rsa2048-pkcs8.pem >/dev/null
+echo "--- request example"
+"$out/request_example"
+valgrind -q --leak-check=full --error-exitcode=1 "$out/request_example" >/dev/null
 echo "--- ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   "$out/test_snapsign_asan" "${args[@]}" 2>"$out/asan.log" | tail -1 || { cat "$out/asan.log"; exit 1; }

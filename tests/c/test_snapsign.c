@@ -506,7 +506,7 @@ static void test_call_errors(void) {
   CHECK(strcmp(snapsign_result_str(12345), "unknown error") == 0, "result_str(unknown)");
   /* UNKNOWN is never returned by this version; a number that is no code is described like it. */
   CHECK(strcmp(snapsign_result_str(SNAPSIGN_RESULT_UNKNOWN), "unknown error") == 0, "result_str(UNKNOWN)");
-  CHECK(strcmp(snapsign_result_str(28), "unknown error") == 0, "result_str(28)");
+  CHECK(strcmp(snapsign_result_str(29), "unknown error") == 0, "result_str(29)");
   CHECK(strcmp(snapsign_result_str(99), "unknown error") == 0, "result_str(99)");
   CHECK(strcmp(snapsign_result_str(UINT32_MAX), "unknown error") == 0, "result_str(UINT32_MAX)");
   CHECK(strcmp(snapsign_result_str(SNAPSIGN_RESULT_CRYPTO), "RSA operation failed") == 0, "result_str(CRYPTO)");
@@ -810,6 +810,257 @@ static void test_token_response(void) {
   }
 }
 
+/* Request signing: the values `snapsign request --json` prints for the same inputs (BCA's
+ * canonical query with the client secret, DANA's service form with the key). */
+#define REQ_BODY "{ \"amount\": { \"value\": \"10000.00\", \"currency\": \"IDR\" } }"
+#define REQ_TS "2020-01-01T04:10:00+07:00"
+static const char BCA_SIGNATURE[] =
+    "IFHDSLNnlnerJWnY4hdicyB8HIzMqdBVHSuppyDvcnvA2LVf1nl4V++saXBk+I3rR/p4BpCNJSd5H3D5H7WXeA==";
+static const char DANA_SIGNATURE[] =
+    "fZ3NlKsAF7fzh6zlsiMV6EJxucMv2eZpFmvWl1pz4k7pfBpvpJFpg5yy7p7X+NRt/zEVNS85FrYGYPo2G6ifbSjO88wW0AW2AN0St58aFTAN9mp"
+    "gppH0NZ40vDccWiQy5Keu7A7yHtuCj1ZS5VO10jd0KoJ6WyxzVz1CF20cZwcN73aEkP3xFu057GCXjRTWEkfFGrlkvqljw9RJGEgAuCvJiaCRoH0"
+    "p3PMjlgZOwrIKsNv21qm7Qm5AqeHZKgQ/DvVXW4Q7bkWG1SGH06OIDTtbW415+PXqJNuUcwdJ03/z9aLOaMXpc9sNkAozdN5rkT09rglwHJGoz3d"
+    "PXBz0oQ==";
+
+#define SET(field, lit) (call.field = (const uint8_t *)(lit), call.field##_len = strlen(lit))
+
+/* Every header of `h` as "Name: value\n" lines, into `out`. */
+static void header_lines(const snapsign_request_headers *h, char *out, size_t cap) {
+  size_t i, n, used = 0, count = snapsign_request_headers_count(h);
+  uint8_t buf[1024];
+  out[0] = '\0';
+  for (i = 0; i < count; i++) {
+    int w;
+    char name[64];
+    if (snapsign_request_headers_name(h, i, buf, sizeof buf, &n) != SNAPSIGN_RESULT_OK) return;
+    memcpy(name, buf, n);
+    name[n] = '\0';
+    if (snapsign_request_headers_value(h, i, buf, sizeof buf, &n) != SNAPSIGN_RESULT_OK) return;
+    w = snprintf(out + used, cap - used, "%s: %.*s\n", name, (int)n, (const char *)buf);
+    if (w < 0 || (size_t)w >= cap - used) return;
+    used += (size_t)w;
+  }
+}
+
+static snapsign_request_signer *request_signer_rsa(const char *profile) {
+  size_t len;
+  uint8_t *key = read_file(vectors_dir, "keys/rsa2048-pkcs8.pem", &len);
+  snapsign_request_signer *s = NULL;
+  EXPECT(snapsign_request_signer_new_rsa((const uint8_t *)profile, strlen(profile), key, len, NULL, 0, 0, &s),
+         SNAPSIGN_RESULT_OK);
+  free(key);
+  return s;
+}
+
+static void test_request_signer(void) {
+  snapsign_request_signer *bca = NULL, *dana, *bri = NULL, *bad = NULL;
+  snapsign_request_headers *h = NULL;
+  snapsign_call call = {0};
+  char lines[4096], expected[4096];
+  uint8_t out[1024];
+  size_t n = 0, len;
+  uint8_t *key;
+  struct rng_state st = {0, 0};
+
+  /* BCA: HMAC over the canonical query; the target is sent as given. */
+  EXPECT(snapsign_request_signer_new_hmac(S("bca"), S("a-client-secret"), &bca), SNAPSIGN_RESULT_OK);
+  SET(method, "POST");
+  SET(target, "/openapi/v1.0/x?b=2&a=%7e1");
+  SET(body, REQ_BODY);
+  SET(access_token, "eyJ0b2tlbiJ9");
+  SET(partner_id, "PARTNER01");
+  SET(external_id, "12345678901234567890");
+  EXPECT(snapsign_request_signer_sign(bca, &call, 0, S(REQ_TS), &h), SNAPSIGN_RESULT_OK);
+  header_lines(h, lines, sizeof lines);
+  snprintf(expected, sizeof expected,
+           "Content-Type: application/json\nAuthorization: Bearer eyJ0b2tlbiJ9\nX-TIMESTAMP: " REQ_TS
+           "\nX-SIGNATURE: %s\nX-PARTNER-ID: PARTNER01\nX-EXTERNAL-ID: 12345678901234567890\nCHANNEL-ID: 95051\n",
+           BCA_SIGNATURE);
+  CHECK(strcmp(lines, expected) == 0, "BCA headers:\n%s", lines);
+  CHECK(snapsign_request_headers_count(h) == 7, "BCA count");
+  EXPECT(snapsign_request_headers_endpoint_url(h, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "/openapi/v1.0/x?a=~1&b=2"), "BCA EndpointUrl");
+  /* The same signature as the transaction function over that EndpointUrl. */
+  {
+    uint8_t sig[SNAPSIGN_HMAC_SIGNATURE_LEN];
+    size_t m = 0;
+    EXPECT(snapsign_hmac_sign_transaction_with_secret(S("a-client-secret"), S("POST"), out, n, S("eyJ0b2tlbiJ9"),
+                                                      S(REQ_BODY), S(REQ_TS), sig, sizeof sig, &m),
+           SNAPSIGN_RESULT_OK);
+    CHECK(text_is(sig, m, BCA_SIGNATURE), "BCA signature = snapsign_hmac_sign_transaction");
+  }
+  EXPECT(snapsign_request_headers_signature(h, NULL, 0, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == SNAPSIGN_HMAC_SIGNATURE_LEN, "signature probe %zu", n);
+  EXPECT(snapsign_request_headers_signature(h, out, n, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, BCA_SIGNATURE), "BCA signature");
+  EXPECT(snapsign_request_headers_timestamp(h, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, REQ_TS), "BCA timestamp");
+  EXPECT(snapsign_request_headers_get(h, S("channel-id"), out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "95051"), "get is case-insensitive");
+  n = 99;
+  EXPECT(snapsign_request_headers_get(h, S("ORIGIN"), out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(n == 0, "absent header: length 0");
+  EXPECT(snapsign_request_headers_name(h, 7, out, sizeof out, &n), SNAPSIGN_RESULT_INVALID_ARGUMENT);
+  CHECK(last_message_is("invalid argument (unknown flags, impossible length or misaligned pointer): index is not "
+                        "below snapsign_request_headers_count"),
+        "index message");
+  EXPECT(snapsign_request_headers_value(h, 0, out, 3, &n), SNAPSIGN_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 16, "value probe %zu", n);
+  EXPECT(snapsign_request_headers_value(NULL, 0, out, sizeof out, &n), SNAPSIGN_RESULT_NULL_POINTER);
+  CHECK(snapsign_request_headers_count(NULL) == 0, "count(NULL)");
+  snapsign_request_headers_free(h);
+
+  /* The wrong credential for the profile: MISSING_CREDENTIAL, with what is needed. */
+  bad = (snapsign_request_signer *)&n; /* must be overwritten with NULL */
+  EXPECT(snapsign_request_signer_new_hmac(S("dana"), S("a-client-secret"), &bad), SNAPSIGN_RESULT_MISSING_CREDENTIAL);
+  CHECK(bad == NULL, "signer NULL on error");
+  CHECK(last_message_is("this provider signs transaction calls with the private key (SHA256withRSA, no token); give "
+                        "it, or override the profile"),
+        "missing credential message");
+  CHECK(strcmp(snapsign_result_str(SNAPSIGN_RESULT_MISSING_CREDENTIAL),
+               "the provider signs this call with another credential") == 0,
+        "MISSING_CREDENTIAL description");
+  key = read_file(vectors_dir, "keys/rsa2048-pkcs8.pem", &len);
+  EXPECT(snapsign_request_signer_new_rsa(S("bca"), key, len, NULL, 0, 0, &bad), SNAPSIGN_RESULT_MISSING_CREDENTIAL);
+  EXPECT(snapsign_request_signer_new_rsa(S("nope"), key, len, NULL, 0, 0, &bad), SNAPSIGN_RESULT_INVALID_ARGUMENT);
+  CHECK(last_message_is("invalid argument (unknown flags, impossible length or misaligned pointer): profile is not a "
+                        "provider profile this version knows (generic, doku, ifortepay, midtrans, dana, bca, bri, "
+                        "mandiri, winpay, ovo)"),
+        "unknown profile message");
+  EXPECT(snapsign_request_signer_new_rsa(S("dana"), key, len, NULL, 0, 0x40, &bad), SNAPSIGN_RESULT_INVALID_ARGUMENT);
+  free(key);
+
+  /* DANA: SHA256withRSA over the service form, no token, its CHANNEL-ID. */
+  dana = request_signer_rsa("dana");
+  memset(&call, 0, sizeof call);
+  SET(method, "POST");
+  SET(target, "/v1.0/debit/payment-host-to-host.htm");
+  SET(body, REQ_BODY);
+  SET(partner_id, "C1");
+  SET(external_id, "12345678901234567890");
+  EXPECT(snapsign_request_signer_sign(dana, &call, 0, S(REQ_TS), &h), SNAPSIGN_RESULT_OK);
+  header_lines(h, lines, sizeof lines);
+  snprintf(expected, sizeof expected,
+           "Content-Type: application/json\nX-TIMESTAMP: " REQ_TS
+           "\nX-SIGNATURE: %s\nX-PARTNER-ID: C1\nX-EXTERNAL-ID: 12345678901234567890\nCHANNEL-ID: 95221\n",
+           DANA_SIGNATURE);
+  CHECK(strcmp(lines, expected) == 0, "DANA headers:\n%s", lines);
+  snapsign_request_headers_free(h);
+  /* With the terminal's entropy: a generated X-EXTERNAL-ID, the same (deterministic) signature. */
+  call.external_id = NULL;
+  call.external_id_len = 0;
+  EXPECT(snapsign_request_signer_sign_with_rng(dana, &call, 0, S(REQ_TS), test_fill, &st, &h), SNAPSIGN_RESULT_OK);
+  CHECK(st.calls >= 2, "entropy used (%u calls)", st.calls);
+  EXPECT(snapsign_request_headers_get(h, S("X-EXTERNAL-ID"), out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(n == 32 && all_digits(out, n), "generated external id");
+  EXPECT(snapsign_request_headers_signature(h, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, DANA_SIGNATURE), "DANA signature with the callback");
+  snapsign_request_headers_free(h);
+  st.fail = 1;
+  EXPECT(snapsign_request_signer_sign_with_rng(dana, &call, 0, S(REQ_TS), test_fill, &st, &h), SNAPSIGN_RESULT_RNG);
+  EXPECT(snapsign_request_signer_sign_with_rng(dana, &call, 0, S(REQ_TS), NULL, NULL, &h), SNAPSIGN_RESULT_NULL_POINTER);
+  snapsign_request_signer_free(dana);
+
+  /* BRI: the clock reading written with milliseconds at +07:00. */
+  EXPECT(snapsign_request_signer_new_hmac(S("bri"), S("a-client-secret"), &bri), SNAPSIGN_RESULT_OK);
+  memset(&call, 0, sizeof call);
+  SET(method, "GET");
+  SET(target, "/snap/v1.0/balance");
+  SET(access_token, "tok");
+  SET(partner_id, "P");
+  SET(channel_id, "12345");
+  EXPECT(snapsign_request_signer_sign(bri, &call, 1577826600123LL, NULL, 0, &h), SNAPSIGN_RESULT_OK);
+  EXPECT(snapsign_request_headers_timestamp(h, out, sizeof out, &n), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(out, n, "2020-01-01T04:10:00.123+07:00"), "BRI timestamp %.*s", (int)n, (const char *)out);
+  {
+    uint8_t sig[SNAPSIGN_HMAC_SIGNATURE_LEN];
+    size_t m = 0;
+    EXPECT(snapsign_request_headers_signature(h, sig, sizeof sig, &m), SNAPSIGN_RESULT_OK);
+    EXPECT(snapsign_hmac_verify_transaction_with_secret(S("a-client-secret"), S("GET"), S("/snap/v1.0/balance"),
+                                                        S("tok"), NULL, 0, out, n, sig, m),
+           SNAPSIGN_RESULT_OK);
+  }
+  snapsign_request_headers_free(h);
+
+  /* Bad calls: an error naming the header (or the argument). */
+  call.partner_id = (const uint8_t *)"0123456789012345678901234567890123456";
+  call.partner_id_len = 37;
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, &h), SNAPSIGN_RESULT_FIELD_TOO_LONG);
+  CHECK(h == NULL && last_message_is("X-PARTNER-ID is longer than 36 bytes"), "partner id message");
+  SET(partner_id, "P");
+  call.access_token = NULL;
+  call.access_token_len = 0;
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, &h), SNAPSIGN_RESULT_EMPTY_FIELD);
+  CHECK(last_message_is("access token is empty"), "token message");
+  SET(access_token, "Bearer tok");
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, &h), SNAPSIGN_RESULT_BEARER_PREFIX);
+  SET(access_token, "tok");
+  SET(device_id, "a\nb");
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, &h), SNAPSIGN_RESULT_CONTROL_CHARACTER);
+  CHECK(snapsign_last_error_offset() == 1 && last_message_is("X-DEVICE-ID has a control character at byte 1"),
+        "device id message");
+  call.device_id = NULL;
+  call.device_id_len = 0;
+  SET(longitude, "106.8");
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, &h), SNAPSIGN_RESULT_EMPTY_FIELD);
+  CHECK(last_message_is("Authorization-Customer is empty"), "customer headers need the customer");
+  call.longitude = NULL;
+  call.longitude_len = 5;
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, &h), SNAPSIGN_RESULT_NULL_POINTER);
+  CHECK(last_message_is("NULL pointer with a non-zero length or for a required argument: call.longitude is NULL but "
+                        "call.longitude_len is not 0"),
+        "call field named");
+  call.longitude_len = 0;
+  SET(target, "https://api.example.com/snap/v1.0/balance");
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, &h), SNAPSIGN_RESULT_ABSOLUTE_URL);
+  SET(target, "/snap/v1.0/balance");
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, S("2020-13-01T00:00:00Z"), &h), SNAPSIGN_RESULT_INVALID_TIMESTAMP);
+  EXPECT(snapsign_request_signer_sign(bri, &call, INT64_MAX, NULL, 0, &h), SNAPSIGN_RESULT_TIMESTAMP_OUT_OF_RANGE);
+  EXPECT(snapsign_request_signer_sign(bri, NULL, 0, NULL, 0, &h), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_request_signer_sign(NULL, &call, 0, NULL, 0, &h), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, NULL), SNAPSIGN_RESULT_NULL_POINTER);
+  /* The out-pointer inside the call it signs. */
+  EXPECT(snapsign_request_signer_sign(bri, &call, 0, NULL, 0, (snapsign_request_headers **)(void *)&call.origin),
+         SNAPSIGN_RESULT_OVERLAPPING_BUFFERS);
+  snapsign_request_signer_free(bri);
+  snapsign_request_signer_free(bca);
+  snapsign_request_signer_free(NULL);
+  snapsign_request_headers_free(NULL);
+}
+
+static void test_response_codes(void) {
+  snapsign_response_code_info info;
+  snapsign_text cause = {NULL, 0};
+  size_t i;
+
+  EXPECT(snapsign_describe_response_code(S("4017300"), &info), SNAPSIGN_RESULT_OK);
+  CHECK(info.http_status == 401 && info.service_code == 73 && info.case_code == 0, "4017300 parts");
+  CHECK(text_is(info.service_name.ptr, info.service_name.len, "Access Token B2B"), "service name");
+  CHECK(text_is(info.message.ptr, info.message.len, "Unauthorized. [reason]"), "message");
+  CHECK(info.description.ptr != NULL && info.description.len > 0, "description");
+  CHECK(info.likely_causes_count >= 3, "likely causes %zu", info.likely_causes_count);
+  for (i = 0; i < info.likely_causes_count; i++) {
+    EXPECT(snapsign_response_code_likely_cause(S("4017300"), i, &cause), SNAPSIGN_RESULT_OK);
+    CHECK(cause.ptr != NULL && cause.len > 10, "cause %zu", i);
+  }
+  EXPECT(snapsign_response_code_likely_cause(S("4017300"), 0, &cause), SNAPSIGN_RESULT_OK);
+  CHECK(cause.len > 20 && memcmp(cause.ptr, "X-SIGNATURE made with a private key", 35) == 0, "first cause");
+  EXPECT(snapsign_response_code_likely_cause(S("4017300"), info.likely_causes_count, &cause),
+         SNAPSIGN_RESULT_INVALID_ARGUMENT);
+  EXPECT(snapsign_describe_response_code(S("4042414"), &info), SNAPSIGN_RESULT_OK);
+  CHECK(text_is(info.service_name.ptr, info.service_name.len, "Virtual Account - Inquiry") &&
+            text_is(info.message.ptr, info.message.len, "Paid Bill") && info.likely_causes_count == 0,
+        "4042414");
+  EXPECT(snapsign_describe_response_code(S("9999999"), &info), SNAPSIGN_RESULT_OK);
+  CHECK(info.http_status == 999 && info.service_name.ptr == NULL && info.service_name.len == 0 &&
+            info.message.ptr == NULL && info.description.ptr == NULL,
+        "unlisted code");
+  EXPECT(snapsign_describe_response_code(S("401730"), &info), SNAPSIGN_RESULT_INVALID_RESPONSE);
+  EXPECT(snapsign_describe_response_code(S("401730x"), &info), SNAPSIGN_RESULT_INVALID_RESPONSE);
+  EXPECT(snapsign_describe_response_code(S("4017300"), NULL), SNAPSIGN_RESULT_NULL_POINTER);
+  EXPECT(snapsign_response_code_likely_cause(NULL, 7, 0, &cause), SNAPSIGN_RESULT_NULL_POINTER);
+}
+
 /* Several threads share one signer, one verifier and one HMAC handle. */
 struct shared {
   snapsign_signer *signer;
@@ -872,7 +1123,7 @@ int main(int argc, char **argv) {
       C(PIPE_IN_CLIENT_ID), C(INVALID_METHOD), C(ABSOLUTE_URL), C(PATH_WITHOUT_LEADING_SLASH), C(BEARER_PREFIX),
       C(INVALID_BASE64), C(KEY_MALFORMED), C(KEY_IS_PUBLIC), C(KEY_IS_CERTIFICATE), C(KEY_ENCRYPTED),
       C(KEY_WRONG_PASSPHRASE), C(KEY_UNSUPPORTED), C(WEAK_KEY), C(SIGNATURE_LENGTH), C(SIGNATURE_MISMATCH), C(RNG),
-      C(CRYPTO), C(INVALID_RESPONSE), C(NULL_POINTER), C(OVERLAPPING_BUFFERS), C(INVALID_ARGUMENT),
+      C(CRYPTO), C(INVALID_RESPONSE), C(MISSING_CREDENTIAL), C(NULL_POINTER), C(OVERLAPPING_BUFFERS), C(INVALID_ARGUMENT),
       C(INTERNAL_PANIC), C(UNKNOWN),
 #undef C
   };
@@ -895,6 +1146,8 @@ int main(int argc, char **argv) {
   test_request_bodies();
   test_external_id();
   test_token_response();
+  test_request_signer();
+  test_response_codes();
   test_call_errors();
   test_threads();
 

@@ -6,6 +6,8 @@ checked against the header's enum.
 """
 import base64
 import ctypes as C
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -26,6 +28,7 @@ INVALID_METHOD, ABSOLUTE_URL, PATH_WITHOUT_LEADING_SLASH, BEARER_PREFIX, INVALID
 KEY_MALFORMED, KEY_IS_PUBLIC, KEY_IS_CERTIFICATE, KEY_ENCRYPTED, KEY_WRONG_PASSPHRASE = 16, 17, 18, 19, 20
 KEY_UNSUPPORTED, WEAK_KEY, SIGNATURE_LENGTH, SIGNATURE_MISMATCH, RNG, CRYPTO, INVALID_RESPONSE = (
     21, 22, 23, 24, 25, 26, 27)
+MISSING_CREDENTIAL = 28
 NULL_POINTER, OVERLAPPING_BUFFERS, INVALID_ARGUMENT, INTERNAL_PANIC, UNKNOWN = 100, 101, 102, 103, 104
 NO_OFFSET = C.c_size_t(-1).value
 GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN = 1, 2
@@ -33,6 +36,34 @@ GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN = 1, 2
 u8p, size_t, sizep = C.c_char_p, C.c_size_t, C.POINTER(C.c_size_t)
 OUT = [C.c_void_p, size_t, sizep]  # out, out_cap, out_len
 FILL = C.CFUNCTYPE(C.c_int, C.c_void_p, C.POINTER(C.c_uint8), size_t)
+
+CALL_FIELDS = ("method", "target", "body", "access_token", "partner_id", "external_id", "channel_id", "origin",
+               "device_id", "customer_token", "ip_address", "latitude", "longitude")
+
+
+class Call(C.Structure):
+    """snapsign_call: a (pointer, length) pair per field, in the header's order."""
+    _fields_ = [x for f in CALL_FIELDS for x in ((f, C.c_char_p), (f + "_len", C.c_size_t))]
+
+    def __init__(self, **fields):
+        super().__init__()
+        for name, value in fields.items():
+            value = value.encode() if isinstance(value, str) else value
+            setattr(self, name, value)
+            setattr(self, name + "_len", len(value))
+
+
+class Text(C.Structure):
+    _fields_ = [("ptr", C.c_void_p), ("len", C.c_size_t)]
+
+    def get(self):
+        assert (self.ptr is None) == (self.len == 0)
+        return None if self.ptr is None else C.string_at(self.ptr, self.len).decode()
+
+
+class ResponseCodeInfo(C.Structure):
+    _fields_ = [("http_status", C.c_uint16), ("service_code", C.c_uint8), ("case_code", C.c_uint8),
+                ("service_name", Text), ("message", Text), ("description", Text), ("likely_causes_count", C.c_size_t)]
 
 
 def _load():
@@ -90,6 +121,22 @@ def _load():
         "snapsign_token_response_token_type": ([h] + OUT, C.c_uint32),
         "snapsign_token_response_message": ([h] + OUT, C.c_uint32),
         "snapsign_token_response_expires_in": ([h, C.POINTER(C.c_int), C.POINTER(C.c_uint64)], C.c_uint32),
+        "snapsign_request_signer_new_hmac": (text * 2 + [C.POINTER(h)], C.c_uint32),
+        "snapsign_request_signer_new_rsa": (text * 3 + [C.c_uint32, C.POINTER(h)], C.c_uint32),
+        "snapsign_request_signer_free": ([h], None),
+        "snapsign_request_signer_sign": ([h, C.POINTER(Call), C.c_int64] + text + [C.POINTER(h)], C.c_uint32),
+        "snapsign_request_signer_sign_with_rng": (
+            [h, C.POINTER(Call), C.c_int64] + text + [FILL, C.c_void_p, C.POINTER(h)], C.c_uint32),
+        "snapsign_request_headers_free": ([h], None),
+        "snapsign_request_headers_count": ([h], size_t),
+        "snapsign_request_headers_name": ([h, size_t] + OUT, C.c_uint32),
+        "snapsign_request_headers_value": ([h, size_t] + OUT, C.c_uint32),
+        "snapsign_request_headers_get": ([h] + text + OUT, C.c_uint32),
+        "snapsign_request_headers_signature": ([h] + OUT, C.c_uint32),
+        "snapsign_request_headers_timestamp": ([h] + OUT, C.c_uint32),
+        "snapsign_request_headers_endpoint_url": ([h] + OUT, C.c_uint32),
+        "snapsign_describe_response_code": (text + [C.POINTER(ResponseCodeInfo)], C.c_uint32),
+        "snapsign_response_code_likely_cause": (text + [size_t, C.POINTER(Text)], C.c_uint32),
     }
     for name, (argtypes, restype) in sigs.items():
         fn = getattr(lib, name)
@@ -163,7 +210,7 @@ def test_result_codes_match_header():
     assert lib.snapsign_result_str(99999) == b"unknown error"
     # UNKNOWN is never returned by this version; it and any other number describe themselves so.
     assert lib.snapsign_result_str(UNKNOWN) == b"unknown error"
-    assert lib.snapsign_result_str(28) == b"unknown error"
+    assert lib.snapsign_result_str(29) == b"unknown error"
     assert lib.snapsign_result_str(CRYPTO) == b"RSA operation failed"
     assert lib.snapsign_result_str(INVALID_RESPONSE) == b"invalid access-token response"
     grants = {m[0]: int(m[1]) for m in re.findall(r"#define SNAPSIGN_GRANT_(\w+) (\d+)", header)}
@@ -526,3 +573,193 @@ def test_token_response_call_errors():
     assert rc_of(lib.snapsign_token_response_access_token, None) == NULL_POINTER
     assert lib.snapsign_token_response_is_success(None) == 0
     lib.snapsign_token_response_free(None)
+
+
+# ---------------------------------------------------------------- request signing
+
+REQ_BODY = '{ "amount": { "value": "10000.00", "currency": "IDR" } }'
+REQ_TS = "2020-01-01T04:10:00+07:00"
+# `snapsign request --provider bca|dana ... --json` on the same inputs (see ffi/tests/c_api.rs).
+BCA_SIGNATURE = "IFHDSLNnlnerJWnY4hdicyB8HIzMqdBVHSuppyDvcnvA2LVf1nl4V++saXBk+I3rR/p4BpCNJSd5H3D5H7WXeA=="
+DANA_SIGNATURE = (
+    "fZ3NlKsAF7fzh6zlsiMV6EJxucMv2eZpFmvWl1pz4k7pfBpvpJFpg5yy7p7X+NRt/zEVNS85FrYGYPo2G6ifbSjO88wW0AW2AN0St58aFTAN9mp"
+    "gppH0NZ40vDccWiQy5Keu7A7yHtuCj1ZS5VO10jd0KoJ6WyxzVz1CF20cZwcN73aEkP3xFu057GCXjRTWEkfFGrlkvqljw9RJGEgAuCvJiaCRoH0"
+    "p3PMjlgZOwrIKsNv21qm7Qm5AqeHZKgQ/DvVXW4Q7bkWG1SGH06OIDTtbW415+PXqJNuUcwdJ03/z9aLOaMXpc9sNkAozdN5rkT09rglwHJGoz3d"
+    "PXBz0oQ==")
+
+
+def request_signer_hmac(profile, secret):
+    return new(lib.snapsign_request_signer_new_hmac, *t(profile, secret))
+
+
+def request_signer_rsa(profile):
+    return new(lib.snapsign_request_signer_new_rsa, *t(profile, (KEYS / "rsa2048-pkcs8.pem").read_bytes()), None, 0, 0)
+
+
+def sign_call(signer, call, now=0, ts=None):
+    """(result, headers as a list of pairs, the handle's accessors) of one call."""
+    out = C.c_void_p(1)
+    rc = lib.snapsign_request_signer_sign(signer, C.byref(call), now, *(t(ts) if ts else [None, 0]), C.byref(out))
+    if rc != OK:
+        assert out.value is None
+        return rc, None
+    try:
+        count = lib.snapsign_request_headers_count(out)
+        pairs = [(call_out(lib.snapsign_request_headers_name, out, i).decode(),
+                  call_out(lib.snapsign_request_headers_value, out, i).decode()) for i in range(count)]
+        extra = {f: call_out(getattr(lib, "snapsign_request_headers_" + f), out).decode()
+                 for f in ("signature", "timestamp", "endpoint_url")}
+        extra["get"] = {n: call_out(lib.snapsign_request_headers_get, out, *t(n)).decode()
+                        for n in ("x-signature", "channel-id", "ORIGIN")}
+        return rc, (pairs, extra)
+    finally:
+        lib.snapsign_request_headers_free(out)
+
+
+def test_bca_request_equals_the_cli_and_pythons_hmac():
+    s = request_signer_hmac("bca", "a-client-secret")
+    try:
+        call = Call(method="POST", target="/openapi/v1.0/x?b=2&a=%7e1", body=REQ_BODY, access_token="eyJ0b2tlbiJ9",
+                    partner_id="PARTNER01", external_id="12345678901234567890")
+        rc, (pairs, extra) = sign_call(s, call, ts=REQ_TS)
+        assert rc == OK
+        assert pairs == [("Content-Type", "application/json"), ("Authorization", "Bearer eyJ0b2tlbiJ9"),
+                         ("X-TIMESTAMP", REQ_TS), ("X-SIGNATURE", BCA_SIGNATURE), ("X-PARTNER-ID", "PARTNER01"),
+                         ("X-EXTERNAL-ID", "12345678901234567890"), ("CHANNEL-ID", "95051")]
+        assert extra["endpoint_url"] == "/openapi/v1.0/x?a=~1&b=2"
+        assert extra["get"] == {"x-signature": BCA_SIGNATURE, "channel-id": "95051", "ORIGIN": ""}
+        digest = hashlib.sha256(json.dumps(json.loads(REQ_BODY), separators=(",", ":")).encode()).hexdigest()
+        sts = f"POST:/openapi/v1.0/x?a=~1&b=2:eyJ0b2tlbiJ9:{digest}:{REQ_TS}"
+        assert extra["signature"] == base64.b64encode(hmac.new(b"a-client-secret", sts.encode(),
+                                                               hashlib.sha512).digest()).decode()
+        # The clock: BRI-style milliseconds are not BCA's; BCA writes seconds at +07:00.
+        rc, (_, extra) = sign_call(s, call, now=1_577_826_600_123)
+        assert rc == OK and extra["timestamp"] == "2020-01-01T04:10:00+07:00"
+    finally:
+        lib.snapsign_request_signer_free(s)
+
+
+def test_dana_request_equals_the_cli():
+    s = request_signer_rsa("dana")
+    try:
+        call = Call(method="POST", target="/v1.0/debit/payment-host-to-host.htm", body=REQ_BODY, partner_id="C1",
+                    external_id="12345678901234567890")
+        rc, (pairs, extra) = sign_call(s, call, ts=REQ_TS)
+        assert rc == OK
+        assert pairs == [("Content-Type", "application/json"), ("X-TIMESTAMP", REQ_TS),
+                         ("X-SIGNATURE", DANA_SIGNATURE), ("X-PARTNER-ID", "C1"),
+                         ("X-EXTERNAL-ID", "12345678901234567890"), ("CHANNEL-ID", "95221")]
+        # The terminal's entropy: a generated X-EXTERNAL-ID, the same signature.
+        calls = []
+
+        @FILL
+        def fill(_userdata, buf, n):
+            calls.append(n)
+            for i in range(n):
+                buf[i] = (len(calls) * 131 + i * 17) & 0xFF
+            return 0
+
+        call = Call(method="POST", target="/v1.0/debit/payment-host-to-host.htm", body=REQ_BODY, partner_id="C1")
+        out = C.c_void_p()
+        assert lib.snapsign_request_signer_sign_with_rng(s, C.byref(call), 0, *t(REQ_TS), fill, None,
+                                                         C.byref(out)) == OK
+        assert call_out(lib.snapsign_request_headers_signature, out).decode() == DANA_SIGNATURE
+        assert re.fullmatch(rb"\d{32}", call_out(lib.snapsign_request_headers_get, out, *t("X-EXTERNAL-ID")))
+        assert len(calls) >= 2
+        lib.snapsign_request_headers_free(out)
+    finally:
+        lib.snapsign_request_signer_free(s)
+
+
+def last_message():
+    return call_out(lib.snapsign_last_error_message).decode()
+
+
+def test_request_signer_errors():
+    assert new_rc(lib.snapsign_request_signer_new_hmac, *t("dana", "s")) == MISSING_CREDENTIAL
+    assert last_message().startswith("this provider signs transaction calls with the private key")
+    key = (KEYS / "rsa2048-pkcs8.pem").read_bytes()
+    assert new_rc(lib.snapsign_request_signer_new_rsa, *t("bca", key), None, 0, 0) == MISSING_CREDENTIAL
+    assert new_rc(lib.snapsign_request_signer_new_rsa, *t("winpay", b"junk"), None, 0, 0) == KEY_MALFORMED
+    assert new_rc(lib.snapsign_request_signer_new_hmac, *t("Bca", "s")) == INVALID_ARGUMENT
+    assert last_message().endswith("profile is not a provider profile this version knows (generic, doku, ifortepay, "
+                                   "midtrans, dana, bca, bri, mandiri, winpay, ovo)")
+    assert lib.snapsign_result_str(MISSING_CREDENTIAL) == b"the provider signs this call with another credential"
+
+
+@pytest.mark.parametrize("fields, code, message", [
+    ({}, EMPTY_FIELD, "CHANNEL-ID is empty"),
+    ({"channel_id": "123456"}, FIELD_TOO_LONG, "CHANNEL-ID is longer than 5 bytes"),
+    ({"channel_id": "1", "partner_id": "P" * 37}, FIELD_TOO_LONG, "X-PARTNER-ID is longer than 36 bytes"),
+    ({"channel_id": "1", "access_token": ""}, EMPTY_FIELD, "access token is empty"),
+    ({"channel_id": "1", "ip_address": "10.0.0.1"}, EMPTY_FIELD, "Authorization-Customer is empty"),
+    ({"channel_id": "1", "customer_token": "c"}, EMPTY_FIELD, "X-DEVICE-ID is empty"),
+    ({"channel_id": "1", "origin": "a\nb"}, CONTROL_CHARACTER, "ORIGIN has a control character at byte 1"),
+    ({"channel_id": "1", "latitude": b"\xff", "customer_token": "c", "device_id": "d"}, INVALID_UTF8,
+     "X-LATITUDE is not valid UTF-8 (byte 0)"),
+    ({"channel_id": "1", "method": "post"}, INVALID_METHOD, None),
+    ({"channel_id": "1", "body": "{"}, INVALID_JSON, None),
+], ids=lambda x: x if isinstance(x, str) else None)
+def test_bad_calls_name_the_header(fields, code, message):
+    s = request_signer_hmac("generic", "s")
+    try:
+        call = Call(**{"method": "POST", "target": "/v1.0/x", "access_token": "t", "partner_id": "P", **fields})
+        rc, _ = sign_call(s, call)
+        assert rc == code
+        if message:
+            assert last_message() == message
+    finally:
+        lib.snapsign_request_signer_free(s)
+
+
+def test_request_call_errors():
+    s = request_signer_hmac("generic", "s")
+    out = C.c_void_p()
+    try:
+        assert lib.snapsign_request_signer_sign(s, None, 0, None, 0, C.byref(out)) == NULL_POINTER
+        assert last_message().endswith(": call is NULL")
+        call = Call(method="GET", target="/x", access_token="t", partner_id="P", channel_id="1")
+        call.origin_len = 4  # origin NULL with a length
+        assert lib.snapsign_request_signer_sign(s, C.byref(call), 0, None, 0, C.byref(out)) == NULL_POINTER
+        assert last_message().endswith(": call.origin is NULL but call.origin_len is not 0")
+        call.origin_len = 0
+        assert lib.snapsign_request_signer_sign(None, C.byref(call), 0, None, 0, C.byref(out)) == NULL_POINTER
+        assert lib.snapsign_request_signer_sign(s, C.byref(call), 0, None, 3, C.byref(out)) == NULL_POINTER
+        assert lib.snapsign_request_signer_sign(s, C.byref(call), 0, *t("2020-02-30T00:00:00Z"),
+                                                C.byref(out)) == INVALID_TIMESTAMP
+        assert lib.snapsign_request_signer_sign(s, C.byref(call), 0, None, 0, C.byref(out)) == OK
+        n = C.c_size_t()
+        assert lib.snapsign_request_headers_name(out, 99, None, 0, C.byref(n)) == INVALID_ARGUMENT
+        assert last_message().endswith(": index is not below snapsign_request_headers_count")
+        assert lib.snapsign_request_headers_count(None) == 0
+        lib.snapsign_request_headers_free(out)
+        lib.snapsign_request_headers_free(None)
+        lib.snapsign_request_signer_free(None)
+    finally:
+        lib.snapsign_request_signer_free(s)
+
+
+def describe(code):
+    info = ResponseCodeInfo()
+    rc = lib.snapsign_describe_response_code(*t(code), C.byref(info))
+    return rc, info
+
+
+def test_describe_response_code():
+    rc, info = describe("4017300")
+    assert rc == OK
+    assert (info.http_status, info.service_code, info.case_code) == (401, 73, 0)
+    assert (info.service_name.get(), info.message.get()) == ("Access Token B2B", "Unauthorized. [reason]")
+    assert info.description.get().startswith("General unauthorized error")
+    causes = []
+    for i in range(info.likely_causes_count):
+        cause = Text()
+        assert lib.snapsign_response_code_likely_cause(*t("4017300"), i, C.byref(cause)) == OK
+        causes.append(cause.get())
+    assert len(causes) >= 3 and causes[0].startswith("X-SIGNATURE made with a private key")
+    assert lib.snapsign_response_code_likely_cause(*t("4017300"), len(causes), C.byref(Text())) == INVALID_ARGUMENT
+    rc, info = describe("9999999")
+    assert rc == OK and (info.service_name.get(), info.message.get(), info.likely_causes_count) == (None, None, 0)
+    for bad in ("401730", "40173000", "abcdefg", ""):
+        assert describe(bad)[0] == INVALID_RESPONSE
+    assert lib.snapsign_describe_response_code(*t("4017300"), None) == NULL_POINTER

@@ -133,6 +133,40 @@ private fun flip(sig: String): String {
     return Base64.getEncoder().encodeToString(raw)
 }
 
+// ---------------------------------------------------------------- request signing and TokenCache helpers
+
+private fun sha256Hex(b: ByteArray) =
+    java.security.MessageDigest.getInstance("SHA-256").digest(b).joinToString("") { "%02x".format(it) }
+
+private fun hmacSha512(secret: String, message: String): String {
+    val mac = javax.crypto.Mac.getInstance("HmacSHA512")
+    mac.init(javax.crypto.spec.SecretKeySpec(secret.toByteArray(), "HmacSHA512"))
+    return Base64.getEncoder().encodeToString(mac.doFinal(message.toByteArray()))
+}
+
+/** A TokenFetcher that counts its calls and takes a while, so that the other threads pile up. */
+private class CountingFetcher(val delayMs: Long = 50, val body: (Int) -> ByteArray) : TokenFetcher {
+    val calls = java.util.concurrent.atomic.AtomicInteger()
+    override fun fetch(): ByteArray {
+        val n = calls.incrementAndGet()
+        Thread.sleep(delayMs)
+        return body(n)
+    }
+}
+
+private fun tokenBody(token: String, expiresIn: String = "900") =
+    """{"responseCode":"2007300","accessToken":"$token","tokenType":"Bearer","expiresIn":"$expiresIn"}""".toByteArray()
+
+/** Runs `f` on `n` threads released together; their results, or what they threw. */
+private fun <T> atOnce(n: Int, f: () -> T): List<Result<T>> {
+    val barrier = java.util.concurrent.CyclicBarrier(n)
+    val results = arrayOfNulls<Result<T>>(n)
+    val threads = (0 until n).map { i -> Thread { barrier.await(); results[i] = runCatching(f) } }
+    threads.forEach { it.start() }
+    threads.forEach { it.join() }
+    return results.map { it!! }
+}
+
 fun main(args: Array<String>) {
     val root = File(if (args.isNotEmpty()) args[0] else ".")
     val vectorsDir = File(root, "tests/vectors")
@@ -332,6 +366,131 @@ fun main(args: Array<String>) {
     }
     threads.forEach { it.start() }
     threads.forEach { it.join() }
+
+    // ------------------------------------------------------------ RequestSigner: headers as a Map
+    // The values of `snapsign request --provider bca|dana ... --json` for the same inputs.
+    val reqBody = "{ \"amount\": { \"value\": \"10000.00\", \"currency\": \"IDR\" } }".toByteArray()
+    val reqDigest = sha256Hex("{\"amount\":{\"value\":\"10000.00\",\"currency\":\"IDR\"}}".toByteArray())
+    val bcaSignature = "IFHDSLNnlnerJWnY4hdicyB8HIzMqdBVHSuppyDvcnvA2LVf1nl4V++saXBk+I3rR/p4BpCNJSd5H3D5H7WXeA=="
+    RequestSigner.withClientSecret("bca", "a-client-secret").use { bca ->
+        val signed = bca.sign(
+            "POST", "/openapi/v1.0/x?b=2&a=%7e1", reqBody, "PARTNER01",
+            accessToken = "eyJ0b2tlbiJ9", externalId = "12345678901234567890", timestamp = ts,
+        )
+        val headers: Map<String, String> = signed.headers.associate { it.name to it.value }
+        eq("BCA header order", headers.keys.toList(), listOf("Content-Type", "Authorization", "X-TIMESTAMP", "X-SIGNATURE", "X-PARTNER-ID", "X-EXTERNAL-ID", "CHANNEL-ID"))
+        eq(
+            "BCA headers",
+            headers,
+            mapOf(
+                "Content-Type" to "application/json",
+                "Authorization" to "Bearer eyJ0b2tlbiJ9",
+                "X-TIMESTAMP" to ts,
+                "X-SIGNATURE" to bcaSignature,
+                "X-PARTNER-ID" to "PARTNER01",
+                "X-EXTERNAL-ID" to "12345678901234567890",
+                "CHANNEL-ID" to "95051",
+            ),
+        )
+        eq("BCA EndpointUrl (canonical query)", signed.endpointUrl, "/openapi/v1.0/x?a=~1&b=2")
+        eq("BCA signature = javax.crypto HMAC-SHA512", signed.signature, hmacSha512("a-client-secret", "POST:/openapi/v1.0/x?a=~1&b=2:eyJ0b2tlbiJ9:$reqDigest:$ts"))
+        eq("header() is case-insensitive", signed.header("x-timestamp"), ts)
+        eq("absent header", signed.header("ORIGIN"), null)
+        eq("provider", bca.provider(), "bca")
+        val e = throws<SnapException.FieldTooLong>("long X-PARTNER-ID") { bca.sign("GET", "/x", ByteArray(0), "P".repeat(37), accessToken = "t") }
+        eq("long X-PARTNER-ID field", e?.field, Field.PARTNER_ID)
+        val noToken = throws<SnapException.EmptyField>("no access token") { bca.sign("GET", "/x", ByteArray(0), "P") }
+        eq("no access token field", noToken?.field, Field.ACCESS_TOKEN)
+        val b2b2c = bca.sign("POST", "/x", reqBody, "P", accessToken = "t", customerToken = "c", deviceId = "d", latitude = "-6.2", timestamp = ts)
+        eq("B2B2C headers", b2b2c.headers.map { it.name }, listOf("Content-Type", "Authorization", "Authorization-Customer", "X-TIMESTAMP", "X-SIGNATURE", "X-PARTNER-ID", "X-EXTERNAL-ID", "X-DEVICE-ID", "X-LATITUDE", "CHANNEL-ID"))
+    }
+    RequestSigner.withPrivateKey("dana", key("rsa2048-pkcs8.pem")).use { dana ->
+        val path = "/v1.0/debit/payment-host-to-host.htm"
+        val signed = dana.sign("POST", path, reqBody, "C1", externalId = "12345678901234567890", timestamp = ts)
+        eq("DANA header order", signed.headers.map { it.name }, listOf("Content-Type", "X-TIMESTAMP", "X-SIGNATURE", "X-PARTNER-ID", "X-EXTERNAL-ID", "CHANNEL-ID"))
+        eq("DANA CHANNEL-ID", signed.header("CHANNEL-ID"), "95221")
+        val pub = java.security.KeyFactory.getInstance("RSA").generatePublic(java.security.spec.X509EncodedKeySpec(key("rsa2048-public.der")))
+        val verify = java.security.Signature.getInstance("SHA256withRSA")
+        verify.initVerify(pub)
+        verify.update("POST:$path:$reqDigest:$ts".toByteArray())
+        check("DANA signature verifies with java.security", verify.verify(Base64.getDecoder().decode(signed.signature)))
+        eq(
+            "DANA signature = the CLI's",
+            signed.signature,
+            "fZ3NlKsAF7fzh6zlsiMV6EJxucMv2eZpFmvWl1pz4k7pfBpvpJFpg5yy7p7X+NRt/zEVNS85FrYGYPo2G6ifbSjO88wW0AW2AN0St58aFTAN9mpgppH0NZ40vDccWiQy5Keu7A7yHtuCj1ZS5VO10jd0KoJ6WyxzVz1CF20cZwcN73aEkP3xFu057GCXjRTWEkfFGrlkvqljw9RJGEgAuCvJiaCRoH0p3PMjlgZOwrIKsNv21qm7Qm5AqeHZKgQ/DvVXW4Q7bkWG1SGH06OIDTtbW415+PXqJNuUcwdJ03/z9aLOaMXpc9sNkAozdN5rkT09rglwHJGoz3dPXBz0oQ==",
+        )
+    }
+    RequestSigner.withClientSecret("bri", "a-client-secret").use { bri ->
+        val signed = bri.sign("GET", "/snap/v1.0/balance", ByteArray(0), "P", accessToken = "t", channelId = "12345", unixMillis = 1_577_826_600_123L)
+        eq("BRI timestamp style", signed.timestamp, "2020-01-01T04:10:00.123+07:00")
+        check("generated X-EXTERNAL-ID", signed.header("X-EXTERNAL-ID")?.let { it.length == 32 && it.all(Char::isDigit) } == true)
+    }
+    val missing = throws<SnapException.MissingCredential>("secret for DANA") { RequestSigner.withClientSecret("dana", "s") }
+    eq("secret for DANA needs", missing?.needed, Credential.PRIVATE_KEY)
+    val missingSecret = throws<SnapException.MissingCredential>("key for BCA") { RequestSigner.withPrivateKey("bca", key("rsa2048-pkcs8.pem")) }
+    eq("key for BCA needs", missingSecret?.needed, Credential.CLIENT_SECRET)
+    val unknown = throws<SnapException.UnknownProvider>("unknown provider") { RequestSigner.withClientSecret("BCA", "s") }
+    eq("unknown provider name", unknown?.name, "BCA")
+
+    // ------------------------------------------------------------ profiles and response codes
+    val profiles = providerProfiles()
+    eq("profile names", profiles.map { it.name }, listOf("generic", "doku", "ifortepay", "midtrans", "dana", "bca", "bri", "mandiri", "winpay", "ovo"))
+    val bcaProfile = providerProfile("bca")
+    eq("bca EndpointUrl rule", bcaProfile.endpointRule.value, EndpointRule.CANONICAL_QUERY)
+    eq("bca CHANNEL-ID", bcaProfile.channelId.value, "95051")
+    eq("dana signature", providerProfile("dana").transactionSignature.value, TransactionSignature.RSA_SERVICE)
+    eq("bri timestamp example", providerProfile("bri").timestamp.example, "2020-01-01T04:10:00.000+07:00")
+    check("every fact has a source", profiles.all { p -> listOf(p.tokenPathB2b.source, p.timestamp.source, p.transactionSignature.source, p.endpointRule.source, p.channelId.source, p.partnerIdIsClientId.source, p.deviceIdRequired.source).all { it.isNotEmpty() } })
+    val code = describeResponseCode("4017300")
+    eq("4017300", Triple(code.httpStatus, code.serviceCode, code.caseCode), Triple(401.toUShort(), 73.toUByte(), 0.toUByte()))
+    eq("4017300 service", code.serviceName, "Access Token B2B")
+    eq("4017300 message", code.message, "Unauthorized. [reason]")
+    check("4017300 likely causes", code.likelyCauses.size >= 3)
+    eq("unlisted code", describeResponseCode("9999999").serviceName, null)
+    throws<SnapException.InvalidResponse>("6-digit code") { describeResponseCode("401730") }
+
+    // ------------------------------------------------------------ TokenCache: one fetch per refresh
+    val fetcher = CountingFetcher { n -> tokenBody("tok$n") }
+    TokenCache(fetcher).use { cache ->
+        eq("default margin", cache.marginSeconds(), 60u)
+        val t0 = 1_700_000_000_000L
+        eq("32 threads, first token", atOnce(32) { cache.tokenAt(t0) }.map { it.getOrThrow() }, List(32) { "tok1" })
+        eq("32 threads: one fetch", fetcher.calls.get(), 1)
+        eq("expiry", cache.expiresAtUnixMillis(), t0 + 900_000L)
+        eq("32 threads before expiry - margin", atOnce(32) { cache.tokenAt(t0 + 839_999L) }.map { it.getOrThrow() }, List(32) { "tok1" })
+        eq("no fetch before expiry - margin", fetcher.calls.get(), 1)
+        eq("32 threads at expiry - margin", atOnce(32) { cache.tokenAt(t0 + 840_000L) }.map { it.getOrThrow() }, List(32) { "tok2" })
+        eq("one more fetch at expiry - margin", fetcher.calls.get(), 2)
+        cache.invalidate()
+        eq("after invalidate", cache.tokenAt(t0 + 840_001L), "tok3")
+    }
+    // This machine's clock: 64 s to live with a 60 s margin is fresh for 4 s.
+    val clockFetcher = CountingFetcher { n -> tokenBody("tok$n", expiresIn = "64") }
+    TokenCache(clockFetcher, 60u).use { cache ->
+        eq("clock: 32 threads", atOnce(32) { cache.token() }.map { it.getOrThrow() }, List(32) { "tok1" })
+        eq("clock: one fetch", clockFetcher.calls.get(), 1)
+        Thread.sleep(4_100)
+        eq("clock: after expiry - margin", atOnce(32) { cache.token() }.map { it.getOrThrow() }, List(32) { "tok2" })
+        eq("clock: one more fetch", clockFetcher.calls.get(), 2)
+    }
+    // Errors: a refused request, an exception of the fetcher (shared by its waiters), a SnapException.
+    TokenCache(CountingFetcher { """{"responseCode":"4017300","responseMessage":"Unauthorized. Unknown Client"}""".toByteArray() }).use { cache ->
+        val refused = throws<SnapException.TokenRefused>("refused token request") { cache.token() }
+        eq("refused code", refused?.responseCode, "4017300")
+        eq("refused message", refused?.responseMessage, "Unauthorized. Unknown Client")
+    }
+    val failing = CountingFetcher(delayMs = 500) { throw java.io.IOException("network down") }
+    TokenCache(failing).use { cache ->
+        val results = atOnce(8) { cache.token() }
+        eq("failed fetch: once for 8 threads", failing.calls.get(), 1)
+        check("failed fetch: FetchFailed for every waiter", results.all { (it.exceptionOrNull() as? SnapException.FetchFailed)?.reason?.contains("java.io.IOException: network down") == true }) { "$results" }
+        throws<SnapException.FetchFailed>("next call fetches again") { cache.token() }
+        eq("failed fetch retried", failing.calls.get(), 2)
+    }
+    TokenCache(CountingFetcher { tokenRequestHeaders(s2048, "a|b", ts); ByteArray(0) }).use { cache ->
+        throws<SnapException.PipeInClientId>("a SnapException of the fetcher passes through") { cache.token() }
+    }
+
     signers.values.forEach { it.close() }
     verifiers.values.forEach { it.close() }
 

@@ -528,6 +528,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_check_timestamp() != 42652:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_func_describe_response_code() != 36118:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_external_id() != 37392:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_format_timestamp() != 52970:
@@ -537,6 +539,10 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_snapsign_ffi_checksum_func_now_timestamp() != 38325:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_parse_token_response() != 57309:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_func_provider_profile() != 5679:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_func_provider_profiles() != 14269:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_service_string_to_sign() != 16679:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -549,6 +555,14 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign() != 39380:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_verify_transaction() != 59898:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_requestsigner_provider() != 37713:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_requestsigner_sign() != 24961:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_secret() != 18523:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key() != 46935:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() != 31810:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -571,6 +585,20 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token() != 52833:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new() != 45:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokencache_expires_at_unix_millis() != 63658:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokencache_invalidate() != 7964:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokencache_margin_seconds() != 49680:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokencache_token() != 12657:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokencache_token_at() != 14387:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_constructor_tokencache_new() != 36881:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch() != 37422:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign() != 23250:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -613,6 +641,9 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_func_body_digest.restype = ctypes.c_uint
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_check_timestamp.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_check_timestamp.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_describe_response_code.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_describe_response_code.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_external_id.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_external_id.restype = ctypes.c_uint16
@@ -628,6 +659,12 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_func_now_timestamp.restype = ctypes.c_ui
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_parse_token_response.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_parse_token_response.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_provider_profile.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_provider_profile.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_provider_profiles.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_provider_profiles.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_service_string_to_sign.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_service_string_to_sign.restype = ctypes.c_uint16
@@ -646,6 +683,18 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign.restype 
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_verify_transaction.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_verify_transaction.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestsigner_provider.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestsigner_provider.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestsigner_sign.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestsigner_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_secret.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_secret.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits.restype = ctypes.c_uint16
@@ -679,6 +728,27 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_method_snapverifier_verify_token.restype
 _UniffiLib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_constructor_snapverifier_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_expires_at_unix_millis.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_expires_at_unix_millis.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_invalidate.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_invalidate.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_margin_seconds.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_margin_seconds.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_token.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_token.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_token_at.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokencache_token_at.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_tokencache_new.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_tokencache_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign.restype = ctypes.c_uint16
@@ -699,6 +769,11 @@ _UniffiLib.uniffi_snapsign_ffi_fn_func_check_timestamp.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_func_check_timestamp.restype = ctypes.c_int64
+_UniffiLib.uniffi_snapsign_ffi_fn_func_describe_response_code.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_func_describe_response_code.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_snapsign_ffi_fn_func_external_id.argtypes = (
     ctypes.c_uint8,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -729,6 +804,15 @@ _UniffiLib.uniffi_snapsign_ffi_fn_func_parse_token_response.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_func_parse_token_response.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profile.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profile.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profiles.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profiles.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_snapsign_ffi_fn_func_service_string_to_sign.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -781,6 +865,45 @@ _UniffiLib.uniffi_snapsign_ffi_fn_func_verify_transaction.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_func_verify_transaction.restype = ctypes.c_int8
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_provider.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_provider.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_sign.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_client_secret.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_client_secret.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_int8,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key.restype = ctypes.c_uint64
 _UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_key_bits.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -853,6 +976,43 @@ _UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapverifier_new.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_constructor_snapverifier_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_expires_at_unix_millis.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_expires_at_unix_millis.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_invalidate.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_invalidate.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_margin_seconds.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_margin_seconds.restype = ctypes.c_uint32
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_token.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_token.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_token_at.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_int64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_token_at.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_tokencache_new.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint32,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_tokencache_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_sign.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -879,6 +1039,22 @@ _UniffiLib.uniffi_snapsign_ffi_fn_constructor_transactionsigner_new.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_constructor_transactionsigner_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_method_signedrequest_header.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_signedrequest_header.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_requestsigner.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_requestsigner.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_requestsigner.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_free_requestsigner.restype = None
 _UniffiLib.uniffi_snapsign_ffi_fn_clone_snapsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -899,6 +1075,26 @@ _UniffiLib.uniffi_snapsign_ffi_fn_free_snapverifier.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_free_snapverifier.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokencache.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokencache.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_tokencache.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_free_tokencache.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokenfetcher.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokenfetcher.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_tokenfetcher.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_free_tokenfetcher.restype = None
 _UniffiLib.uniffi_snapsign_ffi_fn_clone_transactionsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -909,6 +1105,23 @@ _UniffiLib.uniffi_snapsign_ffi_fn_free_transactionsigner.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_free_transactionsigner.restype = None
+_UNIFFI_CALLBACK_INTERFACE_SNAPSIGN_TOKEN_FETCHER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,ctypes.POINTER(_UniffiRustBuffer),
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CLONE_SNAPSIGN_TOKEN_FETCHER = ctypes.CFUNCTYPE(ctypes.c_uint64,ctypes.c_uint64,
+)
+_UNIFFI_CALLBACK_INTERFACE_FREE_SNAPSIGN_TOKEN_FETCHER = ctypes.CFUNCTYPE(None,ctypes.c_uint64,
+)
+class _UniffiVTableCallbackInterfaceSnapsignTokenFetcher(ctypes.Structure):
+    _fields_ = [
+        ("uniffi_free", _UNIFFI_CALLBACK_INTERFACE_FREE_SNAPSIGN_TOKEN_FETCHER),
+        ("uniffi_clone", _UNIFFI_CALLBACK_INTERFACE_CLONE_SNAPSIGN_TOKEN_FETCHER),
+        ("fetch", _UNIFFI_CALLBACK_INTERFACE_SNAPSIGN_TOKEN_FETCHER_METHOD0),
+    ]
+_UniffiLib.uniffi_snapsign_ffi_fn_init_callback_vtable_tokenfetcher.argtypes = (
+    ctypes.POINTER(_UniffiVTableCallbackInterfaceSnapsignTokenFetcher),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_init_callback_vtable_tokenfetcher.restype = None
 
 _uniffi_check_contract_api_version(_UniffiLib)
 # _uniffi_check_api_checksums(_UniffiLib)
@@ -916,6 +1129,58 @@ _uniffi_check_contract_api_version(_UniffiLib)
 
 
 # Public interface members begin here.
+
+
+
+
+
+
+
+class EndpointRule(enum.Enum):
+    """
+    What `EndpointUrl` is in the string-to-sign: the target as sent (the standard), the path
+    without its query, or the path with the sorted, re-encoded query (BCA).
+"""
+    
+    AS_SENT = 0
+    
+    PATH_ONLY = 1
+    
+    CANONICAL_QUERY = 2
+    
+
+
+class _UniffiFfiConverterTypeEndpointRule(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return EndpointRule.AS_SENT
+        if variant == 2:
+            return EndpointRule.PATH_ONLY
+        if variant == 3:
+            return EndpointRule.CANONICAL_QUERY
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == EndpointRule.AS_SENT:
+            return
+        if value == EndpointRule.PATH_ONLY:
+            return
+        if value == EndpointRule.CANONICAL_QUERY:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == EndpointRule.AS_SENT:
+            buf.write_i32(1)
+        if value == EndpointRule.PATH_ONLY:
+            buf.write_i32(2)
+        if value == EndpointRule.CANONICAL_QUERY:
+            buf.write_i32(3)
+
 
 
 class _UniffiFfiConverterString:
@@ -950,6 +1215,606 @@ class _UniffiFfiConverterString:
             builder.write(value.encode("utf-8"))
             return builder.finalize()
 
+
+
+
+
+
+class Confidence(enum.Enum):
+    """
+    How sure a profile value is.
+"""
+    
+    DOCUMENTED = 0
+    
+    OBSERVED = 1
+    
+    WEAK = 2
+    
+    CALLER = 3
+    
+
+
+class _UniffiFfiConverterTypeConfidence(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return Confidence.DOCUMENTED
+        if variant == 2:
+            return Confidence.OBSERVED
+        if variant == 3:
+            return Confidence.WEAK
+        if variant == 4:
+            return Confidence.CALLER
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == Confidence.DOCUMENTED:
+            return
+        if value == Confidence.OBSERVED:
+            return
+        if value == Confidence.WEAK:
+            return
+        if value == Confidence.CALLER:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == Confidence.DOCUMENTED:
+            buf.write_i32(1)
+        if value == Confidence.OBSERVED:
+            buf.write_i32(2)
+        if value == Confidence.WEAK:
+            buf.write_i32(3)
+        if value == Confidence.CALLER:
+            buf.write_i32(4)
+
+
+
+@dataclass
+class EndpointFact:
+    """
+    The `EndpointUrl` rule with its source.
+"""
+    def __init__(self, *, value:EndpointRule, source:str, confidence:Confidence):
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+        
+        
+
+    
+    def __str__(self):
+        return "EndpointFact(value={}, source={}, confidence={})".format(self.value, self.source, self.confidence)
+    def __eq__(self, other):
+        if self.value != other.value:
+            return False
+        if self.source != other.source:
+            return False
+        if self.confidence != other.confidence:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeEndpointFact(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return EndpointFact(
+            value=_UniffiFfiConverterTypeEndpointRule.read(buf),
+            source=_UniffiFfiConverterString.read(buf),
+            confidence=_UniffiFfiConverterTypeConfidence.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTypeEndpointRule.check_lower(value.value)
+        _UniffiFfiConverterString.check_lower(value.source)
+        _UniffiFfiConverterTypeConfidence.check_lower(value.confidence)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTypeEndpointRule.write(value.value, buf)
+        _UniffiFfiConverterString.write(value.source, buf)
+        _UniffiFfiConverterTypeConfidence.write(value.confidence, buf)
+
+class _UniffiFfiConverterBoolean:
+    @classmethod
+    def check_lower(cls, value):
+        return not not value
+
+    @classmethod
+    def lower(cls, value):
+        return 1 if value else 0
+
+    @staticmethod
+    def lift(value):
+        return value != 0
+
+    @classmethod
+    def read(cls, buf):
+        return cls.lift(buf.read_u8())
+
+    @classmethod
+    def write(cls, value, buf):
+        buf.write_u8(value)
+
+@dataclass
+class FlagFact:
+    """
+    A yes/no profile value with its source.
+"""
+    def __init__(self, *, value:bool, source:str, confidence:Confidence):
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+        
+        
+
+    
+    def __str__(self):
+        return "FlagFact(value={}, source={}, confidence={})".format(self.value, self.source, self.confidence)
+    def __eq__(self, other):
+        if self.value != other.value:
+            return False
+        if self.source != other.source:
+            return False
+        if self.confidence != other.confidence:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeFlagFact(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return FlagFact(
+            value=_UniffiFfiConverterBoolean.read(buf),
+            source=_UniffiFfiConverterString.read(buf),
+            confidence=_UniffiFfiConverterTypeConfidence.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterBoolean.check_lower(value.value)
+        _UniffiFfiConverterString.check_lower(value.source)
+        _UniffiFfiConverterTypeConfidence.check_lower(value.confidence)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterBoolean.write(value.value, buf)
+        _UniffiFfiConverterString.write(value.source, buf)
+        _UniffiFfiConverterTypeConfidence.write(value.confidence, buf)
+
+@dataclass
+class Header:
+    """
+    One header of a signed request.
+"""
+    def __init__(self, *, name:str, value:str):
+        self.name = name
+        self.value = value
+        
+        
+
+    
+    def __str__(self):
+        return "Header(name={}, value={})".format(self.name, self.value)
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.value != other.value:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeHeader(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return Header(
+            name=_UniffiFfiConverterString.read(buf),
+            value=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.name)
+        _UniffiFfiConverterString.check_lower(value.value)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.name, buf)
+        _UniffiFfiConverterString.write(value.value, buf)
+
+class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterString.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterString.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterString.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class TextFact:
+    """
+    A path (or a fixed header value), `None` when the provider has none, with its source.
+"""
+    def __init__(self, *, value:typing.Optional[str], source:str, confidence:Confidence):
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+        
+        
+
+    
+    def __str__(self):
+        return "TextFact(value={}, source={}, confidence={})".format(self.value, self.source, self.confidence)
+    def __eq__(self, other):
+        if self.value != other.value:
+            return False
+        if self.source != other.source:
+            return False
+        if self.confidence != other.confidence:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeTextFact(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return TextFact(
+            value=_UniffiFfiConverterOptionalString.read(buf),
+            source=_UniffiFfiConverterString.read(buf),
+            confidence=_UniffiFfiConverterTypeConfidence.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalString.check_lower(value.value)
+        _UniffiFfiConverterString.check_lower(value.source)
+        _UniffiFfiConverterTypeConfidence.check_lower(value.confidence)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalString.write(value.value, buf)
+        _UniffiFfiConverterString.write(value.source, buf)
+        _UniffiFfiConverterTypeConfidence.write(value.confidence, buf)
+
+class _UniffiFfiConverterInt16(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "i16"
+    VALUE_MIN = -2**15
+    VALUE_MAX = 2**15
+
+    @staticmethod
+    def read(buf):
+        return buf.read_i16()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_i16(value)
+
+@dataclass
+class TimestampFormat:
+    """
+    How an `X-TIMESTAMP` is written: `.SSS` milliseconds, and `Z` for a zero offset.
+"""
+    def __init__(self, *, millis:bool, utc_as_z:bool):
+        self.millis = millis
+        self.utc_as_z = utc_as_z
+        
+        
+
+    
+    def __str__(self):
+        return "TimestampFormat(millis={}, utc_as_z={})".format(self.millis, self.utc_as_z)
+    def __eq__(self, other):
+        if self.millis != other.millis:
+            return False
+        if self.utc_as_z != other.utc_as_z:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeTimestampFormat(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return TimestampFormat(
+            millis=_UniffiFfiConverterBoolean.read(buf),
+            utc_as_z=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterBoolean.check_lower(value.millis)
+        _UniffiFfiConverterBoolean.check_lower(value.utc_as_z)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterBoolean.write(value.millis, buf)
+        _UniffiFfiConverterBoolean.write(value.utc_as_z, buf)
+
+@dataclass
+class TimestampStyle:
+    """
+    A provider's `X-TIMESTAMP` style: minutes east of UTC (420 for WIB) and the format.
+"""
+    def __init__(self, *, offset_minutes:int, format:TimestampFormat):
+        self.offset_minutes = offset_minutes
+        self.format = format
+        
+        
+
+    
+    def __str__(self):
+        return "TimestampStyle(offset_minutes={}, format={})".format(self.offset_minutes, self.format)
+    def __eq__(self, other):
+        if self.offset_minutes != other.offset_minutes:
+            return False
+        if self.format != other.format:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeTimestampStyle(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return TimestampStyle(
+            offset_minutes=_UniffiFfiConverterInt16.read(buf),
+            format=_UniffiFfiConverterTypeTimestampFormat.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterInt16.check_lower(value.offset_minutes)
+        _UniffiFfiConverterTypeTimestampFormat.check_lower(value.format)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterInt16.write(value.offset_minutes, buf)
+        _UniffiFfiConverterTypeTimestampFormat.write(value.format, buf)
+
+@dataclass
+class TimestampFact:
+    """
+    The `X-TIMESTAMP` style with its source; `example` is 2020-01-01T04:10:00 WIB written so.
+"""
+    def __init__(self, *, value:TimestampStyle, example:str, source:str, confidence:Confidence):
+        self.value = value
+        self.example = example
+        self.source = source
+        self.confidence = confidence
+        
+        
+
+    
+    def __str__(self):
+        return "TimestampFact(value={}, example={}, source={}, confidence={})".format(self.value, self.example, self.source, self.confidence)
+    def __eq__(self, other):
+        if self.value != other.value:
+            return False
+        if self.example != other.example:
+            return False
+        if self.source != other.source:
+            return False
+        if self.confidence != other.confidence:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeTimestampFact(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return TimestampFact(
+            value=_UniffiFfiConverterTypeTimestampStyle.read(buf),
+            example=_UniffiFfiConverterString.read(buf),
+            source=_UniffiFfiConverterString.read(buf),
+            confidence=_UniffiFfiConverterTypeConfidence.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTypeTimestampStyle.check_lower(value.value)
+        _UniffiFfiConverterString.check_lower(value.example)
+        _UniffiFfiConverterString.check_lower(value.source)
+        _UniffiFfiConverterTypeConfidence.check_lower(value.confidence)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTypeTimestampStyle.write(value.value, buf)
+        _UniffiFfiConverterString.write(value.example, buf)
+        _UniffiFfiConverterString.write(value.source, buf)
+        _UniffiFfiConverterTypeConfidence.write(value.confidence, buf)
+
+
+
+
+
+
+class TransactionSignature(enum.Enum):
+    """
+    Which signature a provider's transaction calls carry: HMAC-SHA512 with the client secret over
+    `METHOD:EndpointUrl:AccessToken:digest:X-TIMESTAMP`, or SHA256withRSA with the private key
+    over `METHOD:EndpointUrl:digest:X-TIMESTAMP`.
+"""
+    
+    HMAC = 0
+    
+    RSA_SERVICE = 1
+    
+
+
+class _UniffiFfiConverterTypeTransactionSignature(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return TransactionSignature.HMAC
+        if variant == 2:
+            return TransactionSignature.RSA_SERVICE
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == TransactionSignature.HMAC:
+            return
+        if value == TransactionSignature.RSA_SERVICE:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == TransactionSignature.HMAC:
+            buf.write_i32(1)
+        if value == TransactionSignature.RSA_SERVICE:
+            buf.write_i32(2)
+
+
+
+@dataclass
+class SignatureFact:
+    """
+    The transaction signature with its source.
+"""
+    def __init__(self, *, value:TransactionSignature, source:str, confidence:Confidence):
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+        
+        
+
+    
+    def __str__(self):
+        return "SignatureFact(value={}, source={}, confidence={})".format(self.value, self.source, self.confidence)
+    def __eq__(self, other):
+        if self.value != other.value:
+            return False
+        if self.source != other.source:
+            return False
+        if self.confidence != other.confidence:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSignatureFact(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SignatureFact(
+            value=_UniffiFfiConverterTypeTransactionSignature.read(buf),
+            source=_UniffiFfiConverterString.read(buf),
+            confidence=_UniffiFfiConverterTypeConfidence.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTypeTransactionSignature.check_lower(value.value)
+        _UniffiFfiConverterString.check_lower(value.source)
+        _UniffiFfiConverterTypeConfidence.check_lower(value.confidence)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTypeTransactionSignature.write(value.value, buf)
+        _UniffiFfiConverterString.write(value.source, buf)
+        _UniffiFfiConverterTypeConfidence.write(value.confidence, buf)
+
+@dataclass
+class ProviderProfile:
+    """
+    What one provider expects as the inputs of the standard's formulas (`snapsign providers`):
+    every value with the document it comes from and how sure it is. Check your provider's current
+    documentation before relying on a `Weak` one.
+"""
+    def __init__(self, *, name:str, token_path_b2b:TextFact, token_path_b2b2c:TextFact, timestamp:TimestampFact, transaction_signature:SignatureFact, endpoint_rule:EndpointFact, channel_id:TextFact, partner_id_is_client_id:FlagFact, device_id_required:FlagFact, notes:str):
+        self.name = name
+        self.token_path_b2b = token_path_b2b
+        self.token_path_b2b2c = token_path_b2b2c
+        self.timestamp = timestamp
+        self.transaction_signature = transaction_signature
+        self.endpoint_rule = endpoint_rule
+        self.channel_id = channel_id
+        self.partner_id_is_client_id = partner_id_is_client_id
+        self.device_id_required = device_id_required
+        self.notes = notes
+        
+        
+
+    
+    def __str__(self):
+        return "ProviderProfile(name={}, token_path_b2b={}, token_path_b2b2c={}, timestamp={}, transaction_signature={}, endpoint_rule={}, channel_id={}, partner_id_is_client_id={}, device_id_required={}, notes={})".format(self.name, self.token_path_b2b, self.token_path_b2b2c, self.timestamp, self.transaction_signature, self.endpoint_rule, self.channel_id, self.partner_id_is_client_id, self.device_id_required, self.notes)
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.token_path_b2b != other.token_path_b2b:
+            return False
+        if self.token_path_b2b2c != other.token_path_b2b2c:
+            return False
+        if self.timestamp != other.timestamp:
+            return False
+        if self.transaction_signature != other.transaction_signature:
+            return False
+        if self.endpoint_rule != other.endpoint_rule:
+            return False
+        if self.channel_id != other.channel_id:
+            return False
+        if self.partner_id_is_client_id != other.partner_id_is_client_id:
+            return False
+        if self.device_id_required != other.device_id_required:
+            return False
+        if self.notes != other.notes:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeProviderProfile(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ProviderProfile(
+            name=_UniffiFfiConverterString.read(buf),
+            token_path_b2b=_UniffiFfiConverterTypeTextFact.read(buf),
+            token_path_b2b2c=_UniffiFfiConverterTypeTextFact.read(buf),
+            timestamp=_UniffiFfiConverterTypeTimestampFact.read(buf),
+            transaction_signature=_UniffiFfiConverterTypeSignatureFact.read(buf),
+            endpoint_rule=_UniffiFfiConverterTypeEndpointFact.read(buf),
+            channel_id=_UniffiFfiConverterTypeTextFact.read(buf),
+            partner_id_is_client_id=_UniffiFfiConverterTypeFlagFact.read(buf),
+            device_id_required=_UniffiFfiConverterTypeFlagFact.read(buf),
+            notes=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.name)
+        _UniffiFfiConverterTypeTextFact.check_lower(value.token_path_b2b)
+        _UniffiFfiConverterTypeTextFact.check_lower(value.token_path_b2b2c)
+        _UniffiFfiConverterTypeTimestampFact.check_lower(value.timestamp)
+        _UniffiFfiConverterTypeSignatureFact.check_lower(value.transaction_signature)
+        _UniffiFfiConverterTypeEndpointFact.check_lower(value.endpoint_rule)
+        _UniffiFfiConverterTypeTextFact.check_lower(value.channel_id)
+        _UniffiFfiConverterTypeFlagFact.check_lower(value.partner_id_is_client_id)
+        _UniffiFfiConverterTypeFlagFact.check_lower(value.device_id_required)
+        _UniffiFfiConverterString.check_lower(value.notes)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.name, buf)
+        _UniffiFfiConverterTypeTextFact.write(value.token_path_b2b, buf)
+        _UniffiFfiConverterTypeTextFact.write(value.token_path_b2b2c, buf)
+        _UniffiFfiConverterTypeTimestampFact.write(value.timestamp, buf)
+        _UniffiFfiConverterTypeSignatureFact.write(value.transaction_signature, buf)
+        _UniffiFfiConverterTypeEndpointFact.write(value.endpoint_rule, buf)
+        _UniffiFfiConverterTypeTextFact.write(value.channel_id, buf)
+        _UniffiFfiConverterTypeFlagFact.write(value.partner_id_is_client_id, buf)
+        _UniffiFfiConverterTypeFlagFact.write(value.device_id_required, buf)
+        _UniffiFfiConverterString.write(value.notes, buf)
+
 class _UniffiFfiConverterUInt16(_UniffiConverterPrimitiveInt):
     CLASS_NAME = "u16"
     VALUE_MIN = 0
@@ -976,26 +1841,196 @@ class _UniffiFfiConverterUInt8(_UniffiConverterPrimitiveInt):
     def write(value, buf):
         buf.write_u8(value)
 
-class _UniffiFfiConverterBoolean:
+class _UniffiFfiConverterSequenceString(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
-        return not not value
-
-    @classmethod
-    def lower(cls, value):
-        return 1 if value else 0
-
-    @staticmethod
-    def lift(value):
-        return value != 0
-
-    @classmethod
-    def read(cls, buf):
-        return cls.lift(buf.read_u8())
+        for item in value:
+            _UniffiFfiConverterString.check_lower(item)
 
     @classmethod
     def write(cls, value, buf):
-        buf.write_u8(value)
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterString.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterString.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class ResponseCodeInfo:
+    """
+    What a SNAP `responseCode` means, as far as the standard says.
+"""
+    def __init__(self, *, response_code:str, http_status:int, service_code:int, service_name:typing.Optional[str], case_code:int, message:typing.Optional[str], description:typing.Optional[str], likely_causes:typing.List[str]):
+        self.response_code = response_code
+        self.http_status = http_status
+        self.service_code = service_code
+        self.service_name = service_name
+        self.case_code = case_code
+        self.message = message
+        self.description = description
+        self.likely_causes = likely_causes
+        
+        
+
+    
+    def __str__(self):
+        return "ResponseCodeInfo(response_code={}, http_status={}, service_code={}, service_name={}, case_code={}, message={}, description={}, likely_causes={})".format(self.response_code, self.http_status, self.service_code, self.service_name, self.case_code, self.message, self.description, self.likely_causes)
+    def __eq__(self, other):
+        if self.response_code != other.response_code:
+            return False
+        if self.http_status != other.http_status:
+            return False
+        if self.service_code != other.service_code:
+            return False
+        if self.service_name != other.service_name:
+            return False
+        if self.case_code != other.case_code:
+            return False
+        if self.message != other.message:
+            return False
+        if self.description != other.description:
+            return False
+        if self.likely_causes != other.likely_causes:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeResponseCodeInfo(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ResponseCodeInfo(
+            response_code=_UniffiFfiConverterString.read(buf),
+            http_status=_UniffiFfiConverterUInt16.read(buf),
+            service_code=_UniffiFfiConverterUInt8.read(buf),
+            service_name=_UniffiFfiConverterOptionalString.read(buf),
+            case_code=_UniffiFfiConverterUInt8.read(buf),
+            message=_UniffiFfiConverterOptionalString.read(buf),
+            description=_UniffiFfiConverterOptionalString.read(buf),
+            likely_causes=_UniffiFfiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.response_code)
+        _UniffiFfiConverterUInt16.check_lower(value.http_status)
+        _UniffiFfiConverterUInt8.check_lower(value.service_code)
+        _UniffiFfiConverterOptionalString.check_lower(value.service_name)
+        _UniffiFfiConverterUInt8.check_lower(value.case_code)
+        _UniffiFfiConverterOptionalString.check_lower(value.message)
+        _UniffiFfiConverterOptionalString.check_lower(value.description)
+        _UniffiFfiConverterSequenceString.check_lower(value.likely_causes)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.response_code, buf)
+        _UniffiFfiConverterUInt16.write(value.http_status, buf)
+        _UniffiFfiConverterUInt8.write(value.service_code, buf)
+        _UniffiFfiConverterOptionalString.write(value.service_name, buf)
+        _UniffiFfiConverterUInt8.write(value.case_code, buf)
+        _UniffiFfiConverterOptionalString.write(value.message, buf)
+        _UniffiFfiConverterOptionalString.write(value.description, buf)
+        _UniffiFfiConverterSequenceString.write(value.likely_causes, buf)
+
+class _UniffiFfiConverterSequenceTypeHeader(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeHeader.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeHeader.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeHeader.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class SignedRequest:
+    """
+    The signed headers of one call, in the order the standard lists them, with what was signed.
+"""
+    def __init__(self, *, headers:typing.List[Header], signature:str, timestamp:str, endpoint_url:str):
+        self.headers = headers
+        self.signature = signature
+        self.timestamp = timestamp
+        self.endpoint_url = endpoint_url
+        
+        
+    def header(self, name: str) -> typing.Optional[str]:
+        """
+        A header's value by name, case-insensitively (`x-timestamp` finds `X-TIMESTAMP`); `None`
+        when the call has no such header.
+"""
+        
+        _UniffiFfiConverterString.check_lower(name)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterTypeSignedRequest.lower(self),
+            _UniffiFfiConverterString.lower(name),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_signedrequest_header,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+    
+    def __str__(self):
+        return "SignedRequest(headers={}, signature={}, timestamp={}, endpoint_url={})".format(self.headers, self.signature, self.timestamp, self.endpoint_url)
+    def __eq__(self, other):
+        if self.headers != other.headers:
+            return False
+        if self.signature != other.signature:
+            return False
+        if self.timestamp != other.timestamp:
+            return False
+        if self.endpoint_url != other.endpoint_url:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSignedRequest(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SignedRequest(
+            headers=_UniffiFfiConverterSequenceTypeHeader.read(buf),
+            signature=_UniffiFfiConverterString.read(buf),
+            timestamp=_UniffiFfiConverterString.read(buf),
+            endpoint_url=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterSequenceTypeHeader.check_lower(value.headers)
+        _UniffiFfiConverterString.check_lower(value.signature)
+        _UniffiFfiConverterString.check_lower(value.timestamp)
+        _UniffiFfiConverterString.check_lower(value.endpoint_url)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterSequenceTypeHeader.write(value.headers, buf)
+        _UniffiFfiConverterString.write(value.signature, buf)
+        _UniffiFfiConverterString.write(value.timestamp, buf)
+        _UniffiFfiConverterString.write(value.endpoint_url, buf)
 
 class _UniffiFfiConverterUInt64(_UniffiConverterPrimitiveInt):
     CLASS_NAME = "u64"
@@ -1115,6 +2150,49 @@ class _UniffiFfiConverterTypeTokenResponse(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.access_token, buf)
         _UniffiFfiConverterString.write(value.token_type, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.expires_in, buf)
+
+
+
+
+
+
+class Credential(enum.Enum):
+    """
+    The credential a provider signs transaction calls with, in a `MissingCredential` error.
+"""
+    
+    CLIENT_SECRET = 0
+    
+    PRIVATE_KEY = 1
+    
+
+
+class _UniffiFfiConverterTypeCredential(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return Credential.CLIENT_SECRET
+        if variant == 2:
+            return Credential.PRIVATE_KEY
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == Credential.CLIENT_SECRET:
+            return
+        if value == Credential.PRIVATE_KEY:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == Credential.CLIENT_SECRET:
+            buf.write_i32(1)
+        if value == Credential.PRIVATE_KEY:
+            buf.write_i32(2)
+
+
 
 
 
@@ -1758,6 +2836,75 @@ class SnapError:  # type: ignore
         def __repr__(self):
             return "SnapError.InvalidResponse({})".format(str(self))
     _UniffiTempSnapError.InvalidResponse = InvalidResponse # type: ignore
+    class MissingCredential(_UniffiTempSnapError):
+        """
+        The provider's profile signs transaction calls with the other credential (`needed`): a
+        [`RequestSigner`] made with the client secret for a profile that signs with the private
+        key, or the reverse.
+"""
+        
+        def __init__(self, needed, reason):
+            super().__init__(", ".join([
+                "needed={!r}".format(needed),
+                "reason={!r}".format(reason),
+            ]))
+            self.needed = needed
+            self.reason = reason
+
+        def __repr__(self):
+            return "SnapError.MissingCredential({})".format(str(self))
+    _UniffiTempSnapError.MissingCredential = MissingCredential # type: ignore
+    class UnknownProvider(_UniffiTempSnapError):
+        """
+        No provider profile has this name (see [`provider_profiles`]).
+"""
+        
+        def __init__(self, name, reason):
+            super().__init__(", ".join([
+                "name={!r}".format(name),
+                "reason={!r}".format(reason),
+            ]))
+            self.name = name
+            self.reason = reason
+
+        def __repr__(self):
+            return "SnapError.UnknownProvider({})".format(str(self))
+    _UniffiTempSnapError.UnknownProvider = UnknownProvider # type: ignore
+    class TokenRefused(_UniffiTempSnapError):
+        """
+        The provider answered the access-token request with an error `responseCode` (for example
+        `4017300`: see [`describe_response_code`]); `response_message` is its
+        `responseMessage`.
+"""
+        
+        def __init__(self, response_code, response_message, reason):
+            super().__init__(", ".join([
+                "response_code={!r}".format(response_code),
+                "response_message={!r}".format(response_message),
+                "reason={!r}".format(reason),
+            ]))
+            self.response_code = response_code
+            self.response_message = response_message
+            self.reason = reason
+
+        def __repr__(self):
+            return "SnapError.TokenRefused({})".format(str(self))
+    _UniffiTempSnapError.TokenRefused = TokenRefused # type: ignore
+    class FetchFailed(_UniffiTempSnapError):
+        """
+        A [`TokenFetcher`] failed with an exception that is not a `SnapError` (a network error, ...);
+        `reason` is its text.
+"""
+        
+        def __init__(self, reason):
+            super().__init__(", ".join([
+                "reason={!r}".format(reason),
+            ]))
+            self.reason = reason
+
+        def __repr__(self):
+            return "SnapError.FetchFailed({})".format(str(self))
+    _UniffiTempSnapError.FetchFailed = FetchFailed # type: ignore
     class Internal(_UniffiTempSnapError):
         """
         An error this version of the bindings does not know (a newer core).
@@ -1888,6 +3035,26 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
                 _UniffiFfiConverterString.read(buf),
             )
         if variant == 23:
+            return SnapError.MissingCredential(
+                _UniffiFfiConverterTypeCredential.read(buf),
+                _UniffiFfiConverterString.read(buf),
+            )
+        if variant == 24:
+            return SnapError.UnknownProvider(
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterString.read(buf),
+            )
+        if variant == 25:
+            return SnapError.TokenRefused(
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterString.read(buf),
+            )
+        if variant == 26:
+            return SnapError.FetchFailed(
+                _UniffiFfiConverterString.read(buf),
+            )
+        if variant == 27:
             return SnapError.Internal(
                 _UniffiFfiConverterString.read(buf),
             )
@@ -1977,6 +3144,22 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.InvalidResponse):
+            _UniffiFfiConverterString.check_lower(value.reason)
+            return
+        if isinstance(value, SnapError.MissingCredential):
+            _UniffiFfiConverterTypeCredential.check_lower(value.needed)
+            _UniffiFfiConverterString.check_lower(value.reason)
+            return
+        if isinstance(value, SnapError.UnknownProvider):
+            _UniffiFfiConverterString.check_lower(value.name)
+            _UniffiFfiConverterString.check_lower(value.reason)
+            return
+        if isinstance(value, SnapError.TokenRefused):
+            _UniffiFfiConverterString.check_lower(value.response_code)
+            _UniffiFfiConverterString.check_lower(value.response_message)
+            _UniffiFfiConverterString.check_lower(value.reason)
+            return
+        if isinstance(value, SnapError.FetchFailed):
             _UniffiFfiConverterString.check_lower(value.reason)
             return
         if isinstance(value, SnapError.Internal):
@@ -2069,8 +3252,24 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
         if isinstance(value, SnapError.InvalidResponse):
             buf.write_i32(22)
             _UniffiFfiConverterString.write(value.reason, buf)
-        if isinstance(value, SnapError.Internal):
+        if isinstance(value, SnapError.MissingCredential):
             buf.write_i32(23)
+            _UniffiFfiConverterTypeCredential.write(value.needed, buf)
+            _UniffiFfiConverterString.write(value.reason, buf)
+        if isinstance(value, SnapError.UnknownProvider):
+            buf.write_i32(24)
+            _UniffiFfiConverterString.write(value.name, buf)
+            _UniffiFfiConverterString.write(value.reason, buf)
+        if isinstance(value, SnapError.TokenRefused):
+            buf.write_i32(25)
+            _UniffiFfiConverterString.write(value.response_code, buf)
+            _UniffiFfiConverterString.write(value.response_message, buf)
+            _UniffiFfiConverterString.write(value.reason, buf)
+        if isinstance(value, SnapError.FetchFailed):
+            buf.write_i32(26)
+            _UniffiFfiConverterString.write(value.reason, buf)
+        if isinstance(value, SnapError.Internal):
+            buf.write_i32(27)
             _UniffiFfiConverterString.write(value.reason, buf)
 
 class _UniffiFfiConverterBytes(_UniffiConverterRustBuffer):
@@ -2092,6 +3291,291 @@ class _UniffiFfiConverterBytes(_UniffiConverterRustBuffer):
     def write(value, buf):
         buf.write_i32(len(value))
         buf.write(value)
+
+class _UniffiFfiConverterOptionalInt64(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterInt64.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterInt64.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterInt64.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+class RequestSignerProtocol(typing.Protocol):
+    """
+    A provider profile with the credential its transaction calls are signed with, making every
+    header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
+    and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
+
+    Made with [`with_client_secret`](Self::with_client_secret) (HMAC-SHA512 profiles) or
+    [`with_private_key`](Self::with_private_key) (SHA256withRSA service-form profiles: DANA,
+    WinPay, iFortepay); the other credential is a `MissingCredential` error naming the one needed.
+"""
+    
+    def provider(self, ) -> str:
+        """
+        The profile's name.
+"""
+        raise NotImplementedError
+    def sign(self, method: str,target: str,body: bytes,partner_id: str,access_token: typing.Union[object, typing.Optional[str]] = _DEFAULT,external_id: typing.Union[object, typing.Optional[str]] = _DEFAULT,channel_id: typing.Union[object, typing.Optional[str]] = _DEFAULT,origin: typing.Union[object, typing.Optional[str]] = _DEFAULT,device_id: typing.Union[object, typing.Optional[str]] = _DEFAULT,customer_token: typing.Union[object, typing.Optional[str]] = _DEFAULT,ip_address: typing.Union[object, typing.Optional[str]] = _DEFAULT,latitude: typing.Union[object, typing.Optional[str]] = _DEFAULT,longitude: typing.Union[object, typing.Optional[str]] = _DEFAULT,timestamp: typing.Union[object, typing.Optional[str]] = _DEFAULT,unix_millis: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> SignedRequest:
+        """
+        Signs one transaction call and returns every header it needs.
+
+        `target` is the request target exactly as sent (path and query string); `body` the exact
+        bytes sent (empty for a GET); `partner_id` the `X-PARTNER-ID`. `access_token`: the B2B
+        token without `Bearer ` (required with the client secret). `external_id`: `X-EXTERNAL-ID`
+        (default: 32 random digits). `channel_id`: default the profile's. `customer_token` makes it
+        a B2B2C call (`Authorization-Customer`, with `device_id` required and `ip_address`,
+        `latitude`, `longitude` optional; those three need it). `timestamp`: an `X-TIMESTAMP` to
+        send and sign as it is; otherwise `unix_millis` (your clock), otherwise this machine's
+        clock, written in the profile's style.
+
+        Errors name the header (`EmptyField { field: ChannelId }`, `FieldTooLong { field:
+        PartnerId }`, ...), or are those of the signature (method, path, JSON body, timestamp).
+"""
+        raise NotImplementedError
+
+class RequestSigner(RequestSignerProtocol):
+    """
+    A provider profile with the credential its transaction calls are signed with, making every
+    header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
+    and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
+
+    Made with [`with_client_secret`](Self::with_client_secret) (HMAC-SHA512 profiles) or
+    [`with_private_key`](Self::with_private_key) (SHA256withRSA service-form profiles: DANA,
+    WinPay, iFortepay); the other credential is a `MissingCredential` error naming the one needed.
+"""
+    
+    _handle: ctypes.c_uint64
+    @classmethod
+    def with_client_secret(cls, provider: str,client_secret: str) -> RequestSigner:
+        """
+        A signer for `provider` (a profile name: `generic`, `doku`, `bca`, ...) with the client
+        secret (its UTF-8 bytes key HMAC-SHA512; the copy handed over is zeroized).
+"""
+        
+        _UniffiFfiConverterString.check_lower(provider)
+
+        _UniffiFfiConverterString.check_lower(client_secret)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(provider),
+            _UniffiFfiConverterString.lower(client_secret),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeRequestSigner.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_client_secret,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    @classmethod
+    def with_private_key(cls, provider: str,private_key: bytes,passphrase: typing.Union[object, typing.Optional[str]] = _DEFAULT,allow_weak_key: bool = False) -> RequestSigner:
+        """
+        A signer for `provider` with the RSA private key (PEM or DER, PKCS#8, encrypted too with
+        `passphrase`, or PKCS#1; as [`SnapSigner`](super::SnapSigner)). The key bytes and
+        passphrase handed over are zeroized after parsing.
+"""
+        
+        _UniffiFfiConverterString.check_lower(provider)
+
+        _UniffiFfiConverterBytes.check_lower(private_key)
+
+        if passphrase is _DEFAULT:
+            passphrase = None
+        _UniffiFfiConverterOptionalString.check_lower(passphrase)
+
+        _UniffiFfiConverterBoolean.check_lower(allow_weak_key)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(provider),
+            _UniffiFfiConverterBytes.lower(private_key),
+            _UniffiFfiConverterOptionalString.lower(passphrase),
+            _UniffiFfiConverterBoolean.lower(allow_weak_key),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeRequestSigner.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_requestsigner, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_requestsigner, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def provider(self, ) -> str:
+        """
+        The profile's name.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_provider,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def sign(self, method: str,target: str,body: bytes,partner_id: str,access_token: typing.Union[object, typing.Optional[str]] = _DEFAULT,external_id: typing.Union[object, typing.Optional[str]] = _DEFAULT,channel_id: typing.Union[object, typing.Optional[str]] = _DEFAULT,origin: typing.Union[object, typing.Optional[str]] = _DEFAULT,device_id: typing.Union[object, typing.Optional[str]] = _DEFAULT,customer_token: typing.Union[object, typing.Optional[str]] = _DEFAULT,ip_address: typing.Union[object, typing.Optional[str]] = _DEFAULT,latitude: typing.Union[object, typing.Optional[str]] = _DEFAULT,longitude: typing.Union[object, typing.Optional[str]] = _DEFAULT,timestamp: typing.Union[object, typing.Optional[str]] = _DEFAULT,unix_millis: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> SignedRequest:
+        """
+        Signs one transaction call and returns every header it needs.
+
+        `target` is the request target exactly as sent (path and query string); `body` the exact
+        bytes sent (empty for a GET); `partner_id` the `X-PARTNER-ID`. `access_token`: the B2B
+        token without `Bearer ` (required with the client secret). `external_id`: `X-EXTERNAL-ID`
+        (default: 32 random digits). `channel_id`: default the profile's. `customer_token` makes it
+        a B2B2C call (`Authorization-Customer`, with `device_id` required and `ip_address`,
+        `latitude`, `longitude` optional; those three need it). `timestamp`: an `X-TIMESTAMP` to
+        send and sign as it is; otherwise `unix_millis` (your clock), otherwise this machine's
+        clock, written in the profile's style.
+
+        Errors name the header (`EmptyField { field: ChannelId }`, `FieldTooLong { field:
+        PartnerId }`, ...), or are those of the signature (method, path, JSON body, timestamp).
+"""
+        
+        _UniffiFfiConverterString.check_lower(method)
+
+        _UniffiFfiConverterString.check_lower(target)
+
+        _UniffiFfiConverterBytes.check_lower(body)
+
+        _UniffiFfiConverterString.check_lower(partner_id)
+
+        if access_token is _DEFAULT:
+            access_token = None
+        _UniffiFfiConverterOptionalString.check_lower(access_token)
+
+        if external_id is _DEFAULT:
+            external_id = None
+        _UniffiFfiConverterOptionalString.check_lower(external_id)
+
+        if channel_id is _DEFAULT:
+            channel_id = None
+        _UniffiFfiConverterOptionalString.check_lower(channel_id)
+
+        if origin is _DEFAULT:
+            origin = None
+        _UniffiFfiConverterOptionalString.check_lower(origin)
+
+        if device_id is _DEFAULT:
+            device_id = None
+        _UniffiFfiConverterOptionalString.check_lower(device_id)
+
+        if customer_token is _DEFAULT:
+            customer_token = None
+        _UniffiFfiConverterOptionalString.check_lower(customer_token)
+
+        if ip_address is _DEFAULT:
+            ip_address = None
+        _UniffiFfiConverterOptionalString.check_lower(ip_address)
+
+        if latitude is _DEFAULT:
+            latitude = None
+        _UniffiFfiConverterOptionalString.check_lower(latitude)
+
+        if longitude is _DEFAULT:
+            longitude = None
+        _UniffiFfiConverterOptionalString.check_lower(longitude)
+
+        if timestamp is _DEFAULT:
+            timestamp = None
+        _UniffiFfiConverterOptionalString.check_lower(timestamp)
+
+        if unix_millis is _DEFAULT:
+            unix_millis = None
+        _UniffiFfiConverterOptionalInt64.check_lower(unix_millis)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(method),
+            _UniffiFfiConverterString.lower(target),
+            _UniffiFfiConverterBytes.lower(body),
+            _UniffiFfiConverterString.lower(partner_id),
+            _UniffiFfiConverterOptionalString.lower(access_token),
+            _UniffiFfiConverterOptionalString.lower(external_id),
+            _UniffiFfiConverterOptionalString.lower(channel_id),
+            _UniffiFfiConverterOptionalString.lower(origin),
+            _UniffiFfiConverterOptionalString.lower(device_id),
+            _UniffiFfiConverterOptionalString.lower(customer_token),
+            _UniffiFfiConverterOptionalString.lower(ip_address),
+            _UniffiFfiConverterOptionalString.lower(latitude),
+            _UniffiFfiConverterOptionalString.lower(longitude),
+            _UniffiFfiConverterOptionalString.lower(timestamp),
+            _UniffiFfiConverterOptionalInt64.lower(unix_millis),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeSignedRequest.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_sign,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeRequestSigner:
+    @staticmethod
+    def lift(value: int) -> RequestSigner:
+        return RequestSigner._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: RequestSigner):
+        if not isinstance(value, RequestSigner):
+            raise TypeError("Expected RequestSigner instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: RequestSigner) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> RequestSigner:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: RequestSigner, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
 
 
 class SnapVerifierProtocol(typing.Protocol):
@@ -2507,6 +3991,362 @@ class _UniffiFfiConverterTypeSnapSigner:
         buf.write_u64(cls.lower(value))
 
 
+class TokenCacheProtocol(typing.Protocol):
+    """
+    An access token shared by all threads: [`token`](Self::token) returns the cached token while
+    it has more than `margin_seconds` to live (the core's `needs_refresh`), and otherwise fetches a
+    new one through the [`TokenFetcher`]. When many threads ask at once, one of them calls `fetch`
+    and the others wait for its result (the token, or the same error): one fetch per refresh. A
+    failed fetch is not retried for the threads that waited on it; the next call tries again.
+
+    The clock is this machine's ([`token_at`](Self::token_at) takes yours). A response without
+    `expiresIn` is taken to live the standard's 900 s.
+"""
+    
+    def expires_at_unix_millis(self, ) -> typing.Optional[int]:
+        """
+        When the cached token expires (Unix milliseconds), `None` when there is none.
+"""
+        raise NotImplementedError
+    def invalidate(self, ) -> None:
+        """
+        Forgets the token, so that the next call fetches a new one: after the provider answered
+        `401xx01` (invalid token) to a call made with it.
+"""
+        raise NotImplementedError
+    def margin_seconds(self, ) -> int:
+        """
+        The margin this cache refreshes with.
+"""
+        raise NotImplementedError
+    def token(self, ) -> str:
+        """
+        The access token (without `Bearer `), fetched first when there is none or it has
+        `margin_seconds` or less to live. Errors: those of the fetcher, `TokenRefused`, the
+        response's `InvalidJson` / `InvalidResponse`.
+"""
+        raise NotImplementedError
+    def token_at(self, now_unix_millis: int) -> str:
+        """
+        [`token`](Self::token) at `now_unix_millis` by your clock instead of this machine's (a
+        token fetched now counts as received then).
+"""
+        raise NotImplementedError
+
+class TokenCache(TokenCacheProtocol):
+    """
+    An access token shared by all threads: [`token`](Self::token) returns the cached token while
+    it has more than `margin_seconds` to live (the core's `needs_refresh`), and otherwise fetches a
+    new one through the [`TokenFetcher`]. When many threads ask at once, one of them calls `fetch`
+    and the others wait for its result (the token, or the same error): one fetch per refresh. A
+    failed fetch is not retried for the threads that waited on it; the next call tries again.
+
+    The clock is this machine's ([`token_at`](Self::token_at) takes yours). A response without
+    `expiresIn` is taken to live the standard's 900 s.
+"""
+    
+    _handle: ctypes.c_uint64
+    def __init__(self, fetcher: TokenFetcher,margin_seconds: int = 60):
+        """
+        A cache over `fetcher`, refreshing `margin_seconds` (default 60) before the token
+        expires. Nothing is fetched until the first [`token`](Self::token).
+"""
+        
+        _UniffiFfiConverterTypeTokenFetcher.check_lower(fetcher)
+
+        _UniffiFfiConverterUInt32.check_lower(margin_seconds)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterTypeTokenFetcher.lower(fetcher),
+            _UniffiFfiConverterUInt32.lower(margin_seconds),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeTokenCache.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_constructor_tokencache_new,
+            *_uniffi_lowered_args,
+        )
+        self._handle = _uniffi_ffi_result
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_tokencache, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokencache, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def expires_at_unix_millis(self, ) -> typing.Optional[int]:
+        """
+        When the cached token expires (Unix milliseconds), `None` when there is none.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalInt64.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_expires_at_unix_millis,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def invalidate(self, ) -> None:
+        """
+        Forgets the token, so that the next call fetches a new one: after the provider answered
+        `401xx01` (invalid token) to a call made with it.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_invalidate,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def margin_seconds(self, ) -> int:
+        """
+        The margin this cache refreshes with.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterUInt32.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_margin_seconds,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def token(self, ) -> str:
+        """
+        The access token (without `Bearer `), fetched first when there is none or it has
+        `margin_seconds` or less to live. Errors: those of the fetcher, `TokenRefused`, the
+        response's `InvalidJson` / `InvalidResponse`.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_token,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def token_at(self, now_unix_millis: int) -> str:
+        """
+        [`token`](Self::token) at `now_unix_millis` by your clock instead of this machine's (a
+        token fetched now counts as received then).
+"""
+        
+        _UniffiFfiConverterInt64.check_lower(now_unix_millis)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterInt64.lower(now_unix_millis),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_token_at,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeTokenCache:
+    @staticmethod
+    def lift(value: int) -> TokenCache:
+        return TokenCache._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: TokenCache):
+        if not isinstance(value, TokenCache):
+            raise TypeError("Expected TokenCache instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: TokenCache) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> TokenCache:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: TokenCache, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
+class TokenFetcher():
+    """
+    The app's access-token request, implemented in Kotlin, Swift or Python: sign it
+    (`tokenRequestHeaders`), send it, and return the response body exactly as received, success
+    or not (the cache parses it, and turns an error `responseCode` into `TokenRefused`).
+
+    Called by [`TokenCache`] on the thread that asked for the token, while the others wait; never
+    twice at once for one cache. It must not ask its own cache for a token.
+"""
+    
+    def fetch(self, ) -> bytes:
+        """
+        Requests a new access token and returns the response body.
+"""
+        raise NotImplementedError
+
+class TokenFetcherImpl(TokenFetcher):
+    """
+    The app's access-token request, implemented in Kotlin, Swift or Python: sign it
+    (`tokenRequestHeaders`), send it, and return the response body exactly as received, success
+    or not (the cache parses it, and turns an error `responseCode` into `TokenRefused`).
+
+    Called by [`TokenCache`] on the thread that asked for the token, while the others wait; never
+    twice at once for one cache. It must not ask its own cache for a token.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_tokenfetcher, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokenfetcher, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def fetch(self, ) -> bytes:
+        """
+        Requests a new access token and returns the response body.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterBytes.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+# Put all the bits inside a class to keep the top-level namespace clean
+class _UniffiTraitImplTokenFetcherImpl:
+    # For each method, generate a callback function to pass to Rust
+
+    @_UNIFFI_CALLBACK_INTERFACE_SNAPSIGN_TOKEN_FETCHER_METHOD0
+    def fetch(
+            uniffi_handle,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeTokenFetcher._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = ()
+            uniffi_method = uniffi_obj.fetch
+            return uniffi_method(*uniffi_args)
+        def write_return_value(v):
+            uniffi_out_return[0] = _UniffiFfiConverterBytes.lower(v)
+        _uniffi_trait_interface_call_with_error(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+                SnapError,
+                _UniffiFfiConverterTypeSnapError.lower,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_FREE_SNAPSIGN_TOKEN_FETCHER
+    def _uniffi_free(uniffi_handle):
+        _UniffiFfiConverterTypeTokenFetcher._handle_map.remove(uniffi_handle)
+
+    @_UNIFFI_CALLBACK_INTERFACE_CLONE_SNAPSIGN_TOKEN_FETCHER
+    def _uniffi_clone(uniffi_handle):
+        return _UniffiFfiConverterTypeTokenFetcher._handle_map.clone(uniffi_handle)
+
+    # Generate the FFI VTable.  This has a field for each callback interface method.
+    _uniffi_vtable = _UniffiVTableCallbackInterfaceSnapsignTokenFetcher(
+        _uniffi_free,
+        _uniffi_clone,
+        fetch,
+    )
+    # Send Rust a pointer to the VTable.  Note: this means we need to keep the struct alive forever,
+    # or else bad things will happen when Rust tries to access it.
+    _UniffiLib.uniffi_snapsign_ffi_fn_init_callback_vtable_tokenfetcher(ctypes.byref(_uniffi_vtable))
+
+class _UniffiFfiConverterTypeTokenFetcher:
+    _handle_map = _UniffiHandleMap()
+
+    @staticmethod
+    def lift(value: int):
+        if (value & 1) == 0:
+            # Rust-generated handle, construct a new class that uses the handle to implement the
+            # interface
+            return TokenFetcherImpl._uniffi_make_instance(value)
+        else:
+            # Python-generated handle, get the object from the handle map
+            return _UniffiFfiConverterTypeTokenFetcher._handle_map.remove(value)
+
+    @staticmethod
+    def check_lower(value: TokenFetcher):
+        if not isinstance(value, TokenFetcher):
+            raise TypeError("Expected TokenFetcher subclass, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: TokenFetcher):
+         if isinstance(value, TokenFetcherImpl):
+            # Rust-implementated object.  Clone the handle and return it
+            return value._uniffi_clone_handle()
+         else:
+            # Python-implementated object, generate a new vtable handle and return that.
+            return _UniffiFfiConverterTypeTokenFetcher._handle_map.insert(value)
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer):
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: TokenFetcher, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
 class TransactionSignerProtocol(typing.Protocol):
     """
     A client secret keyed once, for signing and verifying many transaction signatures: the same
@@ -2687,30 +4527,28 @@ class _UniffiFfiConverterInt32(_UniffiConverterPrimitiveInt):
     def write(value, buf):
         buf.write_i32(value)
 
-class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
+class _UniffiFfiConverterSequenceTypeProviderProfile(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
-        if value is not None:
-            _UniffiFfiConverterString.check_lower(value)
+        for item in value:
+            _UniffiFfiConverterTypeProviderProfile.check_lower(item)
 
     @classmethod
     def write(cls, value, buf):
-        if value is None:
-            buf.write_u8(0)
-            return
-
-        buf.write_u8(1)
-        _UniffiFfiConverterString.write(value, buf)
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeProviderProfile.write(item, buf)
 
     @classmethod
     def read(cls, buf):
-        flag = buf.read_u8()
-        if flag == 0:
-            return None
-        elif flag == 1:
-            return _UniffiFfiConverterString.read(buf)
-        else:
-            raise InternalError("Unexpected flag byte for optional type")
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeProviderProfile.read(buf) for i in range(count)
+        ]
 
 class _UniffiFfiConverterMapStringString(_UniffiConverterRustBuffer):
     @classmethod
@@ -2778,6 +4616,25 @@ def check_timestamp(timestamp: str,allowed_seconds: int = 900) -> int:
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
         _UniffiLib.uniffi_snapsign_ffi_fn_func_check_timestamp,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def describe_response_code(code: str) -> ResponseCodeInfo:
+    """
+    Splits a `responseCode` (seven digits: HTTP status, service code, case code) and says what
+    each part means, from the standard's tables. A code the standard does not list is not an
+    error (its names are `None`); anything but seven ASCII digits is `InvalidResponse`.
+"""
+    
+    _UniffiFfiConverterString.check_lower(code)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(code),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeResponseCodeInfo.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_describe_response_code,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -2882,6 +4739,37 @@ def parse_token_response(body: bytes) -> TokenResponse:
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
         _UniffiLib.uniffi_snapsign_ffi_fn_func_parse_token_response,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def provider_profile(name: str) -> ProviderProfile:
+    """
+    The profile called `name` (exact, lower case); `UnknownProvider` for another name.
+"""
+    
+    _UniffiFfiConverterString.check_lower(name)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(name),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeProviderProfile.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profile,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def provider_profiles() -> typing.List[ProviderProfile]:
+    """
+    Every provider profile, `generic` (the standard itself) first.
+"""
+    _uniffi_lowered_args = (
+    )
+    _uniffi_lift_return = _UniffiFfiConverterSequenceTypeProviderProfile.lift
+    _uniffi_error_converter = None
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profiles,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -3066,27 +4954,51 @@ def verify_transaction(client_secret: str,method: str,path: str,access_token: st
 
 __all__ = [
     "InternalError",
+    "EndpointRule",
+    "Confidence",
+    "TransactionSignature",
+    "Credential",
     "Field",
     "KeyErrorKind",
     "SnapError",
+    "EndpointFact",
+    "FlagFact",
+    "Header",
+    "TextFact",
+    "TimestampFormat",
+    "TimestampStyle",
+    "TimestampFact",
+    "SignatureFact",
+    "ProviderProfile",
+    "ResponseCodeInfo",
+    "SignedRequest",
     "TokenResponse",
     "body_digest",
     "check_timestamp",
+    "describe_response_code",
     "external_id",
     "format_timestamp",
     "minify_json",
     "now_timestamp",
     "parse_token_response",
+    "provider_profile",
+    "provider_profiles",
     "service_string_to_sign",
     "sign_transaction",
     "token_request_headers",
     "token_string_to_sign",
     "transaction_string_to_sign",
     "verify_transaction",
+    "RequestSigner",
+    "RequestSignerProtocol",
     "SnapVerifier",
     "SnapVerifierProtocol",
     "SnapSigner",
     "SnapSignerProtocol",
+    "TokenCache",
+    "TokenCacheProtocol",
+    "TokenFetcherImpl",
+    "TokenFetcher",
     "TransactionSigner",
     "TransactionSignerProtocol",
 ]

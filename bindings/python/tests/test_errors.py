@@ -15,7 +15,7 @@ ALL_VARIANTS = [
     "EmptyField", "FieldTooLong", "ControlCharacter", "InvalidUtf8", "PipeInClientId",
     "InvalidMethod", "AbsoluteUrl", "PathWithoutLeadingSlash", "BearerPrefix", "InvalidBase64",
     "InvalidKey", "WeakKey", "SignatureLength", "SignatureMismatch", "Rng", "Crypto",
-    "InvalidResponse", "Internal",
+    "InvalidResponse", "MissingCredential", "UnknownProvider", "TokenRefused", "FetchFailed", "Internal",
 ]
 
 

@@ -238,6 +238,65 @@ impl<T: Copy> OptOut<T> {
     }
 }
 
+impl<T: Copy> OptOut<T> {
+    /// Like [`new`](Self::new), but NULL is refused: the out-parameter is the call's result.
+    ///
+    /// # Safety
+    /// As for [`new`](Self::new).
+    pub(crate) unsafe fn required(ptr: *mut T, name: &'static str) -> FfiResult<Self> {
+        if ptr.is_null() {
+            return Err(fail(name, Problem::Null));
+        }
+        // SAFETY: forwarded contract.
+        unsafe { Self::new(ptr, name) }
+    }
+}
+
+/// A required out-parameter (a struct the call fills): `unsafe { struct_out!(info) }?`.
+macro_rules! struct_out {
+    ($ptr:ident) => {
+        $crate::c_api::args::OptOut::required($ptr, stringify!($ptr))
+    };
+}
+pub(crate) use struct_out;
+
+/// Borrows a caller's input struct: not NULL, aligned for its type. Use [`struct_in!`].
+///
+/// # Safety
+/// `ptr` is NULL or valid for reading a `T`, not written by anyone, for the duration of the C
+/// call.
+pub(crate) unsafe fn borrow_struct<'a, T>(ptr: *const T, name: &'static str) -> FfiResult<(&'a T, Region)> {
+    if ptr.is_null() {
+        return Err(fail(name, Problem::Null));
+    }
+    if (ptr as usize) % align_of::<T>() != 0 {
+        return Err(fail(name, Problem::Misaligned));
+    }
+    // SAFETY: non-NULL and aligned; readable by the caller's contract.
+    Ok((unsafe { &*ptr }, Region::of(name, ptr, size_of::<T>())))
+}
+
+/// A caller's input struct and the memory it occupies: `unsafe { struct_in!(call) }?`.
+macro_rules! struct_in {
+    ($ptr:ident) => {
+        $crate::c_api::args::borrow_struct($ptr, stringify!($ptr))
+    };
+}
+pub(crate) use struct_in;
+
+/// An optional input: absent when `ptr` is NULL (and `len` 0); otherwise checked as [`RawIn`].
+pub(crate) fn opt_in(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+    len_name: &'static str,
+) -> FfiResult<Option<RawIn>> {
+    if ptr.is_null() && len == 0 {
+        return Ok(None);
+    }
+    RawIn::new(ptr, len, name, len_name).map(Some)
+}
+
 /// An optional out-parameter: `unsafe { opt_out!(unix_millis) }?`.
 macro_rules! opt_out {
     ($ptr:ident) => {
@@ -325,4 +384,14 @@ pub(crate) fn check_flags(flags: u32, known: u32, name: &'static str) -> FfiResu
 /// A selector value this version does not define (`grant`).
 pub(crate) const fn unknown_value(name: &'static str) -> Failure {
     fail(name, Problem::UnknownValue)
+}
+
+/// A provider profile name that is not in the core's table (`profile`).
+pub(crate) const fn unknown_profile(name: &'static str) -> Failure {
+    fail(name, Problem::UnknownProfile)
+}
+
+/// An index at or past the number of items that `count` (a function's name) reports.
+pub(crate) const fn index_out_of_range(name: &'static str, count: &'static str) -> Failure {
+    fail(name, Problem::IndexOutOfRange { count })
 }

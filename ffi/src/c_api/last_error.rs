@@ -3,6 +3,7 @@
 
 use std::cell::Cell;
 
+use snapsign_core::provider::PROFILES;
 use snapsign_core::Error;
 
 use super::result::snapsign_result;
@@ -33,6 +34,11 @@ pub(crate) enum Problem {
     UnknownFlags,
     /// A selector value this version does not define.
     UnknownValue,
+    /// A provider profile name that is not in the core's table.
+    UnknownProfile,
+    /// An index at or past the number of items (the count is given by the function named by
+    /// `count`).
+    IndexOutOfRange { count: &'static str },
     /// An output region that overlaps another argument (named by `other`).
     Overlaps { other: &'static str },
 }
@@ -73,6 +79,11 @@ impl Failure {
             Problem::Misaligned => format!("{name} is not aligned for its type"),
             Problem::UnknownFlags => format!("{name} has bits this version does not define"),
             Problem::UnknownValue => format!("{name} is not a value this version defines"),
+            Problem::UnknownProfile => {
+                let known: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
+                format!("{name} is not a provider profile this version knows ({})", known.join(", "))
+            }
+            Problem::IndexOutOfRange { count } => format!("{name} is not below {count}"),
             Problem::Overlaps { other } => format!("{name} overlaps {other}"),
         };
         format!("{}: {what}", self.code().description())

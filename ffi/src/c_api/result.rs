@@ -3,7 +3,7 @@
 use std::ffi::{CStr, CString};
 use std::sync::OnceLock;
 
-use snapsign_core::{Error, JsonErrorKind, KeyErrorKind, ResponseErrorKind, TimestampErrorKind};
+use snapsign_core::{Credential, Error, JsonErrorKind, KeyErrorKind, ResponseErrorKind, TimestampErrorKind};
 
 /// The result of every snapsign function that can fail.
 ///
@@ -75,6 +75,10 @@ pub enum snapsign_result {
     Crypto = 26,
     /// An access-token response could not be understood.
     InvalidResponse = 27,
+    /// The provider's profile signs transaction calls with the other credential: the client
+    /// secret (HMAC-SHA512) or the private key (SHA256withRSA); `snapsign_last_error_message`
+    /// says which one is needed.
+    MissingCredential = 28,
     /// A NULL pointer was passed with a non-zero length, or for a required argument.
     NullPointer = 100,
     /// An output buffer overlaps an input buffer (or another output).
@@ -126,6 +130,7 @@ impl snapsign_result {
             Error::Rng => R::Rng,
             Error::Crypto => R::Crypto,
             Error::InvalidResponse { .. } => R::InvalidResponse,
+            Error::MissingCredential { .. } => R::MissingCredential,
             _ => R::Unknown,
         }
     }
@@ -169,6 +174,7 @@ impl snapsign_result {
             R::Rng => Some(Error::Rng),
             R::Crypto => Some(Error::Crypto),
             R::InvalidResponse => Some(Error::InvalidResponse { kind: ResponseErrorKind::NotAnObject }),
+            R::MissingCredential => Some(Error::MissingCredential { needed: Credential::ClientSecret }),
             R::Ok | R::NullPointer | R::OverlappingBuffers | R::InvalidArgument | R::InternalPanic | R::Unknown => None,
         }
     }

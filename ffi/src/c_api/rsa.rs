@@ -7,7 +7,7 @@ use snapsign_core::rng::{EntropyError, FillRng};
 use snapsign_core::{KeyOptions, RsaSigner, RsaVerifier};
 
 use super::args::{
-    check_disjoint, check_flags, free_handle, handle, handle_out, raw_in, raw_out, FfiResult, HandleOut,
+    check_disjoint, check_flags, free_handle, handle, handle_out, raw_in, raw_out, FfiResult, HandleOut, Region,
 };
 use super::boundary::ffi_boundary;
 use super::entropy::{snapsign_fill_fn, CallbackRng};
@@ -73,6 +73,29 @@ fn key_options(flags: u32, passphrase: Option<&[u8]>) -> FfiResult<KeyOptions<'_
     Ok(KeyOptions { allow_weak: flags & SNAPSIGN_KEY_ALLOW_WEAK != 0, passphrase })
 }
 
+/// Loads a private key from the `key`, `passphrase` (NULL: none) and `flags` arguments of a C
+/// constructor whose handle goes to `out` (a region the inputs must not overlap).
+///
+/// # Safety
+/// As for `snapsign_signer_new`.
+pub(crate) unsafe fn load_private_key(
+    key: *const u8,
+    key_len: usize,
+    passphrase: *const u8,
+    passphrase_len: usize,
+    flags: u32,
+    out: Region,
+) -> FfiResult<RsaSigner> {
+    let key = raw_in!(key, key_len)?;
+    // NULL is "no passphrase", unlike every other input.
+    let pass = if passphrase.is_null() { None } else { Some(raw_in!(passphrase, passphrase_len)?) };
+    let inputs = [Some(key.region()), pass.map(|p| p.region())];
+    check_disjoint(&[out], &inputs.into_iter().flatten().collect::<Vec<_>>())?;
+    // SAFETY: caller's contract: readable for the call.
+    let (key, pass) = unsafe { (key.bytes(), pass.map(|p| p.bytes())) };
+    Ok(RsaSigner::from_bytes(key, &key_options(flags, pass)?)?)
+}
+
 /// # Safety
 /// As for `snapsign_signer_new`.
 unsafe fn new_signer(
@@ -84,14 +107,8 @@ unsafe fn new_signer(
     rng: RngSource,
     out: HandleOut<snapsign_signer>,
 ) -> FfiResult {
-    let key = raw_in!(key, key_len)?;
-    // NULL is "no passphrase", unlike every other input.
-    let pass = if passphrase.is_null() { None } else { Some(raw_in!(passphrase, passphrase_len)?) };
-    let inputs = [Some(key.region()), pass.map(|p| p.region())];
-    check_disjoint(&[out.region()], &inputs.into_iter().flatten().collect::<Vec<_>>())?;
-    // SAFETY: caller's contract: readable for the call.
-    let (key, pass) = unsafe { (key.bytes(), pass.map(|p| p.bytes())) };
-    let signer = RsaSigner::from_bytes(key, &key_options(flags, pass)?)?;
+    // SAFETY: forwarded contract.
+    let signer = unsafe { load_private_key(key, key_len, passphrase, passphrase_len, flags, out.region()) }?;
     out.set(snapsign_signer { signer, rng });
     Ok(())
 }

@@ -650,6 +650,28 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceTokenFetcherMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "fetch")
+internal open class UniffiVTableCallbackInterfaceTokenFetcher(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `fetch`: UniffiCallbackInterfaceTokenFetcherMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `fetch`: UniffiCallbackInterfaceTokenFetcherMethod0? = null,
+    ): UniffiVTableCallbackInterfaceTokenFetcher(`uniffiFree`,`uniffiClone`,`fetch`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceTokenFetcher) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `fetch` = other.`fetch`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -701,6 +723,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_snapsign_ffi_checksum_func_verify_transaction(
     ): Int
+    external fun uniffi_snapsign_ffi_checksum_func_describe_response_code(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_func_provider_profile(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_func_provider_profiles(
+    ): Int
     external fun uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits(
     ): Int
     external fun uniffi_snapsign_ffi_checksum_method_snapsigner_sign_service(
@@ -723,11 +751,33 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_snapsign_ffi_checksum_method_transactionsigner_verify(
     ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_requestsigner_provider(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_requestsigner_sign(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokencache_expires_at_unix_millis(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokencache_invalidate(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokencache_margin_seconds(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokencache_token(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokencache_token_at(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch(
+    ): Int
     external fun uniffi_snapsign_ffi_checksum_constructor_snapsigner_new(
     ): Int
     external fun uniffi_snapsign_ffi_checksum_constructor_snapverifier_new(
     ): Int
     external fun uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_secret(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_constructor_tokencache_new(
     ): Int
     external fun ffi_snapsign_ffi_uniffi_contract_version(
     ): Int
@@ -745,6 +795,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "snapsign"))
+        uniffiCallbackInterfaceTokenFetcher.register(this)
         
     }
 
@@ -789,6 +840,44 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_snapsign_ffi_fn_method_transactionsigner_verify(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
+    external fun uniffi_snapsign_ffi_fn_clone_requestsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_free_requestsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_constructor_requestsigner_with_client_secret(`provider`: RustBuffer.ByValue,`clientSecret`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key(`provider`: RustBuffer.ByValue,`privateKey`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`allowWeakKey`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_method_requestsigner_provider(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_method_requestsigner_sign(`ptr`: Long,`method`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`partnerId`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`externalId`: RustBuffer.ByValue,`channelId`: RustBuffer.ByValue,`origin`: RustBuffer.ByValue,`deviceId`: RustBuffer.ByValue,`customerToken`: RustBuffer.ByValue,`ipAddress`: RustBuffer.ByValue,`latitude`: RustBuffer.ByValue,`longitude`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`unixMillis`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_clone_tokencache(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_free_tokencache(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_constructor_tokencache_new(`fetcher`: Long,`marginSeconds`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_method_tokencache_expires_at_unix_millis(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_method_tokencache_invalidate(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_method_tokencache_margin_seconds(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_snapsign_ffi_fn_method_tokencache_token(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_method_tokencache_token_at(`ptr`: Long,`nowUnixMillis`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_clone_tokenfetcher(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_free_tokenfetcher(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_init_callback_vtable_tokenfetcher(`vtable`: UniffiVTableCallbackInterfaceTokenFetcher,
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_method_signedrequest_header(`ptr`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_snapsign_ffi_fn_func_body_digest(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_snapsign_ffi_fn_func_check_timestamp(`timestamp`: RustBuffer.ByValue,`allowedSeconds`: Int,uniffi_out_err: UniffiRustCallStatus, 
@@ -815,6 +904,12 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_snapsign_ffi_fn_func_verify_transaction(`clientSecret`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`timestamp`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
+    external fun uniffi_snapsign_ffi_fn_func_describe_response_code(`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_func_provider_profile(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_func_provider_profiles(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun ffi_snapsign_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_snapsign_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -973,6 +1068,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_snapsign_ffi_checksum_func_verify_transaction() and 0xFFFF) != 59898) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_snapsign_ffi_checksum_func_describe_response_code() and 0xFFFF) != 36118) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_func_provider_profile() and 0xFFFF) != 5679) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_func_provider_profiles() and 0xFFFF) != 14269) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() and 0xFFFF) != 31810) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1006,6 +1110,30 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_snapsign_ffi_checksum_method_transactionsigner_verify() and 0xFFFF) != 44646) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_requestsigner_provider() and 0xFFFF) != 37713) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_requestsigner_sign() and 0xFFFF) != 24961) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokencache_expires_at_unix_millis() and 0xFFFF) != 63658) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokencache_invalidate() and 0xFFFF) != 7964) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokencache_margin_seconds() and 0xFFFF) != 49680) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokencache_token() and 0xFFFF) != 12657) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokencache_token_at() and 0xFFFF) != 14387) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch() and 0xFFFF) != 37422) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() and 0xFFFF) != 11444) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1013,6 +1141,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_snapsign_ffi_checksum_constructor_transactionsigner_new() and 0xFFFF) != 2979) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_secret() and 0xFFFF) != 18523) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key() and 0xFFFF) != 46935) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_tokencache_new() and 0xFFFF) != 36881) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1106,7 +1243,38 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
 /**
  * The cleaner interface for Object finalization code to run.
  * This is the entry point to any implementation that we're using.
@@ -1223,6 +1391,29 @@ public object FfiConverterUShort: FfiConverter<UShort, Short> {
 
     override fun write(value: UShort, buf: ByteBuffer) {
         buf.putShort(value.toShort())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterShort: FfiConverter<Short, Short> {
+    override fun lift(value: Short): Short {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Short {
+        return buf.getShort()
+    }
+
+    override fun lower(value: Short): Short {
+        return value
+    }
+
+    override fun allocationSize(value: Short) = 2UL
+
+    override fun write(value: Short, buf: ByteBuffer) {
+        buf.putShort(value)
     }
 }
 
@@ -1414,6 +1605,383 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
     override fun write(value: ByteArray, buf: ByteBuffer) {
         buf.putInt(value.size)
         buf.put(value)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A provider profile with the credential its transaction calls are signed with, making every
+ * header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
+ * and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
+ *
+ * Made with [`with_client_secret`](Self::with_client_secret) (HMAC-SHA512 profiles) or
+ * [`with_private_key`](Self::with_private_key) (SHA256withRSA service-form profiles: DANA,
+ * WinPay, iFortepay); the other credential is a `MissingCredential` error naming the one needed.
+ */
+public interface RequestSignerInterface {
+    
+    /**
+     * The profile's name.
+     */
+    fun `provider`(): kotlin.String
+    
+    /**
+     * Signs one transaction call and returns every header it needs.
+     *
+     * `target` is the request target exactly as sent (path and query string); `body` the exact
+     * bytes sent (empty for a GET); `partner_id` the `X-PARTNER-ID`. `access_token`: the B2B
+     * token without `Bearer ` (required with the client secret). `external_id`: `X-EXTERNAL-ID`
+     * (default: 32 random digits). `channel_id`: default the profile's. `customer_token` makes it
+     * a B2B2C call (`Authorization-Customer`, with `device_id` required and `ip_address`,
+     * `latitude`, `longitude` optional; those three need it). `timestamp`: an `X-TIMESTAMP` to
+     * send and sign as it is; otherwise `unix_millis` (your clock), otherwise this machine's
+     * clock, written in the profile's style.
+     *
+     * Errors name the header (`EmptyField { field: ChannelId }`, `FieldTooLong { field:
+     * PartnerId }`, ...), or are those of the signature (method, path, JSON body, timestamp).
+     */
+    fun `sign`(`method`: kotlin.String, `target`: kotlin.String, `body`: kotlin.ByteArray, `partnerId`: kotlin.String, `accessToken`: kotlin.String? = null, `externalId`: kotlin.String? = null, `channelId`: kotlin.String? = null, `origin`: kotlin.String? = null, `deviceId`: kotlin.String? = null, `customerToken`: kotlin.String? = null, `ipAddress`: kotlin.String? = null, `latitude`: kotlin.String? = null, `longitude`: kotlin.String? = null, `timestamp`: kotlin.String? = null, `unixMillis`: kotlin.Long? = null): SignedRequest
+    
+    companion object
+}
+
+/**
+ * A provider profile with the credential its transaction calls are signed with, making every
+ * header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
+ * and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
+ *
+ * Made with [`with_client_secret`](Self::with_client_secret) (HMAC-SHA512 profiles) or
+ * [`with_private_key`](Self::with_private_key) (SHA256withRSA service-form profiles: DANA,
+ * WinPay, iFortepay); the other credential is a `MissingCredential` error naming the one needed.
+ */
+open class RequestSigner: Disposable, AutoCloseable, RequestSignerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_snapsign_ffi_fn_free_requestsigner(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_requestsigner(handle, status)
+        }
+    }
+
+    
+    /**
+     * The profile's name.
+     */override fun `provider`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_provider(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Signs one transaction call and returns every header it needs.
+     *
+     * `target` is the request target exactly as sent (path and query string); `body` the exact
+     * bytes sent (empty for a GET); `partner_id` the `X-PARTNER-ID`. `access_token`: the B2B
+     * token without `Bearer ` (required with the client secret). `external_id`: `X-EXTERNAL-ID`
+     * (default: 32 random digits). `channel_id`: default the profile's. `customer_token` makes it
+     * a B2B2C call (`Authorization-Customer`, with `device_id` required and `ip_address`,
+     * `latitude`, `longitude` optional; those three need it). `timestamp`: an `X-TIMESTAMP` to
+     * send and sign as it is; otherwise `unix_millis` (your clock), otherwise this machine's
+     * clock, written in the profile's style.
+     *
+     * Errors name the header (`EmptyField { field: ChannelId }`, `FieldTooLong { field:
+     * PartnerId }`, ...), or are those of the signature (method, path, JSON body, timestamp).
+     */
+    @Throws(SnapException::class)override fun `sign`(`method`: kotlin.String, `target`: kotlin.String, `body`: kotlin.ByteArray, `partnerId`: kotlin.String, `accessToken`: kotlin.String?, `externalId`: kotlin.String?, `channelId`: kotlin.String?, `origin`: kotlin.String?, `deviceId`: kotlin.String?, `customerToken`: kotlin.String?, `ipAddress`: kotlin.String?, `latitude`: kotlin.String?, `longitude`: kotlin.String?, `timestamp`: kotlin.String?, `unixMillis`: kotlin.Long?): SignedRequest {
+            return FfiConverterTypeSignedRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_sign(
+        it,
+        
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`target`),
+        FfiConverterByteArray.lower(`body`),
+        FfiConverterString.lower(`partnerId`),
+        FfiConverterOptionalString.lower(`accessToken`),
+        FfiConverterOptionalString.lower(`externalId`),
+        FfiConverterOptionalString.lower(`channelId`),
+        FfiConverterOptionalString.lower(`origin`),
+        FfiConverterOptionalString.lower(`deviceId`),
+        FfiConverterOptionalString.lower(`customerToken`),
+        FfiConverterOptionalString.lower(`ipAddress`),
+        FfiConverterOptionalString.lower(`latitude`),
+        FfiConverterOptionalString.lower(`longitude`),
+        FfiConverterOptionalString.lower(`timestamp`),
+        FfiConverterOptionalLong.lower(`unixMillis`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * A signer for `provider` (a profile name: `generic`, `doku`, `bca`, ...) with the client
+     * secret (its UTF-8 bytes key HMAC-SHA512; the copy handed over is zeroized).
+     */
+    @Throws(SnapException::class) fun `withClientSecret`(`provider`: kotlin.String, `clientSecret`: kotlin.String): RequestSigner {
+            return FfiConverterTypeRequestSigner.lift(
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_client_secret(
+    
+        
+        FfiConverterString.lower(`provider`),
+        FfiConverterString.lower(`clientSecret`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A signer for `provider` with the RSA private key (PEM or DER, PKCS#8, encrypted too with
+     * `passphrase`, or PKCS#1; as [`SnapSigner`](super::SnapSigner)). The key bytes and
+     * passphrase handed over are zeroized after parsing.
+     */
+    @Throws(SnapException::class) fun `withPrivateKey`(`provider`: kotlin.String, `privateKey`: kotlin.ByteArray, `passphrase`: kotlin.String? = null, `allowWeakKey`: kotlin.Boolean = false): RequestSigner {
+            return FfiConverterTypeRequestSigner.lift(
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key(
+    
+        
+        FfiConverterString.lower(`provider`),
+        FfiConverterByteArray.lower(`privateKey`),
+        FfiConverterOptionalString.lower(`passphrase`),
+        FfiConverterBoolean.lower(`allowWeakKey`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRequestSigner: FfiConverter<RequestSigner, Long> {
+    override fun lower(value: RequestSigner): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): RequestSigner {
+        return RequestSigner(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): RequestSigner {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: RequestSigner) = 8UL
+
+    override fun write(value: RequestSigner, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -2264,6 +2832,733 @@ public object FfiConverterTypeSnapVerifier: FfiConverter<SnapVerifier, Long> {
 
 
 /**
+ * An access token shared by all threads: [`token`](Self::token) returns the cached token while
+ * it has more than `margin_seconds` to live (the core's `needs_refresh`), and otherwise fetches a
+ * new one through the [`TokenFetcher`]. When many threads ask at once, one of them calls `fetch`
+ * and the others wait for its result (the token, or the same error): one fetch per refresh. A
+ * failed fetch is not retried for the threads that waited on it; the next call tries again.
+ *
+ * The clock is this machine's ([`token_at`](Self::token_at) takes yours). A response without
+ * `expiresIn` is taken to live the standard's 900 s.
+ */
+public interface TokenCacheInterface {
+    
+    /**
+     * When the cached token expires (Unix milliseconds), `None` when there is none.
+     */
+    fun `expiresAtUnixMillis`(): kotlin.Long?
+    
+    /**
+     * Forgets the token, so that the next call fetches a new one: after the provider answered
+     * `401xx01` (invalid token) to a call made with it.
+     */
+    fun `invalidate`()
+    
+    /**
+     * The margin this cache refreshes with.
+     */
+    fun `marginSeconds`(): kotlin.UInt
+    
+    /**
+     * The access token (without `Bearer `), fetched first when there is none or it has
+     * `margin_seconds` or less to live. Errors: those of the fetcher, `TokenRefused`, the
+     * response's `InvalidJson` / `InvalidResponse`.
+     */
+    fun `token`(): kotlin.String
+    
+    /**
+     * [`token`](Self::token) at `now_unix_millis` by your clock instead of this machine's (a
+     * token fetched now counts as received then).
+     */
+    fun `tokenAt`(`nowUnixMillis`: kotlin.Long): kotlin.String
+    
+    companion object
+}
+
+/**
+ * An access token shared by all threads: [`token`](Self::token) returns the cached token while
+ * it has more than `margin_seconds` to live (the core's `needs_refresh`), and otherwise fetches a
+ * new one through the [`TokenFetcher`]. When many threads ask at once, one of them calls `fetch`
+ * and the others wait for its result (the token, or the same error): one fetch per refresh. A
+ * failed fetch is not retried for the threads that waited on it; the next call tries again.
+ *
+ * The clock is this machine's ([`token_at`](Self::token_at) takes yours). A response without
+ * `expiresIn` is taken to live the standard's 900 s.
+ */
+open class TokenCache: Disposable, AutoCloseable, TokenCacheInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A cache over `fetcher`, refreshing `margin_seconds` (default 60) before the token
+     * expires. Nothing is fetched until the first [`token`](Self::token).
+     */
+    constructor(`fetcher`: TokenFetcher, `marginSeconds`: kotlin.UInt = 60u) :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_constructor_tokencache_new(
+    
+        
+        FfiConverterTypeTokenFetcher.lower(`fetcher`),
+        FfiConverterUInt.lower(`marginSeconds`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_snapsign_ffi_fn_free_tokencache(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_tokencache(handle, status)
+        }
+    }
+
+    
+    /**
+     * When the cached token expires (Unix milliseconds), `None` when there is none.
+     */override fun `expiresAtUnixMillis`(): kotlin.Long? {
+            return FfiConverterOptionalLong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_expires_at_unix_millis(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Forgets the token, so that the next call fetches a new one: after the provider answered
+     * `401xx01` (invalid token) to a call made with it.
+     */override fun `invalidate`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_invalidate(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The margin this cache refreshes with.
+     */override fun `marginSeconds`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_margin_seconds(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The access token (without `Bearer `), fetched first when there is none or it has
+     * `margin_seconds` or less to live. Errors: those of the fetcher, `TokenRefused`, the
+     * response's `InvalidJson` / `InvalidResponse`.
+     */
+    @Throws(SnapException::class)override fun `token`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_token(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`token`](Self::token) at `now_unix_millis` by your clock instead of this machine's (a
+     * token fetched now counts as received then).
+     */
+    @Throws(SnapException::class)override fun `tokenAt`(`nowUnixMillis`: kotlin.Long): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokencache_token_at(
+        it,
+        
+        FfiConverterLong.lower(`nowUnixMillis`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokenCache: FfiConverter<TokenCache, Long> {
+    override fun lower(value: TokenCache): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TokenCache {
+        return TokenCache(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TokenCache {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TokenCache) = 8UL
+
+    override fun write(value: TokenCache, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The app's access-token request, implemented in Kotlin, Swift or Python: sign it
+ * (`tokenRequestHeaders`), send it, and return the response body exactly as received, success
+ * or not (the cache parses it, and turns an error `responseCode` into `TokenRefused`).
+ *
+ * Called by [`TokenCache`] on the thread that asked for the token, while the others wait; never
+ * twice at once for one cache. It must not ask its own cache for a token.
+ */
+public interface TokenFetcher {
+    
+    /**
+     * Requests a new access token and returns the response body.
+     */
+    fun `fetch`(): kotlin.ByteArray
+    
+    companion object
+}
+
+/**
+ * The app's access-token request, implemented in Kotlin, Swift or Python: sign it
+ * (`tokenRequestHeaders`), send it, and return the response body exactly as received, success
+ * or not (the cache parses it, and turns an error `responseCode` into `TokenRefused`).
+ *
+ * Called by [`TokenCache`] on the thread that asked for the token, while the others wait; never
+ * twice at once for one cache. It must not ask its own cache for a token.
+ */
+open class TokenFetcherImpl: Disposable, AutoCloseable, TokenFetcher
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_snapsign_ffi_fn_free_tokenfetcher(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_tokenfetcher(handle, status)
+        }
+    }
+
+    
+    /**
+     * Requests a new access token and returns the response body.
+     */
+    @Throws(SnapException::class)override fun `fetch`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceTokenFetcher {
+    internal object `fetch`: UniffiCallbackInterfaceTokenFetcherMethod0 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeTokenFetcher.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`fetch`(
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: SnapException -> FfiConverterTypeSnapError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeTokenFetcher.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeTokenFetcher.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceTokenFetcher.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `fetch`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_snapsign_ffi_fn_init_callback_vtable_tokenfetcher(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokenFetcher: FfiConverter<TokenFetcher, Long> {
+    internal val handleMap = UniffiHandleMap<TokenFetcher>()
+
+    override fun lower(value: TokenFetcher): Long {
+        if (value is TokenFetcherImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): TokenFetcher {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return TokenFetcherImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): TokenFetcher {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TokenFetcher) = 8UL
+
+    override fun write(value: TokenFetcher, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A client secret keyed once, for signing and verifying many transaction signatures: the same
  * results and errors as [`sign_transaction`] / [`verify_transaction`], without re-keying
  * HMAC-SHA512 and without handing the secret over on every call. Immutable and thread-safe.
@@ -2500,6 +3795,656 @@ public object FfiConverterTypeTransactionSigner: FfiConverter<TransactionSigner,
 
 
 /**
+ * The `EndpointUrl` rule with its source.
+ */
+data class EndpointFact (
+    var `value`: EndpointRule
+    , 
+    var `source`: kotlin.String
+    , 
+    var `confidence`: Confidence
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEndpointFact: FfiConverterRustBuffer<EndpointFact> {
+    override fun read(buf: ByteBuffer): EndpointFact {
+        return EndpointFact(
+            FfiConverterTypeEndpointRule.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeConfidence.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: EndpointFact) = (
+            FfiConverterTypeEndpointRule.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterTypeConfidence.allocationSize(value.`confidence`)
+    )
+
+    override fun write(value: EndpointFact, buf: ByteBuffer) {
+            FfiConverterTypeEndpointRule.write(value.`value`, buf)
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterTypeConfidence.write(value.`confidence`, buf)
+    }
+}
+
+
+
+/**
+ * A yes/no profile value with its source.
+ */
+data class FlagFact (
+    var `value`: kotlin.Boolean
+    , 
+    var `source`: kotlin.String
+    , 
+    var `confidence`: Confidence
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFlagFact: FfiConverterRustBuffer<FlagFact> {
+    override fun read(buf: ByteBuffer): FlagFact {
+        return FlagFact(
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeConfidence.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FlagFact) = (
+            FfiConverterBoolean.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterTypeConfidence.allocationSize(value.`confidence`)
+    )
+
+    override fun write(value: FlagFact, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`value`, buf)
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterTypeConfidence.write(value.`confidence`, buf)
+    }
+}
+
+
+
+/**
+ * One header of a signed request.
+ */
+data class Header (
+    var `name`: kotlin.String
+    , 
+    var `value`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHeader: FfiConverterRustBuffer<Header> {
+    override fun read(buf: ByteBuffer): Header {
+        return Header(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Header) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`value`)
+    )
+
+    override fun write(value: Header, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * What one provider expects as the inputs of the standard's formulas (`snapsign providers`):
+ * every value with the document it comes from and how sure it is. Check your provider's current
+ * documentation before relying on a `Weak` one.
+ */
+data class ProviderProfile (
+    /**
+     * `generic`, `doku`, `ifortepay`, `midtrans`, `dana`, `bca`, `bri`, `mandiri`, `winpay`, `ovo`.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Path of the B2B access-token call.
+     */
+    var `tokenPathB2b`: TextFact
+    , 
+    /**
+     * Path of the B2B2C access-token call.
+     */
+    var `tokenPathB2b2c`: TextFact
+    , 
+    /**
+     * How `X-TIMESTAMP` is written.
+     */
+    var `timestamp`: TimestampFact
+    , 
+    /**
+     * The signature of transaction calls (the credential a [`RequestSigner`] needs).
+     */
+    var `transactionSignature`: SignatureFact
+    , 
+    /**
+     * What `EndpointUrl` is.
+     */
+    var `endpointRule`: EndpointFact
+    , 
+    /**
+     * A fixed `CHANNEL-ID` (`None`: per merchant).
+     */
+    var `channelId`: TextFact
+    , 
+    /**
+     * `X-PARTNER-ID` is the client id.
+     */
+    var `partnerIdIsClientId`: FlagFact
+    , 
+    /**
+     * `X-DEVICE-ID` must be sent on every transaction call.
+     */
+    var `deviceIdRequired`: FlagFact
+    , 
+    /**
+     * Whatever else an integrator must know.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProviderProfile: FfiConverterRustBuffer<ProviderProfile> {
+    override fun read(buf: ByteBuffer): ProviderProfile {
+        return ProviderProfile(
+            FfiConverterString.read(buf),
+            FfiConverterTypeTextFact.read(buf),
+            FfiConverterTypeTextFact.read(buf),
+            FfiConverterTypeTimestampFact.read(buf),
+            FfiConverterTypeSignatureFact.read(buf),
+            FfiConverterTypeEndpointFact.read(buf),
+            FfiConverterTypeTextFact.read(buf),
+            FfiConverterTypeFlagFact.read(buf),
+            FfiConverterTypeFlagFact.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProviderProfile) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeTextFact.allocationSize(value.`tokenPathB2b`) +
+            FfiConverterTypeTextFact.allocationSize(value.`tokenPathB2b2c`) +
+            FfiConverterTypeTimestampFact.allocationSize(value.`timestamp`) +
+            FfiConverterTypeSignatureFact.allocationSize(value.`transactionSignature`) +
+            FfiConverterTypeEndpointFact.allocationSize(value.`endpointRule`) +
+            FfiConverterTypeTextFact.allocationSize(value.`channelId`) +
+            FfiConverterTypeFlagFact.allocationSize(value.`partnerIdIsClientId`) +
+            FfiConverterTypeFlagFact.allocationSize(value.`deviceIdRequired`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: ProviderProfile, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeTextFact.write(value.`tokenPathB2b`, buf)
+            FfiConverterTypeTextFact.write(value.`tokenPathB2b2c`, buf)
+            FfiConverterTypeTimestampFact.write(value.`timestamp`, buf)
+            FfiConverterTypeSignatureFact.write(value.`transactionSignature`, buf)
+            FfiConverterTypeEndpointFact.write(value.`endpointRule`, buf)
+            FfiConverterTypeTextFact.write(value.`channelId`, buf)
+            FfiConverterTypeFlagFact.write(value.`partnerIdIsClientId`, buf)
+            FfiConverterTypeFlagFact.write(value.`deviceIdRequired`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * What a SNAP `responseCode` means, as far as the standard says.
+ */
+data class ResponseCodeInfo (
+    /**
+     * The code as given, e.g. `4017300`.
+     */
+    var `responseCode`: kotlin.String
+    , 
+    /**
+     * The HTTP status, e.g. 401.
+     */
+    var `httpStatus`: kotlin.UShort
+    , 
+    /**
+     * The service code, e.g. 73.
+     */
+    var `serviceCode`: kotlin.UByte
+    , 
+    /**
+     * The service's name, e.g. `Access Token B2B`; `None` when the standard does not list it.
+     */
+    var `serviceName`: kotlin.String?
+    , 
+    /**
+     * The case code, e.g. 0.
+     */
+    var `caseCode`: kotlin.UByte
+    , 
+    /**
+     * The standard's `responseMessage`, e.g. `Unauthorized. [reason]`; `None` for a case the
+     * standard does not list.
+     */
+    var `message`: kotlin.String?
+    , 
+    /**
+     * The standard's description of the case.
+     */
+    var `description`: kotlin.String?
+    , 
+    /**
+     * For 401 (cases 00-04): what usually causes it, most common first; empty otherwise.
+     */
+    var `likelyCauses`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResponseCodeInfo: FfiConverterRustBuffer<ResponseCodeInfo> {
+    override fun read(buf: ByteBuffer): ResponseCodeInfo {
+        return ResponseCodeInfo(
+            FfiConverterString.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResponseCodeInfo) = (
+            FfiConverterString.allocationSize(value.`responseCode`) +
+            FfiConverterUShort.allocationSize(value.`httpStatus`) +
+            FfiConverterUByte.allocationSize(value.`serviceCode`) +
+            FfiConverterOptionalString.allocationSize(value.`serviceName`) +
+            FfiConverterUByte.allocationSize(value.`caseCode`) +
+            FfiConverterOptionalString.allocationSize(value.`message`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterSequenceString.allocationSize(value.`likelyCauses`)
+    )
+
+    override fun write(value: ResponseCodeInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`responseCode`, buf)
+            FfiConverterUShort.write(value.`httpStatus`, buf)
+            FfiConverterUByte.write(value.`serviceCode`, buf)
+            FfiConverterOptionalString.write(value.`serviceName`, buf)
+            FfiConverterUByte.write(value.`caseCode`, buf)
+            FfiConverterOptionalString.write(value.`message`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterSequenceString.write(value.`likelyCauses`, buf)
+    }
+}
+
+
+
+/**
+ * The transaction signature with its source.
+ */
+data class SignatureFact (
+    var `value`: TransactionSignature
+    , 
+    var `source`: kotlin.String
+    , 
+    var `confidence`: Confidence
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignatureFact: FfiConverterRustBuffer<SignatureFact> {
+    override fun read(buf: ByteBuffer): SignatureFact {
+        return SignatureFact(
+            FfiConverterTypeTransactionSignature.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeConfidence.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignatureFact) = (
+            FfiConverterTypeTransactionSignature.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterTypeConfidence.allocationSize(value.`confidence`)
+    )
+
+    override fun write(value: SignatureFact, buf: ByteBuffer) {
+            FfiConverterTypeTransactionSignature.write(value.`value`, buf)
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterTypeConfidence.write(value.`confidence`, buf)
+    }
+}
+
+
+
+/**
+ * The signed headers of one call, in the order the standard lists them, with what was signed.
+ */
+data class SignedRequest (
+    /**
+     * Every header to send, in the standard's order (Python: `headers_dict()`; Kotlin:
+     * `headers.associate { it.name to it.value }`, a map in the same order).
+     */
+    var `headers`: List<Header>
+    , 
+    /**
+     * `X-SIGNATURE`.
+     */
+    var `signature`: kotlin.String
+    , 
+    /**
+     * `X-TIMESTAMP`: the exact text that was signed.
+     */
+    var `timestamp`: kotlin.String
+    , 
+    /**
+     * The `EndpointUrl` that was signed (the profile's rule applied to the target; for BCA the
+     * canonical query). Send the target as given.
+     */
+    var `endpointUrl`: kotlin.String
+    
+){
+    
+    /**
+     * A header's value by name, case-insensitively (`x-timestamp` finds `X-TIMESTAMP`); `None`
+     * when the call has no such header.
+     */ fun `header`(`name`: kotlin.String): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_signedrequest_header(FfiConverterTypeSignedRequest.lower(this),
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignedRequest: FfiConverterRustBuffer<SignedRequest> {
+    override fun read(buf: ByteBuffer): SignedRequest {
+        return SignedRequest(
+            FfiConverterSequenceTypeHeader.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignedRequest) = (
+            FfiConverterSequenceTypeHeader.allocationSize(value.`headers`) +
+            FfiConverterString.allocationSize(value.`signature`) +
+            FfiConverterString.allocationSize(value.`timestamp`) +
+            FfiConverterString.allocationSize(value.`endpointUrl`)
+    )
+
+    override fun write(value: SignedRequest, buf: ByteBuffer) {
+            FfiConverterSequenceTypeHeader.write(value.`headers`, buf)
+            FfiConverterString.write(value.`signature`, buf)
+            FfiConverterString.write(value.`timestamp`, buf)
+            FfiConverterString.write(value.`endpointUrl`, buf)
+    }
+}
+
+
+
+/**
+ * A path (or a fixed header value), `None` when the provider has none, with its source.
+ */
+data class TextFact (
+    var `value`: kotlin.String?
+    , 
+    /**
+     * One line: the document or SDK it was taken from.
+     */
+    var `source`: kotlin.String
+    , 
+    var `confidence`: Confidence
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTextFact: FfiConverterRustBuffer<TextFact> {
+    override fun read(buf: ByteBuffer): TextFact {
+        return TextFact(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeConfidence.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TextFact) = (
+            FfiConverterOptionalString.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterTypeConfidence.allocationSize(value.`confidence`)
+    )
+
+    override fun write(value: TextFact, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`value`, buf)
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterTypeConfidence.write(value.`confidence`, buf)
+    }
+}
+
+
+
+/**
+ * The `X-TIMESTAMP` style with its source; `example` is 2020-01-01T04:10:00 WIB written so.
+ */
+data class TimestampFact (
+    var `value`: TimestampStyle
+    , 
+    var `example`: kotlin.String
+    , 
+    var `source`: kotlin.String
+    , 
+    var `confidence`: Confidence
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimestampFact: FfiConverterRustBuffer<TimestampFact> {
+    override fun read(buf: ByteBuffer): TimestampFact {
+        return TimestampFact(
+            FfiConverterTypeTimestampStyle.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeConfidence.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TimestampFact) = (
+            FfiConverterTypeTimestampStyle.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`example`) +
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterTypeConfidence.allocationSize(value.`confidence`)
+    )
+
+    override fun write(value: TimestampFact, buf: ByteBuffer) {
+            FfiConverterTypeTimestampStyle.write(value.`value`, buf)
+            FfiConverterString.write(value.`example`, buf)
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterTypeConfidence.write(value.`confidence`, buf)
+    }
+}
+
+
+
+/**
+ * How an `X-TIMESTAMP` is written: `.SSS` milliseconds, and `Z` for a zero offset.
+ */
+data class TimestampFormat (
+    var `millis`: kotlin.Boolean
+    , 
+    var `utcAsZ`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimestampFormat: FfiConverterRustBuffer<TimestampFormat> {
+    override fun read(buf: ByteBuffer): TimestampFormat {
+        return TimestampFormat(
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TimestampFormat) = (
+            FfiConverterBoolean.allocationSize(value.`millis`) +
+            FfiConverterBoolean.allocationSize(value.`utcAsZ`)
+    )
+
+    override fun write(value: TimestampFormat, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`millis`, buf)
+            FfiConverterBoolean.write(value.`utcAsZ`, buf)
+    }
+}
+
+
+
+/**
+ * A provider's `X-TIMESTAMP` style: minutes east of UTC (420 for WIB) and the format.
+ */
+data class TimestampStyle (
+    var `offsetMinutes`: kotlin.Short
+    , 
+    var `format`: TimestampFormat
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimestampStyle: FfiConverterRustBuffer<TimestampStyle> {
+    override fun read(buf: ByteBuffer): TimestampStyle {
+        return TimestampStyle(
+            FfiConverterShort.read(buf),
+            FfiConverterTypeTimestampFormat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TimestampStyle) = (
+            FfiConverterShort.allocationSize(value.`offsetMinutes`) +
+            FfiConverterTypeTimestampFormat.allocationSize(value.`format`)
+    )
+
+    override fun write(value: TimestampStyle, buf: ByteBuffer) {
+            FfiConverterShort.write(value.`offsetMinutes`, buf)
+            FfiConverterTypeTimestampFormat.write(value.`format`, buf)
+    }
+}
+
+
+
+/**
  * A parsed access-token response (success or error).
  */
 data class TokenResponse (
@@ -2599,6 +4544,121 @@ public object FfiConverterTypeTokenResponse: FfiConverterRustBuffer<TokenRespons
             FfiConverterOptionalULong.write(value.`expiresIn`, buf)
     }
 }
+
+
+
+/**
+ * How sure a profile value is.
+ */
+
+enum class Confidence {
+    
+    DOCUMENTED,
+    OBSERVED,
+    WEAK,
+    CALLER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConfidence: FfiConverterRustBuffer<Confidence> {
+    override fun read(buf: ByteBuffer) = try {
+        Confidence.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Confidence) = 4UL
+
+    override fun write(value: Confidence, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The credential a provider signs transaction calls with, in a `MissingCredential` error.
+ */
+
+enum class Credential {
+    
+    CLIENT_SECRET,
+    PRIVATE_KEY;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredential: FfiConverterRustBuffer<Credential> {
+    override fun read(buf: ByteBuffer) = try {
+        Credential.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Credential) = 4UL
+
+    override fun write(value: Credential, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What `EndpointUrl` is in the string-to-sign: the target as sent (the standard), the path
+ * without its query, or the path with the sorted, re-encoded query (BCA).
+ */
+
+enum class EndpointRule {
+    
+    AS_SENT,
+    PATH_ONLY,
+    CANONICAL_QUERY;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEndpointRule: FfiConverterRustBuffer<EndpointRule> {
+    override fun read(buf: ByteBuffer) = try {
+        EndpointRule.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: EndpointRule) = 4UL
+
+    override fun write(value: EndpointRule, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -2988,6 +5048,63 @@ sealed class SnapException: kotlin.Exception() {
     }
     
     /**
+     * The provider's profile signs transaction calls with the other credential (`needed`): a
+     * [`RequestSigner`] made with the client secret for a profile that signs with the private
+     * key, or the reverse.
+     */
+    class MissingCredential(
+        
+        val `needed`: Credential, 
+        
+        val `reason`: kotlin.String
+        ) : SnapException() {
+        override val message
+            get() = "needed=${ `needed` }, reason=${ `reason` }"
+    }
+    
+    /**
+     * No provider profile has this name (see [`provider_profiles`]).
+     */
+    class UnknownProvider(
+        
+        val `name`: kotlin.String, 
+        
+        val `reason`: kotlin.String
+        ) : SnapException() {
+        override val message
+            get() = "name=${ `name` }, reason=${ `reason` }"
+    }
+    
+    /**
+     * The provider answered the access-token request with an error `responseCode` (for example
+     * `4017300`: see [`describe_response_code`]); `response_message` is its
+     * `responseMessage`.
+     */
+    class TokenRefused(
+        
+        val `responseCode`: kotlin.String, 
+        
+        val `responseMessage`: kotlin.String, 
+        
+        val `reason`: kotlin.String
+        ) : SnapException() {
+        override val message
+            get() = "responseCode=${ `responseCode` }, responseMessage=${ `responseMessage` }, reason=${ `reason` }"
+    }
+    
+    /**
+     * A [`TokenFetcher`] failed with an exception that is not a `SnapError` (a network error, ...);
+     * `reason` is its text.
+     */
+    class FetchFailed(
+        
+        val `reason`: kotlin.String
+        ) : SnapException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
      * An error this version of the bindings does not know (a newer core).
      */
     class Internal(
@@ -3101,7 +5218,23 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
             22 -> SnapException.InvalidResponse(
                 FfiConverterString.read(buf),
                 )
-            23 -> SnapException.Internal(
+            23 -> SnapException.MissingCredential(
+                FfiConverterTypeCredential.read(buf),
+                FfiConverterString.read(buf),
+                )
+            24 -> SnapException.UnknownProvider(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            25 -> SnapException.TokenRefused(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            26 -> SnapException.FetchFailed(
+                FfiConverterString.read(buf),
+                )
+            27 -> SnapException.Internal(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -3234,6 +5367,30 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is SnapException.InvalidResponse -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is SnapException.MissingCredential -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeCredential.allocationSize(value.`needed`)
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is SnapException.UnknownProvider -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`name`)
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is SnapException.TokenRefused -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`responseCode`)
+                + FfiConverterString.allocationSize(value.`responseMessage`)
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is SnapException.FetchFailed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -3376,8 +5533,32 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
-            is SnapException.Internal -> {
+            is SnapException.MissingCredential -> {
                 buf.putInt(23)
+                FfiConverterTypeCredential.write(value.`needed`, buf)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is SnapException.UnknownProvider -> {
+                buf.putInt(24)
+                FfiConverterString.write(value.`name`, buf)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is SnapException.TokenRefused -> {
+                buf.putInt(25)
+                FfiConverterString.write(value.`responseCode`, buf)
+                FfiConverterString.write(value.`responseMessage`, buf)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is SnapException.FetchFailed -> {
+                buf.putInt(26)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is SnapException.Internal -> {
+                buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -3385,6 +5566,45 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
     }
 
 }
+
+
+
+/**
+ * Which signature a provider's transaction calls carry: HMAC-SHA512 with the client secret over
+ * `METHOD:EndpointUrl:AccessToken:digest:X-TIMESTAMP`, or SHA256withRSA with the private key
+ * over `METHOD:EndpointUrl:digest:X-TIMESTAMP`.
+ */
+
+enum class TransactionSignature {
+    
+    HMAC,
+    RSA_SERVICE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransactionSignature: FfiConverterRustBuffer<TransactionSignature> {
+    override fun read(buf: ByteBuffer) = try {
+        TransactionSignature.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TransactionSignature) = 4UL
+
+    override fun write(value: TransactionSignature, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -3424,6 +5644,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterLong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Long?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -3446,6 +5698,90 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeHeader: FfiConverterRustBuffer<List<Header>> {
+    override fun read(buf: ByteBuffer): List<Header> {
+        val len = buf.getInt()
+        return List<Header>(len) {
+            FfiConverterTypeHeader.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Header>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHeader.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Header>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHeader.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeProviderProfile: FfiConverterRustBuffer<List<ProviderProfile>> {
+    override fun read(buf: ByteBuffer): List<ProviderProfile> {
+        val len = buf.getInt()
+        return List<ProviderProfile>(len) {
+            FfiConverterTypeProviderProfile.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ProviderProfile>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeProviderProfile.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ProviderProfile>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeProviderProfile.write(it, buf)
         }
     }
 }
@@ -3720,6 +6056,51 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         FfiConverterByteArray.lower(`body`),
         FfiConverterString.lower(`timestamp`),
         FfiConverterString.lower(`signature`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Splits a `responseCode` (seven digits: HTTP status, service code, case code) and says what
+         * each part means, from the standard's tables. A code the standard does not list is not an
+         * error (its names are `None`); anything but seven ASCII digits is `InvalidResponse`.
+         */
+    @Throws(SnapException::class) fun `describeResponseCode`(`code`: kotlin.String): ResponseCodeInfo {
+            return FfiConverterTypeResponseCodeInfo.lift(
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_func_describe_response_code(
+    
+        
+        FfiConverterString.lower(`code`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The profile called `name` (exact, lower case); `UnknownProvider` for another name.
+         */
+    @Throws(SnapException::class) fun `providerProfile`(`name`: kotlin.String): ProviderProfile {
+            return FfiConverterTypeProviderProfile.lift(
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profile(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Every provider profile, `generic` (the standard itself) first.
+         */ fun `providerProfiles`(): List<ProviderProfile> {
+            return FfiConverterSequenceTypeProviderProfile.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profiles(
+    
+        _status)
 }
     )
     }

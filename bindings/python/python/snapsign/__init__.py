@@ -19,6 +19,13 @@ bindings/python/tests/test_fast_path.py checks that both give the same results; 
 functions stay reachable as `snapsign.snapsign.<name>`.
 
 TransactionSigner also has close() and is a context manager.
+
+Two conveniences on top of generated classes (no logic of their own):
+
+    SignedRequest.headers_dict()   the headers of RequestSigner.sign() as a dict in the standard's
+                                   order, for requests / httpx: headers=signed.headers_dict()
+    TokenCache(fetch)              also takes a plain function returning the token response body
+                                   (bytes), besides a TokenFetcher subclass
 """
 
 from __future__ import annotations  # as the generated module: the same signatures
@@ -248,3 +255,42 @@ def minify_json(body: bytes) -> bytes:
         if _minify(body, size, out, size, n) == _OK:
             return _C.string_at(out, n.value)
     return _gen.minify_json(body)
+
+
+# --- conveniences over generated classes ----------------------------------------------------------
+
+def _headers_dict(self) -> dict:
+    """The headers as a dict, in the standard's order (Content-Type, Authorization, X-TIMESTAMP,
+    X-SIGNATURE, ..., CHANNEL-ID), ready for `requests` / `httpx`: `headers=signed.headers_dict()`."""
+    return {h.name: h.value for h in self.headers}
+
+
+_gen.SignedRequest.headers_dict = _headers_dict
+del _headers_dict
+
+
+class _FunctionFetcher(_gen.TokenFetcher):
+    """A plain function as a TokenFetcher."""
+
+    __slots__ = ("_fetch",)
+
+    def __init__(self, fetch):
+        self._fetch = fetch
+
+    def fetch(self) -> bytes:
+        return self._fetch()
+
+
+class TokenCache(_gen.TokenCache):
+    __doc__ = _gen.TokenCache.__doc__ + """
+    In Python `fetcher` may also be a plain function taking no argument and returning the response
+    body (bytes), e.g. `TokenCache(lambda: requests.post(url, headers=h, data=body).content)`. An
+    exception it raises that is not a SnapError reaches the callers as SnapError.FetchFailed, its
+    repr() in `reason`."""
+
+    def __init__(self, fetcher, *args, **kwargs):
+        if callable(fetcher) and not isinstance(fetcher, _gen.TokenFetcher):
+            fetcher = _FunctionFetcher(fetcher)
+        super().__init__(fetcher, *args, **kwargs)
+
+    __init__.__doc__ = _gen.TokenCache.__init__.__doc__
