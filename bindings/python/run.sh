@@ -13,7 +13,9 @@ python="${PYTHON:-python3}"
 
 "$python" -m pip install --quiet --disable-pip-version-check "maturin>=1.9,<2" "pytest>=7" "cryptography>=41"
 # --no-build-isolation: use the maturin just installed rather than fetching another one.
+# The README's command, plus the options above.
+cd "$root"
 MATURIN_PEP517_ARGS="--profile $profile" \
-    "$python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps "$here"
+    "$python" -m pip install ./bindings/python --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps
 cd "$here"
 "$python" -m pytest -q -p no:cacheprovider tests "$@"
