@@ -13,10 +13,12 @@ python="${PYTHON:-python3}"
 
 "$python" -m pip install --quiet --disable-pip-version-check "maturin>=1.9,<2" "pytest>=7" "cryptography>=41"
 # --no-build-isolation: use the maturin just installed rather than fetching another one.
+# The README's command, plus the options above.
+cd "$root"
 MATURIN_PEP517_ARGS="--profile $profile" \
-    "$python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps "$here"
+    "$python" -m pip install ./bindings/python --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps
 # The CLI of the same tree: tests/test_requests.py compares with `snapsign request/providers/code`.
-(cd "$root" && cargo build --quiet -p snapsign-cli)
+cargo build --quiet -p snapsign-cli
 export SNAPSIGN_CLI="${CARGO_TARGET_DIR:-$root/target}/debug/snapsign"
 cd "$here"
 "$python" -m pytest -q -p no:cacheprovider tests "$@"

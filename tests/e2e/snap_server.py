@@ -176,7 +176,8 @@ class SnapServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self):
+    def start(self, port=0):
+        """Serves on 127.0.0.1:port (0: a free port) in a daemon thread."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -222,7 +223,7 @@ class SnapServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         return self
