@@ -1622,3 +1622,29 @@ fn explain_a_valid_signature_lists_what_else_to_check_and_an_unexplained_one_wha
     );
     assert!(out.json()["if_still_rejected"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn docs_providers_lists_every_source_of_every_profile() {
+    let docs = std::fs::read_to_string(root().join("docs/providers.md")).unwrap();
+    let list = run(&["providers", "--json"]).json();
+    let fields = [
+        "token_path_b2b",
+        "token_path_b2b2c",
+        "timestamp",
+        "transaction_signature",
+        "endpoint_rule",
+        "channel_id",
+        "partner_id_is_client_id",
+        "device_id_required",
+    ];
+    for p in list.as_array().unwrap() {
+        let name = s(&p["name"]);
+        let heading = format!("### `{name}`");
+        let section = docs.split(&heading).nth(1).unwrap_or_else(|| panic!("docs/providers.md has no {heading}"));
+        let section = section.split("\n### ").next().unwrap();
+        for f in fields {
+            let row = format!("| {} | {} |", s(&p[f]["confidence"]), s(&p[f]["source"]));
+            assert!(section.contains(&row), "{name}.{f}: docs/providers.md lacks {row}");
+        }
+    }
+}
