@@ -47,7 +47,10 @@ def test_invalid_json_has_offset_and_message(signer):
     e = raises(SnapError.InvalidJson, signer.sign_service, "POST", "/v1.0/x", b'{"a" 1}', TS)
     assert e.offset == 5
     assert e.reason == "invalid JSON body at byte 5: unexpected character"
-    assert "offset=5" in str(e)
+    # str() is the core's sentence alone; repr() names the variant and every field.
+    assert str(e) == "invalid JSON body at byte 5: unexpected character"
+    assert repr(e) == "SnapError.InvalidJson(offset=5, reason='invalid JSON body at byte 5: unexpected character')"
+    assert e.args == ("offset=5, reason='invalid JSON body at byte 5: unexpected character'",)
     e = raises(SnapError.InvalidJson, snapsign.minify_json, b'{"a":1')
     assert e.offset == 6 and "unexpected end" in e.reason
     e = raises(SnapError.InvalidJson, snapsign.minify_json, b'\xef\xbb\xbf{}')

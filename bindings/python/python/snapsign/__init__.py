@@ -269,6 +269,24 @@ _gen.SignedRequest.headers_dict = _headers_dict
 del _headers_dict
 
 
+# The generated errors print as "offset=5, reason='...'": str() is the core's sentence alone,
+# repr() keeps every field. The exceptions, their fields and args are the generated ones.
+def _error_str(self: Exception) -> str:
+    return str(getattr(self, "reason", ""))
+
+
+def _error_repr(self: Exception) -> str:
+    fields = ", ".join(f"{name}={value!r}" for name, value in vars(self).items())
+    return f"SnapError.{type(self).__name__}({fields})"
+
+
+_gen.SnapError.__str__ = _error_str
+for _variant in vars(_gen.SnapError).values():
+    if isinstance(_variant, type) and issubclass(_variant, _gen.SnapError):
+        _variant.__repr__ = _error_repr
+del _error_str, _error_repr, _variant
+
+
 class _FunctionFetcher(_gen.TokenFetcher):
     """A plain function as a TokenFetcher."""
 
