@@ -156,3 +156,20 @@ def test_token_response():
 def test_type_errors_stay_python_errors(signer):
     with pytest.raises(TypeError):
         signer.sign_service("POST", "/p", "a str, not bytes", TS)
+
+
+def test_help_shows_real_defaults_and_no_sentinel_objects():
+    import inspect
+    import pydoc
+
+    sig = inspect.signature(snapsign.SnapSigner.__init__)
+    assert sig.parameters["passphrase"].default is None
+    assert sig.parameters["allow_weak_key"].default is False
+    assert "Union[object" not in str(sig), sig
+    sign = inspect.signature(snapsign.RequestSigner.sign)
+    assert all(sign.parameters[n].default is None for n in ("access_token", "external_id", "unix_millis"))
+    text = pydoc.render_doc(snapsign, renderer=pydoc.plaintext)
+    assert "object object at" not in text
+    assert "Union[object" not in text
+    # The calls behave as before: an omitted optional argument is None.
+    assert snapsign.SnapSigner(key_bytes("rsa2048-pkcs8.pem")).key_bits() == 2048

@@ -31,6 +31,7 @@ Two conveniences on top of generated classes (no logic of their own):
 from __future__ import annotations  # as the generated module: the same signatures
 
 import ctypes as _C
+import inspect as _inspect
 import os as _os
 import sys as _sys
 import threading as _threading
@@ -285,6 +286,45 @@ for _variant in vars(_gen.SnapError).values():
     if isinstance(_variant, type) and issubclass(_variant, _gen.SnapError):
         _variant.__repr__ = _error_repr
 del _error_str, _error_repr, _variant
+
+
+def _real_defaults(fn) -> None:
+    """uniffi's Python marks an optional argument's `None` default with a bare `object()`
+    sentinel, which `help()` prints as `<object object at 0x...>` with a `Union[object, ...]`
+    type; give the signature the real default and type. Calls are unchanged: the function still
+    maps its sentinel (now never passed by a caller who omits the argument) to None."""
+    try:
+        sig = _inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    params, changed = [], False
+    for p in sig.parameters.values():
+        if type(p.default) is object:
+            ann = p.annotation
+            if isinstance(ann, str) and ann.startswith("typing.Union[object, ") and ann.endswith("]"):
+                ann = ann[len("typing.Union[object, ") : -1]
+                try:
+                    ann = eval(ann, vars(_gen))  # the generated module's own names (typing, records)
+                except Exception:  # noqa: BLE001 - keep the text when it does not evaluate
+                    pass
+            p = p.replace(default=None, annotation=ann)
+            changed = True
+        params.append(p)
+    if changed:
+        fn.__signature__ = sig.replace(parameters=params)
+
+
+def _fix_generated_signatures() -> None:
+    for obj in list(vars(_gen).values()):
+        if _inspect.isfunction(obj) and obj.__module__ == _gen.__name__:
+            _real_defaults(obj)
+        elif _inspect.isclass(obj) and obj.__module__ == _gen.__name__:
+            for member in vars(obj).values():
+                _real_defaults(getattr(member, "__func__", member))
+
+
+_fix_generated_signatures()
+del _real_defaults, _fix_generated_signatures
 
 
 class _FunctionFetcher(_gen.TokenFetcher):
