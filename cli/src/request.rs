@@ -2,9 +2,8 @@
 //! provider's profile says, from one clock reading.
 
 use serde_json::json;
-use snapsign_core::request::{Call, Customer, RequestHeaders, Signer, When};
+use snapsign_core::request::{Call, Customer, ProfileSigner, SigningKey, When};
 use snapsign_core::string_to_sign;
-use snapsign_core::{HmacSigner, RsaSigner};
 
 use crate::args::RequestCallArgs;
 use crate::failure::{field_failure, Failure, Outcome};
@@ -15,25 +14,21 @@ use crate::input::secret::{hmac_signer, load_secret};
 use crate::input::timestamp::now_millis;
 use crate::output::{curl_text, emit, emit_json, headers_json, headers_text};
 
-enum Credential {
-    Hmac(HmacSigner),
-    Rsa(RsaSigner),
-}
-
-fn credential(a: &RequestCallArgs) -> Outcome<Credential> {
+fn credential(a: &RequestCallArgs) -> Outcome<SigningKey> {
     if let Some(path) = &a.signer.key {
-        return Ok(Credential::Rsa(load_signer(path, a.passphrase_env.as_deref(), false)?));
+        return Ok(SigningKey::Rsa(load_signer(path, a.passphrase_env.as_deref(), false)?));
     }
     let secret = load_secret(a.signer.secret_env.as_deref(), a.signer.secret_file.as_deref())?.ok_or_else(|| {
         Failure::input("signer", "give --secret-env VAR or --secret-file FILE (with --token), or --key FILE")
     })?;
-    Ok(Credential::Hmac(hmac_signer(&secret)?))
+    Ok(SigningKey::Hmac(hmac_signer(&secret)?))
 }
 
 pub(crate) fn run(a: RequestCallArgs) -> Outcome<u8> {
     let profile = load_profile(&a.provider)?;
-    let credential = credential(&a)?;
+    let key = credential(&a)?;
     let body = load_body(a.request.body.as_deref())?;
+    let signer = ProfileSigner::new(profile, key).map_err(request_failure)?;
     let customer = a.customer_token.as_deref().map(|token| Customer {
         access_token: token,
         ip_address: a.ip_address.as_deref(),
@@ -50,12 +45,7 @@ pub(crate) fn run(a: RequestCallArgs) -> Outcome<u8> {
         ..Call::new(&a.request.method, &a.request.path, &body.min, &a.partner_id)
     };
     let when = a.timestamp.as_deref().map_or(When::UnixMillis(now_millis()), When::Header);
-    let signer = match &credential {
-        Credential::Hmac(h) => Signer::Hmac(h),
-        Credential::Rsa(r) => Signer::Rsa(r),
-    };
-    let headers =
-        RequestHeaders::sign(profile, signer, &call, when, &mut getrandom::SysRng).map_err(request_failure)?;
+    let headers = signer.sign(&call, when, &mut getrandom::SysRng).map_err(request_failure)?;
     let list: Vec<(&str, String)> = headers.iter().map(|(n, v)| (n, v.to_owned())).collect();
 
     if let Some(curl) = &a.curl {
@@ -64,12 +54,12 @@ pub(crate) fn run(a: RequestCallArgs) -> Outcome<u8> {
         emit(&curl_text(call.method, &url, &list, &body.min));
     } else if a.json {
         let (ts, url) = (headers.timestamp(), headers.endpoint_url());
-        let sts = match &credential {
-            Credential::Hmac(_) => {
+        let sts = match signer.key() {
+            SigningKey::Hmac(_) => {
                 let token = call.access_token.unwrap_or_default();
                 string_to_sign::transaction(call.method, url, token, &body.digest, ts).map(|s| s.to_string())
             }
-            Credential::Rsa(_) => string_to_sign::service(call.method, url, &body.digest, ts).map(|s| s.to_string()),
+            SigningKey::Rsa(_) => string_to_sign::service(call.method, url, &body.digest, ts).map(|s| s.to_string()),
         }
         .map_err(field_failure)?;
         emit_json(&json!({

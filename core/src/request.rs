@@ -105,6 +105,79 @@ impl Signer<'_> {
     }
 }
 
+/// A profile and the credential its transaction calls are signed with, checked to match once,
+/// for a holder that signs many calls (a C handle, a uniffi object, a command).
+///
+/// ```
+/// use snapsign_core::request::{Call, ProfileSigner, SigningKey, When};
+/// use snapsign_core::{provider, Credential, Error, HmacSigner};
+/// let bca = ProfileSigner::new(&provider::BCA, SigningKey::Hmac(HmacSigner::new(b"a-secret")?))?;
+/// let call = Call { access_token: Some("tok"), ..Call::new("GET", "/openapi/v1.0/x?b=2&a=1", b"", "P1") };
+/// let h = bca.sign(&call, When::UnixMillis(0), &mut getrandom::SysRng)?;
+/// assert_eq!(h.endpoint_url(), "/openapi/v1.0/x?a=1&b=2");
+/// let dana = ProfileSigner::new(&provider::DANA, SigningKey::Hmac(HmacSigner::new(b"a-secret")?));
+/// assert_eq!(dana.unwrap_err(), Error::MissingCredential { needed: Credential::PrivateKey });
+/// # Ok::<(), snapsign_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct ProfileSigner<'p> {
+    profile: &'p Profile,
+    key: SigningKey,
+}
+
+/// An owned signing credential (see [`Signer`] for the borrowed one).
+#[derive(Debug)]
+pub enum SigningKey {
+    /// The client secret, keyed into HMAC-SHA512.
+    Hmac(HmacSigner),
+    /// The RSA private key.
+    Rsa(RsaSigner),
+}
+
+impl SigningKey {
+    /// The borrowed form [`RequestHeaders::sign`] takes.
+    pub fn signer(&self) -> Signer<'_> {
+        match self {
+            SigningKey::Hmac(h) => Signer::Hmac(h),
+            SigningKey::Rsa(r) => Signer::Rsa(r),
+        }
+    }
+}
+
+impl<'p> ProfileSigner<'p> {
+    /// Pairs `profile` with `key`.
+    ///
+    /// # Errors
+    /// [`Error::MissingCredential`] when `key` is not what the profile signs with.
+    pub fn new(profile: &'p Profile, key: SigningKey) -> Result<Self> {
+        key.signer().check_profile(profile)?;
+        Ok(ProfileSigner { profile, key })
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &'p Profile {
+        self.profile
+    }
+
+    /// The credential.
+    pub fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    /// [`RequestHeaders::sign`] with this profile and credential.
+    ///
+    /// # Errors
+    /// As [`RequestHeaders::sign`].
+    pub fn sign<R: TryCryptoRng + ?Sized>(
+        &self,
+        call: &Call<'_>,
+        when: When<'_>,
+        rng: &mut R,
+    ) -> Result<RequestHeaders> {
+        RequestHeaders::sign(self.profile, self.key.signer(), call, when, rng)
+    }
+}
+
 /// When the call is made: the instant, written in the profile's style, or the exact header text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When<'a> {

@@ -18,7 +18,6 @@ use super::args::{
 };
 use super::boundary::ffi_boundary;
 use super::entropy::{snapsign_fill_fn, CallbackRng};
-use super::last_error::{Failure, Problem};
 use super::result::snapsign_result;
 
 /// Grant kind for `snapsign_b2b2c_request_body`: `AUTHORIZATION_CODE`, with the `authCode` the
@@ -184,8 +183,7 @@ pub unsafe extern "C" fn snapsign_external_id_with_rng(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let out = unsafe { raw_out!(out, out_cap, out_len) }?;
-        let fill = fill.ok_or(Failure::Argument { name: "fill", problem: Problem::Null })?;
-        let callback = CallbackRng::new(fill, userdata);
+        let callback = CallbackRng::new(fill, userdata)?;
         let mut rng = FillRng::new(|buf: &mut [u8]| callback.fill(buf));
         external_id_out(digits, &mut rng, out)
     }

@@ -4,6 +4,9 @@ use core::ffi::{c_int, c_void};
 
 use snapsign_core::rng::EntropyError;
 
+use super::args::FfiResult;
+use super::last_error::{Failure, Problem};
+
 /// An entropy callback: fill `buf[0..len]` with cryptographically secure random bytes and
 /// return 0, or return non-zero on failure (the call that needed the bytes then fails with
 /// `SNAPSIGN_RESULT_RNG`). `userdata` is the pointer given with the callback
@@ -28,8 +31,10 @@ unsafe impl Send for CallbackRng {}
 unsafe impl Sync for CallbackRng {}
 
 impl CallbackRng {
-    pub(crate) fn new(fill: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> c_int, userdata: *mut c_void) -> Self {
-        CallbackRng { fill, userdata }
+    /// The `fill` argument (NULL is refused, naming it) with its `userdata`.
+    pub(crate) fn new(fill: snapsign_fill_fn, userdata: *mut c_void) -> FfiResult<Self> {
+        let fill = fill.ok_or(Failure::Argument { name: "fill", problem: Problem::Null })?;
+        Ok(CallbackRng { fill, userdata })
     }
 
     /// Fills `dst` through the callback.

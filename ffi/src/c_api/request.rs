@@ -7,9 +7,9 @@ use core::mem::size_of;
 
 use rand_core::TryCryptoRng;
 use snapsign_core::provider::{self, Profile};
-use snapsign_core::request::{Call, Customer, RequestHeaders, Signer, When};
+use snapsign_core::request::{Call, Customer, ProfileSigner, RequestHeaders, SigningKey, When};
 use snapsign_core::rng::FillRng;
-use snapsign_core::{Field, HmacSigner, RsaSigner};
+use snapsign_core::{Field, HmacSigner};
 
 use super::args::{
     check_disjoint, free_handle, handle, handle_out, index_out_of_range, opt_in, raw_in, raw_out, struct_in,
@@ -17,7 +17,6 @@ use super::args::{
 };
 use super::boundary::ffi_boundary;
 use super::entropy::{snapsign_fill_fn, CallbackRng};
-use super::last_error::{Failure, Problem};
 use super::result::snapsign_result;
 use super::rsa::load_private_key;
 
@@ -29,22 +28,7 @@ use super::rsa::load_private_key;
 /// `snapsign_request_signer_free` (which zeroizes the key). Immutable: one signer may be used
 /// from several threads at once.
 pub struct snapsign_request_signer {
-    profile: &'static Profile,
-    credential: Credential,
-}
-
-enum Credential {
-    Hmac(HmacSigner),
-    Rsa(RsaSigner),
-}
-
-impl snapsign_request_signer {
-    fn signer(&self) -> Signer<'_> {
-        match &self.credential {
-            Credential::Hmac(h) => Signer::Hmac(h),
-            Credential::Rsa(r) => Signer::Rsa(r),
-        }
-    }
+    signer: ProfileSigner<'static>,
 }
 
 /// The signed headers of one call, in the order the standard lists them: `Content-Type`,
@@ -211,10 +195,8 @@ unsafe fn find_profile(profile: *const u8, profile_len: usize) -> FfiResult<(&'s
 }
 
 /// Checks the credential against the profile and hands the signer to the caller.
-fn new_signer(profile: &'static Profile, credential: Credential, out: HandleOut<snapsign_request_signer>) -> FfiResult {
-    let signer = snapsign_request_signer { profile, credential };
-    signer.signer().check_profile(profile)?;
-    out.set(signer);
+fn new_signer(profile: &'static Profile, key: SigningKey, out: HandleOut<snapsign_request_signer>) -> FfiResult {
+    out.set(snapsign_request_signer { signer: ProfileSigner::new(profile, key)? });
     Ok(())
 }
 
@@ -248,7 +230,7 @@ pub unsafe extern "C" fn snapsign_request_signer_new_hmac(
         let secret = raw_in!(secret, secret_len)?;
         check_disjoint(&[out.region()], &[name, secret.region()])?;
         let hmac = HmacSigner::new(unsafe { secret.bytes() })?;
-        new_signer(profile, Credential::Hmac(hmac), out)
+        new_signer(profile, SigningKey::Hmac(hmac), out)
     }
 }
 
@@ -282,7 +264,7 @@ pub unsafe extern "C" fn snapsign_request_signer_new_rsa(
         let (profile, name) = unsafe { find_profile(profile, profile_len) }?;
         check_disjoint(&[out.region()], &[name])?;
         let rsa = unsafe { load_private_key(key, key_len, passphrase, passphrase_len, flags, out.region()) }?;
-        new_signer(profile, Credential::Rsa(rsa), out)
+        new_signer(profile, SigningKey::Rsa(rsa), out)
     }
 }
 
@@ -324,7 +306,7 @@ unsafe fn sign<R: TryCryptoRng + ?Sized>(
         Some(text) => When::Header(unsafe { text.text(Field::Timestamp) }?),
         None => When::UnixMillis(now_unix_millis),
     };
-    let headers = RequestHeaders::sign(signer.profile, signer.signer(), &call, when, rng)?;
+    let headers = signer.signer.sign(&call, when, rng)?;
     out.set(snapsign_request_headers { headers });
     Ok(())
 }
@@ -388,8 +370,7 @@ pub unsafe extern "C" fn snapsign_request_signer_sign_with_rng(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let out = unsafe { handle_out!(out) }?;
-        let fill = fill.ok_or(Failure::Argument { name: "fill", problem: Problem::Null })?;
-        let callback = CallbackRng::new(fill, userdata);
+        let callback = CallbackRng::new(fill, userdata)?;
         let mut rng = FillRng::new(|buf: &mut [u8]| callback.fill(buf));
         unsafe { sign(signer, call, now_unix_millis, timestamp, timestamp_len, &mut rng, out) }
     }

@@ -12,7 +12,6 @@ use super::args::{
 use super::boundary::ffi_boundary;
 use super::entropy::{snapsign_fill_fn, CallbackRng};
 use super::inputs::{ServiceInputs, TokenInputs};
-use super::last_error::{Failure, Problem};
 use super::result::snapsign_result;
 
 /// Flag for `snapsign_signer_new` / `snapsign_verifier_new`: accept RSA keys shorter than 2048
@@ -166,8 +165,7 @@ pub unsafe extern "C" fn snapsign_signer_new_with_rng(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let out = unsafe { handle_out!(out) }?;
-        let fill = fill.ok_or(Failure::Argument { name: "fill", problem: Problem::Null })?;
-        let rng = RngSource::Callback(CallbackRng::new(fill, userdata));
+        let rng = RngSource::Callback(CallbackRng::new(fill, userdata)?);
         unsafe { new_signer(key, key_len, passphrase, passphrase_len, flags, rng, out) }
     }
 }

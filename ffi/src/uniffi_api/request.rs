@@ -2,9 +2,9 @@
 
 use snapsign_core::endpoint::EndpointRule;
 use snapsign_core::provider::{self, Confidence, Fact, Profile, TimestampStyle, TransactionSignature, PROFILES};
-use snapsign_core::request::{Call, Customer, RequestHeaders, Signer, When};
+use snapsign_core::request::{Call, Customer, ProfileSigner, SigningKey, When};
 use snapsign_core::timestamp::TimestampFormat;
-use snapsign_core::{describe_response_code as core_describe, Error, Field, HmacSigner, KeyOptions, RsaSigner};
+use snapsign_core::{describe_response_code as core_describe, Error, Field, KeyOptions, RsaSigner};
 use zeroize::Zeroizing;
 
 use super::{hmac_signer, now_unix_millis, SnapError};
@@ -216,12 +216,6 @@ impl SignedRequest {
     }
 }
 
-#[derive(Debug)]
-enum RequestCredential {
-    Hmac(HmacSigner),
-    Rsa(RsaSigner),
-}
-
 /// A provider profile with the credential its transaction calls are signed with, making every
 /// header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
 /// and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
@@ -231,22 +225,12 @@ enum RequestCredential {
 /// WinPay, iFortepay); the other credential is a `MissingCredential` error naming the one needed.
 #[derive(Debug, uniffi::Object)]
 pub struct RequestSigner {
-    profile: &'static Profile,
-    credential: RequestCredential,
+    signer: ProfileSigner<'static>,
 }
 
 impl RequestSigner {
-    fn new(provider: &str, credential: RequestCredential) -> Result<Self, SnapError> {
-        let signer = RequestSigner { profile: find_profile(provider)?, credential };
-        signer.signer().check_profile(signer.profile)?;
-        Ok(signer)
-    }
-
-    fn signer(&self) -> Signer<'_> {
-        match &self.credential {
-            RequestCredential::Hmac(h) => Signer::Hmac(h),
-            RequestCredential::Rsa(r) => Signer::Rsa(r),
-        }
+    fn new(provider: &str, key: SigningKey) -> Result<Self, SnapError> {
+        Ok(RequestSigner { signer: ProfileSigner::new(find_profile(provider)?, key)? })
     }
 }
 
@@ -256,7 +240,7 @@ impl RequestSigner {
     /// secret (its UTF-8 bytes key HMAC-SHA512; the copy handed over is zeroized).
     #[uniffi::constructor]
     pub fn with_client_secret(provider: String, client_secret: String) -> Result<Self, SnapError> {
-        RequestSigner::new(&provider, RequestCredential::Hmac(hmac_signer(client_secret)?))
+        RequestSigner::new(&provider, SigningKey::Hmac(hmac_signer(client_secret)?))
     }
 
     /// A signer for `provider` with the RSA private key (PEM or DER, PKCS#8, encrypted too with
@@ -273,12 +257,12 @@ impl RequestSigner {
         let passphrase = passphrase.map(Zeroizing::new);
         let options = KeyOptions { allow_weak: allow_weak_key, passphrase: passphrase.as_ref().map(|p| p.as_bytes()) };
         let rsa = RsaSigner::from_bytes(&private_key, &options)?;
-        RequestSigner::new(&provider, RequestCredential::Rsa(rsa))
+        RequestSigner::new(&provider, SigningKey::Rsa(rsa))
     }
 
     /// The profile's name.
     pub fn provider(&self) -> String {
-        self.profile.name.to_owned()
+        self.signer.profile().name.to_owned()
     }
 
     /// Signs one transaction call and returns every header it needs.
@@ -353,7 +337,7 @@ impl RequestSigner {
             (None, Some(ms)) => When::UnixMillis(ms),
             (None, None) => When::UnixMillis(now_unix_millis()),
         };
-        let h = RequestHeaders::sign(self.profile, self.signer(), &call, when, &mut getrandom::SysRng)?;
+        let h = self.signer.sign(&call, when, &mut getrandom::SysRng)?;
         Ok(SignedRequest {
             headers: h.iter().map(|(name, value)| Header { name: name.to_owned(), value: value.to_owned() }).collect(),
             signature: h.signature().to_owned(),
