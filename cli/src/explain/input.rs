@@ -36,16 +36,7 @@ pub(super) fn load(cmd: ExplainCommand) -> Outcome<(Inputs, bool)> {
                 timestamp: resolve_timestamp(&time)?,
                 ..Parts::default()
             };
-            let inputs = Inputs {
-                parts,
-                body: read_input(request.body.as_deref())?,
-                body_name: body_name(request.body.as_deref()),
-                base_url: request.base_url,
-                signer,
-                checker,
-                ..Inputs::new(Kind::Service)
-            };
-            (inputs, common)
+            (with_body(Kind::Service, parts, request.body.as_deref(), request.base_url, signer, checker)?, common)
         }
         ExplainCommand::Transaction { secret, request, token, time, common } => {
             let (signer, checker) = hmac_keys(&secret, common.signature.is_some())?;
@@ -56,23 +47,23 @@ pub(super) fn load(cmd: ExplainCommand) -> Outcome<(Inputs, bool)> {
                 timestamp: resolve_timestamp(&time)?,
                 ..Parts::default()
             };
-            let inputs = Inputs {
-                parts,
-                body: read_input(request.body.as_deref())?,
-                body_name: body_name(request.body.as_deref()),
-                base_url: request.base_url,
-                signer,
-                checker,
-                ..Inputs::new(Kind::Transaction)
-            };
-            (inputs, common)
+            (with_body(Kind::Transaction, parts, request.body.as_deref(), request.base_url, signer, checker)?, common)
         }
     };
     Ok((Inputs { profile, signature: common.signature, ..inputs }, common.json))
 }
 
-fn body_name(spec: Option<&str>) -> String {
-    spec.map(input_name).unwrap_or_else(|| "(no body)".into())
+/// The inputs of a service or transaction signature: the parts, then the body `--body` names.
+fn with_body(
+    kind: Kind,
+    parts: Parts,
+    body: Option<&str>,
+    base_url: Option<String>,
+    signer: Option<Signer>,
+    checker: Option<Checker>,
+) -> Outcome<Inputs> {
+    let body_name = body.map(input_name).unwrap_or_else(|| "(no body)".into());
+    Ok(Inputs { parts, body: read_input(body)?, body_name, base_url, signer, checker, ..Inputs::new(kind) })
 }
 
 /// The private key to sign with and the key to check `--signature` with (the private key's
