@@ -46,6 +46,11 @@ fn profile_json(p: &Profile) -> Value {
         "channel_id": fact(&p.channel_id),
         "partner_id_is_client_id": fact(&p.partner_id_is_client_id),
         "device_id_required": fact(&p.device_id_required),
+        "missing_header": {
+            "value": p.missing_header.value.name(),
+            "source": p.missing_header.source,
+            "confidence": p.missing_header.confidence.name(),
+        },
         "notes": p.notes,
     })
 }

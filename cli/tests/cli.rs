@@ -1636,6 +1636,7 @@ fn docs_providers_lists_every_source_of_every_profile() {
         "channel_id",
         "partner_id_is_client_id",
         "device_id_required",
+        "missing_header",
     ];
     for p in list.as_array().unwrap() {
         let name = s(&p["name"]);

@@ -118,6 +118,25 @@ impl TimestampStyle {
         TimestampStyle { offset_minutes: 0, format: TimestampFormat { millis: true, utc_as_z: true } };
 }
 
+/// How a provider answers a request that lacks a mandatory header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MissingHeaderAnswer {
+    /// The standard's `400xx02 Invalid Mandatory Field {X-TIMESTAMP}`.
+    Standard,
+    /// `400xx00 Bad Request - X-TIMESTAMP is Required` (iFortepay).
+    BadRequestIsRequired,
+}
+
+impl MissingHeaderAnswer {
+    /// `standard` or `bad-request-is-required`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            MissingHeaderAnswer::Standard => "standard",
+            MissingHeaderAnswer::BadRequestIsRequired => "bad-request-is-required",
+        }
+    }
+}
+
 /// What one provider expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Profile {
@@ -139,11 +158,15 @@ pub struct Profile {
     pub partner_id_is_client_id: Fact<bool>,
     /// `X-DEVICE-ID` must be sent on every transaction call.
     pub device_id_required: Fact<bool>,
+    /// How a request missing a mandatory header is answered (by the provider, and by a
+    /// [`RequestVerifier`](crate::request_verifier::RequestVerifier) in its place).
+    pub missing_header: Fact<MissingHeaderAnswer>,
     /// Whatever else an integrator must know (notifications, response spellings).
     pub notes: &'static str,
 }
 
 const STANDARD: &str = "SNAP Standar Teknis Keamanan v1.0.2";
+const STANDARD_CODES: &str = "ASPI SNAP response codes: 400xx02 Invalid Mandatory Field {field name}";
 
 /// The standard itself: what every provider starts from.
 pub const GENERIC: Profile = Profile {
@@ -156,6 +179,7 @@ pub const GENERIC: Profile = Profile {
     channel_id: Fact::doc(None, "SNAP standard: CHANNEL-ID is assigned per partner"),
     partner_id_is_client_id: Fact::doc(false, "SNAP standard: X-PARTNER-ID is assigned per partner"),
     device_id_required: Fact::doc(false, "SNAP standard: X-DEVICE-ID is for B2B2C calls"),
+    missing_header: Fact::doc(MissingHeaderAnswer::Standard, STANDARD_CODES),
     notes: "The standard itself.",
 };
 
@@ -173,6 +197,7 @@ pub const DOKU: Profile = Profile {
     channel_id: Fact::doc(None, "DOKU SNAP docs: CHANNEL-ID given per merchant"),
     partner_id_is_client_id: Fact::seen(true, "DOKU SDKs: X-PARTNER-ID is the client id"),
     device_id_required: Fact::doc(false, "DOKU SNAP docs"),
+    missing_header: Fact::weak(MissingHeaderAnswer::Standard, "no provider wording found: the standard's"),
     notes: "expiresIn is a number. Notifications: DOKU first asks the merchant for an access token (the merchant \
             verifies clientId|X-TIMESTAMP with DOKU's public key and issues one), then sends HMAC-signed \
             notifications.",
@@ -195,6 +220,10 @@ pub const IFORTEPAY: Profile = Profile {
     channel_id: Fact::weak(None, "iFortepay docs: not stated"),
     partner_id_is_client_id: Fact::weak(true, "iFortepay docs: client id given after registration"),
     device_id_required: Fact::doc(false, "iFortepay docs"),
+    missing_header: Fact::doc(
+        MissingHeaderAnswer::BadRequestIsRequired,
+        "iFortepay docs: 4007300 Bad Request - X-TIMESTAMP is Required",
+    ),
     notes: "Send ORIGIN (the domain registered with iFortepay). The token response spells expiredIn. A payments \
             host is reported to use /auth/merchants/v1.0/access-token/b2b (weak).",
 };
@@ -210,6 +239,7 @@ pub const MIDTRANS: Profile = Profile {
     channel_id: Fact::doc(None, "Midtrans SNAP BI docs: CHANNEL-ID per merchant"),
     partner_id_is_client_id: Fact::seen(false, "Midtrans SDK: X-PARTNER-ID is the merchant's partner id"),
     device_id_required: Fact::doc(false, "Midtrans SNAP BI docs: X-DEVICE-ID on direct debit only"),
+    missing_header: Fact::weak(MissingHeaderAnswer::Standard, "no provider wording found: the standard's"),
     notes: "Notifications are RSA-signed in the service form with Midtrans' key. X-DEVICE-ID is needed on direct \
             debit.",
 };
@@ -228,6 +258,7 @@ pub const DANA: Profile = Profile {
     channel_id: Fact::doc(Some("95221"), "DANA SNAP docs: CHANNEL-ID 95221"),
     partner_id_is_client_id: Fact::doc(true, "DANA SNAP docs: X-PARTNER-ID is the client id"),
     device_id_required: Fact::doc(false, "DANA SNAP docs"),
+    missing_header: Fact::weak(MissingHeaderAnswer::Standard, "no provider wording found: the standard's"),
     notes: "Notifications are RSA-signed with DANA's key.",
 };
 
@@ -245,6 +276,7 @@ pub const BCA: Profile = Profile {
     channel_id: Fact::doc(Some("95051"), "BCA developer docs: CHANNEL-ID 95051"),
     partner_id_is_client_id: Fact::weak(false, "BCA developer docs: X-PARTNER-ID is the BCA-assigned partner id"),
     device_id_required: Fact::doc(false, "BCA developer docs"),
+    missing_header: Fact::weak(MissingHeaderAnswer::Standard, "no provider wording found: the standard's"),
     notes: "tokenType may come lower-case (bearer).",
 };
 
@@ -259,6 +291,7 @@ pub const BRI: Profile = Profile {
     channel_id: Fact::doc(None, "BRI API docs: CHANNEL-ID per partner"),
     partner_id_is_client_id: Fact::weak(false, "BRI API docs: X-PARTNER-ID assigned by BRI"),
     device_id_required: Fact::doc(false, "BRI API docs"),
+    missing_header: Fact::weak(MissingHeaderAnswer::Standard, "no provider wording found: the standard's"),
     notes: "X-EXTERNAL-ID must be numeric.",
 };
 
@@ -276,6 +309,7 @@ pub const MANDIRI: Profile = Profile {
     channel_id: Fact::weak(Some("95051"), "secondary sources"),
     partner_id_is_client_id: Fact::weak(false, "secondary sources"),
     device_id_required: Fact::weak(false, "secondary sources"),
+    missing_header: Fact::weak(MissingHeaderAnswer::Standard, "no provider wording found: the standard's"),
     notes: "Every value is weak: confirm each with Mandiri.",
 };
 
@@ -293,6 +327,7 @@ pub const WINPAY: Profile = Profile {
     channel_id: Fact::doc(None, "WinPay SNAP docs: CHANNEL-ID is the bank code"),
     partner_id_is_client_id: Fact::weak(false, "WinPay SNAP docs: X-PARTNER-ID given by WinPay"),
     device_id_required: Fact::doc(false, "WinPay SNAP docs"),
+    missing_header: Fact::weak(MissingHeaderAnswer::Standard, "no provider wording found: the standard's"),
     notes: "No access token: every call carries an RSA service signature. CHANNEL-ID is the bank code of the call.",
 };
 
@@ -307,6 +342,7 @@ pub const OVO: Profile = Profile {
     channel_id: Fact::doc(None, "OVO SNAP docs: CHANNEL-ID per partner"),
     partner_id_is_client_id: Fact::weak(false, "OVO SNAP docs"),
     device_id_required: Fact::doc(true, "OVO SNAP docs: X-DEVICE-ID mandatory"),
+    missing_header: Fact::weak(MissingHeaderAnswer::Standard, "no provider wording found: the standard's"),
     notes: "X-DEVICE-ID is mandatory.",
 };
 

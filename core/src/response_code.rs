@@ -105,6 +105,101 @@ impl ResponseCode {
     }
 }
 
+/// The seven digits, e.g. `4017300`.
+///
+/// ```
+/// use snapsign_core::ResponseCode;
+/// let c = ResponseCode { http_status: 409, service_code: 24, case_code: 0 };
+/// assert_eq!(c.to_string(), "4092400");
+/// assert_eq!(ResponseCode::parse(&c.to_string()), Ok(c));
+/// ```
+impl core::fmt::Display for ResponseCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{:03}{:02}{:02}", self.http_status, self.service_code, self.case_code)
+    }
+}
+
+/// The SNAP service code of a transaction path, for the `xx` of a receiver's response codes:
+/// `/v1.0/transfer-va/inquiry` is 24. The standard's API path is matched after the last version
+/// segment (`/v1.0/`, `/v2.0/`), so a provider's prefix (`/snap/`, DOKU's product paths) and a
+/// `.htm` suffix (DANA) do not matter; the query is ignored. Paths it does not know give 0.
+///
+/// Source: the API paths of the ASPI SNAP Developer Site's service pages (the Virtual Account
+/// family and the access tokens also appear in providers' documentation). Check a code your
+/// answers depend on against your counterpart's documentation.
+///
+/// ```
+/// use snapsign_core::response_code::service_code_for_path;
+/// assert_eq!(service_code_for_path("/v1.0/transfer-va/inquiry"), 24);
+/// assert_eq!(service_code_for_path("/snap/v1.0/transfer-va/payment?x=1"), 25);
+/// assert_eq!(service_code_for_path("/v1.0/debit/notify.htm"), 56);
+/// assert_eq!(service_code_for_path("/my/own/webhook"), 0);
+/// ```
+pub fn service_code_for_path(target: &str) -> u8 {
+    let path = target.split_once('?').map_or(target, |(p, _)| p);
+    let path = path.strip_suffix(".htm").unwrap_or(path);
+    let is_version = |seg: &str| {
+        seg.strip_prefix('v').and_then(|v| v.split_once('.')).is_some_and(|(a, b)| {
+            !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+        })
+    };
+    let mut tail = None;
+    let mut rest = path;
+    while let Some(i) = rest.find('/') {
+        rest = rest.get(i.saturating_add(1)..).unwrap_or_default();
+        let seg = rest.split('/').next().unwrap_or_default();
+        if is_version(seg) {
+            tail = rest.get(seg.len()..);
+        }
+    }
+    tail.and_then(|t| SERVICE_PATHS.iter().find(|(p, _)| *p == t)).map_or(0, |(_, code)| *code)
+}
+
+/// API paths (after the version segment) and their service codes.
+const SERVICE_PATHS: &[(&str, u8)] = &[
+    ("/balance-inquiry", 11),
+    ("/transaction-history-list", 12),
+    ("/transaction-history-detail", 13),
+    ("/bank-statement", 14),
+    ("/account-inquiry-internal", 15),
+    ("/account-inquiry-external", 16),
+    ("/transfer-intrabank", 17),
+    ("/transfer-interbank", 18),
+    ("/transfer-rtgs", 22),
+    ("/transfer-skn", 23),
+    ("/transfer-va/inquiry", 24),
+    ("/transfer-va/payment", 25),
+    ("/transfer-va/status", 26),
+    ("/transfer-va/create-va", 27),
+    ("/transfer-va/update-va", 28),
+    ("/transfer-va/update-status", 29),
+    ("/transfer-va/inquiry-va", 30),
+    ("/transfer-va/delete-va", 31),
+    ("/transfer-va/inquiry-intrabank", 32),
+    ("/transfer-va/payment-intrabank", 33),
+    ("/transfer-va/notify-payment-intrabank", 34),
+    ("/transfer-va/report", 35),
+    ("/transfer/status", 36),
+    ("/emoney/account-inquiry", 37),
+    ("/emoney/topup", 38),
+    ("/emoney/topup-status", 39),
+    ("/qr/qr-mpm-generate", 47),
+    ("/qr/qr-mpm-decode", 48),
+    ("/qr/apply-ott", 49),
+    ("/qr/qr-mpm-payment", 50),
+    ("/qr/qr-mpm-query", 51),
+    ("/qr/qr-mpm-notify", 52),
+    ("/debit/payment-host-to-host", 54),
+    ("/debit/status", 55),
+    ("/debit/notify", 56),
+    ("/debit/cancel", 57),
+    ("/debit/refund", 58),
+    ("/access-token/b2b", 73),
+    ("/access-token/b2b2c", 74),
+    ("/qr/qr-mpm-cancel", 77),
+    ("/qr/qr-mpm-refund", 78),
+];
+
 /// What a `responseCode` means, as far as the standard says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResponseCodeInfo {
