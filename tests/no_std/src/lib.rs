@@ -138,3 +138,46 @@ pub unsafe extern "C" fn snapsign_nostd_transaction(
         Err(_) => -1,
     }
 }
+
+/// Verifies a received HMAC-signed notification (generic profile) whose headers arrive as
+/// `name\0value\0` pairs, with one live token and no replay store. Returns the SNAP HTTP status
+/// the request gets (200 accepted, 400/401/409 rejected), or -1 for unusable arguments.
+///
+/// # Safety
+/// Each pointer must be valid for its length.
+#[no_mangle]
+pub unsafe extern "C" fn snapsign_nostd_verify_notification(
+    secret: *const u8,
+    secret_len: usize,
+    headers: *const u8,
+    headers_len: usize,
+    body: *const u8,
+    body_len: usize,
+    now_unix_millis: i64,
+) -> i32 {
+    use snapsign_core::replay_guard::NoReplayGuard;
+    use snapsign_core::request_verifier::{Received, RequestVerifier, TokenState};
+    // SAFETY: the caller guarantees each pointer is valid for its length.
+    let (secret, headers, body) = unsafe {
+        (
+            core::slice::from_raw_parts(secret, secret_len),
+            core::slice::from_raw_parts(headers, headers_len),
+            core::slice::from_raw_parts(body, body_len),
+        )
+    };
+    let mut pairs: heapless::Vec<(&[u8], &[u8]), 16> = heapless::Vec::new();
+    let mut fields = headers.split(|&b| b == 0);
+    while let (Some(name), Some(value)) = (fields.next(), fields.next()) {
+        if name.is_empty() || pairs.push((name, value)).is_err() {
+            break;
+        }
+    }
+    let Ok(hmac) = HmacSigner::new(secret) else { return -1 };
+    let verifier = RequestVerifier::new(&snapsign_core::provider::GENERIC).with_client_secret(hmac);
+    let tokens = |t: &str, _now: i64| if t == "tok" { TokenState::Live } else { TokenState::Unknown };
+    let request = Received { method: "POST", target: "/v1.0/debit/notify", headers: &pairs[..], body };
+    match verifier.verify(&request, now_unix_millis, 56, &tokens, &NoReplayGuard) {
+        Ok(_) => 200,
+        Err(rejection) => i32::from(rejection.http_status()),
+    }
+}
