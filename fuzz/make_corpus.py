@@ -54,6 +54,10 @@ def main():
         "utf8": '{"caf\u00e9":"\u65e5\u672c \U0001F600"}'.encode(),
         "dup-keys": b'{"a":1,"a":2}',
         "trailing": b"{} {}",
+        # serde_json's arbitrary_precision key (common::without_serde_number_key): valid JSON.
+        "serde-number-key": b'{"$serde_json::private::Number":0}',
+        "serde-number-key-string": b'{"$serde_json::private::Number":"1"}',
+        "serde-number-key-nested": b'[{"$serde_json::private::Numbe\\u0072":"x","a":1}]',
     }
     for k, d in edge.items():
         add("minify", k, d)
@@ -108,6 +112,10 @@ def main():
         "expires-null": b'{"responseCode":"2007300","accessToken":"t","expiresIn":null}',
         "dup-token": b'{"responseCode":"2007300","accessToken":"a","accessToken":"b"}',
         "array": b"[]",
+        # serde_json's arbitrary_precision key (common::without_serde_number_key): valid JSON,
+        # refused by serde_json's Value (found by CI's fuzz/run.sh 15).
+        "serde-number-key": b'{"$serde_json::private::Number":0}',
+        "serde-number-key-nested": b'{"responseCode":"4017300","x":{"$serde_json::private::Number":"1","a":1}}',
     }.items():
         add("access_token_response", k, d)
 

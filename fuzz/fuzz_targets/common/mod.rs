@@ -63,6 +63,69 @@ pub fn has_whitespace_outside_strings(json: &[u8]) -> bool {
 /// serde_json refuses nesting of 128 and more (its recursion limit); snapsign allows exactly 128.
 pub const SERDE_DEPTH_LIMIT: usize = 128;
 
+/// The private key of serde_json's `arbitrary_precision` number encoding (`TOKEN` in its
+/// src/number.rs).
+pub const SERDE_NUMBER_KEY: &str = "$serde_json::private::Number";
+
+/// What [`without_serde_number_key`] writes instead of that key: a valid JSON string that is no
+/// key of serde_json's (nor of the access-token response).
+const RENAMED_NUMBER_KEY: &[u8] = b"\"$serde_json::private::Number (renamed)\"";
+
+/// `json` with every object key that decodes to [`SERDE_NUMBER_KEY`] replaced by another
+/// string, for serde_json to judge; `json` itself (borrowed) when it has no such key.
+///
+/// Why: `arbitrary_precision`, enabled here so that numbers compare by their text, makes
+/// `serde_json::Value` read an object whose FIRST key is `$serde_json::private::Number` as a
+/// number written as a string (its own private encoding; `KeyClassifier` in serde_json
+/// src/value/de.rs, 1.0.154). So serde_json refuses the valid RFC 8259 texts
+/// `{"$serde_json::private::Number":""}` ("EOF while parsing a value"), `..."x"}` ("invalid
+/// number"), `...:1}` ("invalid type"), `{"$serde_json::private::Number":"1","a":2}` ("trailing
+/// comma"), also with the key spelled with escapes, at any depth; and it reads
+/// `{"$serde_json::private::Number":"1"}` as the number 1, not an object. snapsign rightly treats
+/// that key as any other. Replacing a valid string literal by another valid string literal keeps
+/// valid text valid and invalid text invalid (the literal is found the way serde_json's parser
+/// finds it whenever the text before it is valid), so serde_json still judges every body, only
+/// without the private meaning of that one key. (`raw_value`, which would add
+/// `$serde_json::private::RawValue`, is not enabled in this crate.)
+pub fn without_serde_number_key(json: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let (mut copied, mut start, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for (i, &b) in json.iter().enumerate() {
+        if !in_str {
+            if b == b'"' {
+                (in_str, start) = (true, i);
+            }
+            continue;
+        }
+        if esc {
+            esc = false;
+        } else if b == b'\\' {
+            esc = true;
+        } else if b == b'"' {
+            in_str = false;
+            let literal = &json[start..=i];
+            // Each character of the key is at least one byte of the literal.
+            if literal.len() < SERDE_NUMBER_KEY.len() + 2 {
+                continue;
+            }
+            let is_key = json[i + 1..].iter().find(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n')) == Some(&b':');
+            if is_key && serde_json::from_slice::<String>(literal).is_ok_and(|s| s == SERDE_NUMBER_KEY) {
+                let o = out.get_or_insert_with(Vec::new);
+                o.extend_from_slice(&json[copied..start]);
+                o.extend_from_slice(RENAMED_NUMBER_KEY);
+                copied = i + 1;
+            }
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(json),
+        Some(mut o) => {
+            o.extend_from_slice(&json[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+    }
+}
+
 /// A cheap deterministic mix of the input, to pick split points and mutation positions
 /// without consuming input bytes.
 pub fn mix(data: &[u8]) -> u64 {
