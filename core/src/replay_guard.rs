@@ -41,31 +41,49 @@ pub struct ReplayKey<'a> {
     pub day: i64,
     /// When the entry may be forgotten: the end of `day` (WIB) plus the allowed skew.
     pub expires_at_unix_millis: i64,
+    /// The verifier's "now": a guard judges expiry on the same clock as the skew check, never on
+    /// a second one.
+    pub now_unix_millis: i64,
 }
 
 impl<'a> ReplayKey<'a> {
-    /// The key of a request stamped `timestamp`, kept until its WIB day is over plus
-    /// `max_skew_seconds`.
+    /// The key of a request stamped `timestamp`, received at `now_unix_millis`, kept until its
+    /// WIB day is over plus `max_skew_seconds`.
     ///
     /// ```
     /// use snapsign_core::replay_guard::ReplayKey;
     /// use snapsign_core::timestamp::Timestamp;
     /// // 23:30 UTC on 2019-12-31 is already 2020-01-01 in Jakarta.
     /// let ts = Timestamp::parse("2019-12-31T23:30:00Z")?;
-    /// let key = ReplayKey::new("P1", "42", &ts, 900);
+    /// let key = ReplayKey::new("P1", "42", &ts, 900, ts.unix_millis());
     /// assert_eq!(key.storage_key().as_str(), "snapsign:replay:2020-01-01:2:P1:42");
     /// // Midnight WIB of 2020-01-02 is 17:00 UTC on 2020-01-01; plus 900 s.
     /// assert_eq!(key.expires_at_unix_millis, Timestamp::parse("2020-01-01T17:15:00Z")?.unix_millis());
+    /// assert_eq!(key.ttl_seconds(), 17 * 3600 + 15 * 60 + 30 * 60);
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     #[allow(
         clippy::arithmetic_side_effects,
         reason = "timestamps are years 0000-9999: millis stay far from i64's range"
     )]
-    pub fn new(partner_id: &'a str, external_id: &'a str, timestamp: &Timestamp, max_skew_seconds: u32) -> Self {
+    pub fn new(
+        partner_id: &'a str,
+        external_id: &'a str,
+        timestamp: &Timestamp,
+        max_skew_seconds: u32,
+        now_unix_millis: i64,
+    ) -> Self {
         let day = (timestamp.unix_millis() + WIB_MILLIS).div_euclid(DAY_MILLIS);
         let expires_at_unix_millis = (day + 1) * DAY_MILLIS - WIB_MILLIS + i64::from(max_skew_seconds) * 1000;
-        ReplayKey { partner_id, external_id, day, expires_at_unix_millis }
+        ReplayKey { partner_id, external_id, day, expires_at_unix_millis, now_unix_millis }
+    }
+
+    /// Whole seconds from now until the entry may be forgotten, at least 1: the `EX` of a Redis
+    /// `SET key 1 NX EX ttl`, the TTL of a database row.
+    #[allow(clippy::arithmetic_side_effects, reason = "the difference of two timestamps' millis fits in i64")]
+    pub fn ttl_seconds(&self) -> u64 {
+        let ms = self.expires_at_unix_millis.saturating_sub(self.now_unix_millis).max(1000);
+        ms.unsigned_abs().div_ceil(1000)
     }
 
     /// One string naming the entry, for a store keyed by strings (a database column, Redis):
@@ -145,45 +163,34 @@ mod memory {
 
     /// A bounded in-memory guard for one process.
     ///
-    /// Entries are forgotten once their day (plus the skew) is over. When `capacity` entries
-    /// are live, expired ones are swept; if none has expired, the guard refuses to record more
-    /// ([`ReplayGuardError`], so the request gets `500xx00`) rather than forget a live id.
+    /// Entries are forgotten once their day (plus the skew) is over, judged on the verifier's
+    /// clock ([`ReplayKey::now_unix_millis`]). When `capacity` entries are live, expired ones are
+    /// swept; if none has expired, the guard refuses to record more ([`ReplayGuardError`], so the
+    /// request gets `500xx00`) rather than forget a live id.
     ///
     /// ```
     /// use snapsign_core::replay_guard::{MemoryReplayGuard, ReplayGuard, ReplayKey};
     /// use snapsign_core::timestamp::Timestamp;
-    /// // On a clock at the time of the requests; `MemoryReplayGuard::new` reads the system's.
-    /// let guard = MemoryReplayGuard::with_clock(1000, || 1_577_847_600_000);
+    /// let guard = MemoryReplayGuard::new(1000);
     /// let ts = Timestamp::parse("2020-01-01T10:00:00+07:00")?;
-    /// let key = ReplayKey::new("P1", "42", &ts, 900);
+    /// let key = ReplayKey::new("P1", "42", &ts, 900, ts.unix_millis());
     /// assert_eq!(guard.check_and_record(&key), Ok(true));
     /// assert_eq!(guard.check_and_record(&key), Ok(false));
     /// // The same id the next day is another request.
     /// let tomorrow = Timestamp::parse("2020-01-02T10:00:00+07:00")?;
-    /// assert_eq!(guard.check_and_record(&ReplayKey::new("P1", "42", &tomorrow, 900)), Ok(true));
+    /// assert_eq!(guard.check_and_record(&ReplayKey::new("P1", "42", &tomorrow, 900, tomorrow.unix_millis())), Ok(true));
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     #[derive(Debug)]
     pub struct MemoryReplayGuard {
         capacity: usize,
         entries: Mutex<HashMap<heapless::String<STORAGE_KEY_CAPACITY>, i64>>,
-        clock: fn() -> i64,
-    }
-
-    #[allow(clippy::cast_possible_truncation, reason = "milliseconds since 1970 fit in i64 until the year 292 million")]
-    fn system_millis() -> i64 {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
     }
 
     impl MemoryReplayGuard {
-        /// A guard holding at most `capacity` live ids, on the system clock.
+        /// A guard holding at most `capacity` live ids.
         pub fn new(capacity: usize) -> Self {
-            Self::with_clock(capacity, system_millis)
-        }
-
-        /// A guard on another clock (milliseconds since 1970), for tests and simulations.
-        pub fn with_clock(capacity: usize, clock: fn() -> i64) -> Self {
-            MemoryReplayGuard { capacity, entries: Mutex::new(HashMap::new()), clock }
+            MemoryReplayGuard { capacity, entries: Mutex::new(HashMap::new()) }
         }
 
         /// Live ids recorded now.
@@ -199,7 +206,7 @@ mod memory {
 
     impl ReplayGuard for MemoryReplayGuard {
         fn check_and_record(&self, key: &ReplayKey<'_>) -> Result<bool, ReplayGuardError> {
-            let now = (self.clock)();
+            let now = key.now_unix_millis;
             // A poisoned lock only means another thread panicked while holding it; the map
             // itself is never left half-updated by the operations below.
             let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -40,7 +40,7 @@
 //!
 //! let verifier = RequestVerifier::new(&provider::GENERIC).with_client_secret(HmacSigner::new(b"a-secret")?);
 //! let tokens = |t: &str, _now: i64| if t == "tok" { TokenState::Live } else { TokenState::Unknown };
-//! let guard = MemoryReplayGuard::with_clock(1000, || 1_577_826_600_000);
+//! let guard = MemoryReplayGuard::new(1000);
 //! let received = Received { method: "POST", target: "/v1.0/transfer-va/inquiry", headers: &headers[..], body };
 //! let accepted = verifier.verify(&received, now, 24, &tokens, &guard).map_err(|r| r.to_string()).unwrap();
 //! assert_eq!(accepted.external_id, Some("1"));
@@ -627,7 +627,7 @@ impl<'p> RequestVerifier<'p> {
                 Reason::BadRequest { error }
             }
         })?;
-        let key = ReplayKey::new(partner_id, external_id, &instant, self.max_skew_seconds);
+        let key = ReplayKey::new(partner_id, external_id, &instant, self.max_skew_seconds, now);
         match replay.check_and_record(&key) {
             Ok(true) => {}
             Ok(false) => return Err(Reason::Replayed),

@@ -15,10 +15,6 @@ const SECRET: &[u8] = b"a-secret";
 const BODY: &[u8] = br#"{ "partnerServiceId": "  088899", "virtualAccountNo": "  08889912345678901234" }"#;
 const PATH: &str = "/v1.0/transfer-va/inquiry?channel=web&b=2&a=1";
 
-fn clock() -> i64 {
-    NOW
-}
-
 fn tokens(t: &str, _now: i64) -> TokenState {
     match t {
         "tok" => TokenState::Live,
@@ -71,7 +67,7 @@ fn verify(
 fn a_signed_transaction_is_accepted_once() {
     let h = signed(&provider::GENERIC, "7", "tok", NOW);
     let v = hmac_verifier(&provider::GENERIC);
-    let guard = MemoryReplayGuard::with_clock(100, clock);
+    let guard = MemoryReplayGuard::new(100);
     assert_eq!(verify(&v, &pairs(&h), PATH, BODY, &guard), Ok("7".into()));
     let (code, message, reason) = verify(&v, &pairs(&h), PATH, BODY, &guard).unwrap_err();
     assert_eq!((code.as_str(), message.as_str(), reason), ("4092400", "Conflict", Reason::Replayed));
@@ -199,7 +195,7 @@ fn bca_verifies_over_the_canonical_query() {
 #[test]
 fn a_rejected_request_is_never_recorded() {
     let v = hmac_verifier(&provider::GENERIC);
-    let guard = MemoryReplayGuard::with_clock(100, clock);
+    let guard = MemoryReplayGuard::new(100);
     let h = signed(&provider::GENERIC, "7", "tok", NOW);
     assert!(verify(&v, &pairs(&h), PATH, b"{}", &guard).is_err());
     assert!(guard.is_empty());
@@ -276,41 +272,38 @@ fn rsa_service_notifications_need_no_token() {
 
 #[test]
 fn the_replay_day_is_the_wib_day_of_the_timestamp() {
-    let a = ReplayKey::new("P", "1", &Timestamp::parse("2020-01-01T23:59:59+07:00").unwrap(), 900);
-    let b = ReplayKey::new("P", "1", &Timestamp::parse("2020-01-01T16:59:59Z").unwrap(), 900);
-    let c = ReplayKey::new("P", "1", &Timestamp::parse("2020-01-01T17:00:00Z").unwrap(), 900);
+    let a = ReplayKey::new("P", "1", &Timestamp::parse("2020-01-01T23:59:59+07:00").unwrap(), 900, NOW);
+    let b = ReplayKey::new("P", "1", &Timestamp::parse("2020-01-01T16:59:59Z").unwrap(), 900, NOW);
+    let c = ReplayKey::new("P", "1", &Timestamp::parse("2020-01-01T17:00:00Z").unwrap(), 900, NOW);
     assert_eq!(a.storage_key(), b.storage_key());
     assert_ne!(a.storage_key(), c.storage_key());
     assert_eq!(a.expires_at_unix_millis, Timestamp::parse("2020-01-02T00:15:00+07:00").unwrap().unix_millis());
     // The partner id's length keeps ids containing ':' apart.
-    let d = ReplayKey::new("P:1", "2", &Timestamp::parse("2020-01-01T10:00:00+07:00").unwrap(), 0);
-    let e = ReplayKey::new("P", "1:2", &Timestamp::parse("2020-01-01T10:00:00+07:00").unwrap(), 0);
+    let d = ReplayKey::new("P:1", "2", &Timestamp::parse("2020-01-01T10:00:00+07:00").unwrap(), 0, NOW);
+    let e = ReplayKey::new("P", "1:2", &Timestamp::parse("2020-01-01T10:00:00+07:00").unwrap(), 0, NOW);
     assert_ne!(d.storage_key(), e.storage_key());
 }
 
 #[test]
 fn the_memory_guard_is_bounded_and_forgets_expired_ids() {
-    static NOW_MS: AtomicUsize = AtomicUsize::new(0);
-    fn now() -> i64 {
-        NOW_MS.load(Ordering::SeqCst) as i64
-    }
     let ts = Timestamp::parse("1970-01-01T10:00:00+07:00").unwrap();
-    let guard = MemoryReplayGuard::with_clock(2, now);
-    assert_eq!(guard.check_and_record(&ReplayKey::new("P", "1", &ts, 0)), Ok(true));
-    assert_eq!(guard.check_and_record(&ReplayKey::new("P", "2", &ts, 0)), Ok(true));
+    let key = |id, now| ReplayKey::new("P", id, &ts, 0, now);
+    let guard = MemoryReplayGuard::new(2);
+    assert_eq!(guard.check_and_record(&key("1", 0)), Ok(true));
+    assert_eq!(guard.check_and_record(&key("2", 0)), Ok(true));
     // Full of live ids: refuse rather than forget one.
-    assert_eq!(guard.check_and_record(&ReplayKey::new("P", "3", &ts, 0)), Err(ReplayGuardError));
-    assert_eq!(guard.check_and_record(&ReplayKey::new("P", "1", &ts, 0)), Ok(false));
-    // After the day, the old ids are swept and the new one fits.
-    NOW_MS.store(86_400_000, Ordering::SeqCst);
-    assert_eq!(guard.check_and_record(&ReplayKey::new("P", "3", &ts, 0)), Ok(true));
+    assert_eq!(guard.check_and_record(&key("3", 0)), Err(ReplayGuardError));
+    assert_eq!(guard.check_and_record(&key("1", 0)), Ok(false));
+    // After the day (on the verifier's clock), the old ids are swept and the new one fits.
+    let next_day = key("1", 0).expires_at_unix_millis;
+    assert_eq!(guard.check_and_record(&key("3", next_day)), Ok(true));
     assert_eq!(guard.len(), 1);
 }
 
 #[test]
 fn of_concurrent_requests_with_one_id_exactly_one_is_accepted() {
     let v = hmac_verifier(&provider::GENERIC);
-    let guard = MemoryReplayGuard::with_clock(10_000, clock);
+    let guard = MemoryReplayGuard::new(10_000);
     for round in 0..20 {
         let id = format!("{round}");
         let h = signed(&provider::GENERIC, &id, "tok", NOW);
