@@ -157,8 +157,13 @@ fn wrong_signature(ctx: &Context<'_>, summary: String, token_call: bool, standar
         } else {
             (Kind::Service, String::new(), Checker::Rsa(ctx.client.public_key.clone()))
         };
-        let parts =
-            Parts { method: req.method.to_string(), path: req.target.to_string(), token, timestamp, ..Parts::default() };
+        let parts = Parts {
+            method: req.method.to_string(),
+            path: req.target.to_string(),
+            token,
+            timestamp,
+            ..Parts::default()
+        };
         Inputs {
             parts,
             body: req.body.to_vec(),
@@ -201,10 +206,10 @@ fn wrong_signature(ctx: &Context<'_>, summary: String, token_call: bool, standar
 /// with `authCode` / `REFRESH_TOKEN` with `refreshToken` (B2B2C).
 pub(crate) fn check_grant(kind: CallKind, service: u8, body: &[u8]) -> Result<(), Answer> {
     let code = |case_code| ResponseCode { http_status: 400, service_code: service, case_code };
-    let missing = |field: &str, why: &str| {
-        Answer::simple(code(2), &format!("Invalid Mandatory Field {{{field}}}"), why, &[why])
-    };
-    let format = |field: &str, why: &str| Answer::simple(code(1), &format!("Invalid Field Format {{{field}}}"), why, &[why]);
+    let missing =
+        |field: &str, why: &str| Answer::simple(code(2), &format!("Invalid Mandatory Field {{{field}}}"), why, &[why]);
+    let format =
+        |field: &str, why: &str| Answer::simple(code(1), &format!("Invalid Field Format {{{field}}}"), why, &[why]);
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| format("grantType", &format!("the token request's body is not JSON: {e}")))?;
     let Some(object) = value.as_object() else {
@@ -227,7 +232,9 @@ pub(crate) fn check_grant(kind: CallKind, service: u8, body: &[u8]) -> Result<()
                 _ => {
                     return Err(format(
                         "grantType",
-                        &format!("grantType is \"{grant}\": the B2B2C token request takes AUTHORIZATION_CODE or REFRESH_TOKEN"),
+                        &format!(
+                        "grantType is \"{grant}\": the B2B2C token request takes AUTHORIZATION_CODE or REFRESH_TOKEN"
+                    ),
                     ))
                 }
             };

@@ -57,12 +57,12 @@ where
     let service = service_fn(move |req| {
         let sandbox = Arc::clone(&sandbox);
         let log = Arc::clone(&log);
-        async move { Ok::<_, std::convert::Infallible>(respond(&sandbox, req, &log).await) }
+        async move { Ok::<_, std::convert::Infallible>(respond(sandbox, req, &log).await) }
     });
     builder.serve_connection(TokioIo::new(io), service).await
 }
 
-async fn respond(sandbox: &Sandbox, req: Request<Body>, log: &Log) -> Response<Full<Bytes>> {
+async fn respond(sandbox: Arc<Sandbox>, req: Request<Body>, log: &Log) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_string();
@@ -99,10 +99,24 @@ async fn respond(sandbox: &Sandbox, req: Request<Body>, log: &Log) -> Response<F
             }
             Ok(Ok(collected)) => {
                 let body = collected.to_bytes();
-                let headers: Vec<(&[u8], &[u8])> =
-                    parts.headers.iter().map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())).collect();
-                let incoming = Incoming { method: &method, target: &target, headers: &headers, body: &body };
-                (sandbox.handle(&incoming, now_unix_millis()), false)
+                let (method, target, headers) = (method.clone(), target.clone(), parts.headers);
+                // Off the connection threads: a wrong signature's diagnosis tries hundreds of
+                // variants, and must not hold up the other connections.
+                let answer = tokio::task::spawn_blocking(move || {
+                    let headers: Vec<(&[u8], &[u8])> =
+                        headers.iter().map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())).collect();
+                    let incoming = Incoming { method: &method, target: &target, headers: &headers, body: &body };
+                    sandbox.handle(&incoming, now_unix_millis())
+                })
+                .await;
+                match answer {
+                    Ok(a) => (a, false),
+                    Err(e) => {
+                        let code = ResponseCode { http_status: 500, service_code: service, case_code: 0 };
+                        let why = format!("the sandbox failed on this request: {e}");
+                        (Answer::simple(code, "General Error", &why, &[why.as_str()]), true)
+                    }
+                }
             }
         }
     };
@@ -176,7 +190,10 @@ pub fn run(
     log: Log,
     on_listening: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    // Few blocking threads: requests are CPU work (a diagnosis can take milliseconds), and every
+    // extra thread costs its stack and its own malloc arena.
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).max_blocking_threads(4).enable_all().build()?;
     runtime.block_on(async move {
         let listener = TcpListener::bind((host, port)).await?;
         on_listening(listener.local_addr()?);
