@@ -41,6 +41,53 @@ pub(crate) enum Command {
     Request(RequestCallArgs),
     /// Describe a SNAP responseCode (e.g. 4017300): HTTP status, service, case, likely causes.
     Code(CodeArgs),
+    /// Run a local SNAP provider to test a client against: issues access tokens, verifies every
+    /// call, and explains each rejection (docs/sandbox.md).
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct SandboxArgs {
+    /// Provider profile to act as (token paths, timestamp style, signature; see `snapsign providers`).
+    #[arg(long, value_name = "NAME", default_value = "generic")]
+    pub(crate) provider: String,
+    /// Address to bind.
+    #[arg(long, value_name = "HOST", default_value = "127.0.0.1")]
+    pub(crate) host: String,
+    /// Port to listen on; 0 picks a free one (the `listening on` line says which).
+    #[arg(long, value_name = "N")]
+    pub(crate) port: u16,
+    /// The client id (X-CLIENT-KEY) of the client to register.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true, requires_all = ["public_key", "secret_env"])]
+    pub(crate) client: Option<String>,
+    /// The client's RSA public key (verifies its token requests): PEM or DER, SPKI or PKCS#1.
+    #[arg(long, value_name = "FILE", requires = "client")]
+    pub(crate) public_key: Option<PathBuf>,
+    /// Name of the environment variable holding the client's secret (verifies its transactions).
+    #[arg(long, value_name = "VAR", requires = "client")]
+    pub(crate) secret_env: Option<String>,
+    /// The X-PARTNER-ID the client's transactions carry. Default: any (the client id for
+    /// profiles where X-PARTNER-ID is the client id).
+    #[arg(long, value_name = "ID", allow_hyphen_values = true, requires = "client")]
+    pub(crate) partner_id: Option<String>,
+    /// JSON list of more clients: [{"client_id", "public_key" (path), "secret_env", "partner_id"?}].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) clients: Option<PathBuf>,
+    /// Allowed difference in seconds between X-TIMESTAMP and the sandbox's clock.
+    #[arg(long, value_name = "S", default_value_t = 900)]
+    pub(crate) max_skew: u32,
+    /// Lifetime in seconds of the access tokens issued (expiresIn).
+    #[arg(long, value_name = "S", default_value_t = 900)]
+    pub(crate) token_lifetime: u32,
+    /// Largest request body in bytes (larger: 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub(crate) max_body: usize,
+    /// Seconds allowed to receive a request's headers, and then its body.
+    #[arg(long, value_name = "S", default_value_t = 10)]
+    pub(crate) read_timeout: u64,
+    /// Accept RSA public keys under 2048 bits (legacy test systems only).
+    #[arg(long)]
+    pub(crate) allow_weak_key: bool,
 }
 
 /// The `X-TIMESTAMP` to sign.

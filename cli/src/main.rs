@@ -13,6 +13,7 @@ mod minify;
 mod output;
 mod providers;
 mod request;
+mod sandbox;
 mod sign;
 mod verify;
 
@@ -47,5 +48,6 @@ fn run(command: Command) -> Outcome<u8> {
         Command::Providers(a) => providers::run(a),
         Command::Request(a) => request::run(a),
         Command::Code(a) => code::run(a),
+        Command::Sandbox(a) => sandbox::run(a),
     }
 }
