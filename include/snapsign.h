@@ -131,6 +131,12 @@
 #define SNAPSIGN_RESPONSE_MESSAGE_MAX_LEN 256
 
 /**
+ * The allowed difference between `X-TIMESTAMP` and the receiver's clock that the standard's
+ * examples use (`max_skew_seconds` of `snapsign_request_verifier_new`).
+ */
+#define SNAPSIGN_DEFAULT_MAX_SKEW_SECONDS 900
+
+/**
  * Bytes of `snapsign_verification.response_message` at most.
  */
 #define SNAPSIGN_REJECTION_MESSAGE_MAX_LEN 64
@@ -157,6 +163,21 @@
  * value means the guard could not answer (`500xx00 General Error`).
  */
 #define SNAPSIGN_REPLAY_SEEN 0
+
+/**
+ * A token the application never issued, or forgot (`snapsign_token_state_fn`): `401xx01`.
+ */
+#define SNAPSIGN_TOKEN_STATE_UNKNOWN 0
+
+/**
+ * A token issued and not expired.
+ */
+#define SNAPSIGN_TOKEN_STATE_LIVE 1
+
+/**
+ * A token issued, but expired: `401xx01`.
+ */
+#define SNAPSIGN_TOKEN_STATE_EXPIRED 2
 
 /**
  * The result of every snapsign function that can fail.
@@ -638,7 +659,7 @@ typedef int (*snapsign_header_fn)(void *userdata,
                                   size_t *value_len);
 
 /**
- * The state (a `snapsign_token_state` value) of `token` (`token_len` bytes of UTF-8, without
+ * The state (`SNAPSIGN_TOKEN_STATE_LIVE`, `_EXPIRED` or `_UNKNOWN`) of `token` (`token_len` bytes of UTF-8, without
  * `Bearer `) at `now_unix_millis`. Any other value counts as `SNAPSIGN_TOKEN_STATE_UNKNOWN`.
  * Called only for HMAC transactions, from the calling thread, during the call.
  */

@@ -32,7 +32,8 @@ use super::rsa::key_options;
 
 /// The allowed difference between `X-TIMESTAMP` and the receiver's clock that the standard's
 /// examples use (`max_skew_seconds` of `snapsign_request_verifier_new`).
-pub const SNAPSIGN_DEFAULT_MAX_SKEW_SECONDS: u32 = snapsign_core::request_verifier::DEFAULT_MAX_SKEW_SECONDS;
+pub const SNAPSIGN_DEFAULT_MAX_SKEW_SECONDS: u32 = 900;
+const _: () = assert!(SNAPSIGN_DEFAULT_MAX_SKEW_SECONDS == snapsign_core::request_verifier::DEFAULT_MAX_SKEW_SECONDS);
 /// Bytes of `snapsign_verification.response_message` at most.
 pub const SNAPSIGN_REJECTION_MESSAGE_MAX_LEN: usize = 64;
 const _: () = assert!(SNAPSIGN_REJECTION_MESSAGE_MAX_LEN == MAX_REJECTION_MESSAGE_LEN);
@@ -92,19 +93,14 @@ pub type snapsign_header_fn = Option<
     ) -> c_int,
 >;
 
-/// What the application knows of an access token it issued.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::FromRepr)]
-pub enum snapsign_token_state {
-    /// Never issued, or forgotten: `401xx01`.
-    Unknown = 0,
-    /// Issued and not expired.
-    Live = 1,
-    /// Issued, but expired: `401xx01`.
-    Expired = 2,
-}
+/// A token the application never issued, or forgot (`snapsign_token_state_fn`): `401xx01`.
+pub const SNAPSIGN_TOKEN_STATE_UNKNOWN: u32 = 0;
+/// A token issued and not expired.
+pub const SNAPSIGN_TOKEN_STATE_LIVE: u32 = 1;
+/// A token issued, but expired: `401xx01`.
+pub const SNAPSIGN_TOKEN_STATE_EXPIRED: u32 = 2;
 
-/// The state (a `snapsign_token_state` value) of `token` (`token_len` bytes of UTF-8, without
+/// The state (`SNAPSIGN_TOKEN_STATE_LIVE`, `_EXPIRED` or `_UNKNOWN`) of `token` (`token_len` bytes of UTF-8, without
 /// `Bearer `) at `now_unix_millis`. Any other value counts as `SNAPSIGN_TOKEN_STATE_UNKNOWN`.
 /// Called only for HMAC transactions, from the calling thread, during the call.
 pub type snapsign_token_state_fn = Option<
@@ -364,9 +360,9 @@ impl IssuedTokens for CallbackTokens {
         let Some(state) = self.state else { return TokenState::Unknown };
         // SAFETY: the callback's contract (documented on `snapsign_token_state_fn`).
         let value = unsafe { state(self.userdata, access_token.as_ptr(), access_token.len(), now_unix_millis) };
-        match snapsign_token_state::from_repr(value) {
-            Some(snapsign_token_state::Live) => TokenState::Live,
-            Some(snapsign_token_state::Expired) => TokenState::Expired,
+        match value {
+            SNAPSIGN_TOKEN_STATE_LIVE => TokenState::Live,
+            SNAPSIGN_TOKEN_STATE_EXPIRED => TokenState::Expired,
             _ => TokenState::Unknown,
         }
     }
