@@ -131,6 +131,55 @@
 #define SNAPSIGN_RESPONSE_MESSAGE_MAX_LEN 256
 
 /**
+ * The allowed difference between `X-TIMESTAMP` and the receiver's clock that the standard's
+ * examples use (`max_skew_seconds` of `snapsign_request_verifier_new`).
+ */
+#define SNAPSIGN_DEFAULT_MAX_SKEW_SECONDS 900
+
+/**
+ * Bytes of `snapsign_verification.response_message` at most.
+ */
+#define SNAPSIGN_REJECTION_MESSAGE_MAX_LEN 64
+
+/**
+ * Bytes of `snapsign_verification.body` at most: the JSON of a message of
+ * `SNAPSIGN_REJECTION_MESSAGE_MAX_LEN` bytes every one of which is escaped.
+ */
+#define SNAPSIGN_REJECTION_BODY_MAX_LEN 432
+
+/**
+ * Characters of an access token issued by `snapsign_token_grant_issue` (base64url of 32 random
+ * bytes).
+ */
+#define SNAPSIGN_ISSUED_TOKEN_LEN 43
+
+/**
+ * What a `snapsign_replay_check_fn` returns for an id not seen before, now recorded.
+ */
+#define SNAPSIGN_REPLAY_FRESH 1
+
+/**
+ * What a `snapsign_replay_check_fn` returns for an id already recorded (a replay). Any negative
+ * value means the guard could not answer (`500xx00 General Error`).
+ */
+#define SNAPSIGN_REPLAY_SEEN 0
+
+/**
+ * A token the application never issued, or forgot (`snapsign_token_state_fn`): `401xx01`.
+ */
+#define SNAPSIGN_TOKEN_STATE_UNKNOWN 0
+
+/**
+ * A token issued and not expired.
+ */
+#define SNAPSIGN_TOKEN_STATE_LIVE 1
+
+/**
+ * A token issued, but expired: `401xx01`.
+ */
+#define SNAPSIGN_TOKEN_STATE_EXPIRED 2
+
+/**
  * The result of every snapsign function that can fail.
  *
  * The numeric values are part of the ABI: they are fixed and never renumbered; new codes are
@@ -301,6 +350,100 @@ typedef uint32_t snapsign_result;
 #endif // __cplusplus
 
 /**
+ * Which call a request was (`snapsign_verification.kind`).
+ */
+enum snapsign_call_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A transaction or notification.
+   */
+  SNAPSIGN_CALL_KIND_TRANSACTION = 0,
+  /**
+   * The B2B access-token call.
+   */
+  SNAPSIGN_CALL_KIND_TOKEN_B2B = 1,
+  /**
+   * The B2B2C access-token call.
+   */
+  SNAPSIGN_CALL_KIND_TOKEN_B2B2C = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum snapsign_call_kind snapsign_call_kind;
+#else
+typedef uint32_t snapsign_call_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why a request was rejected (`snapsign_verification.reason`); the core's reasons, one each.
+ */
+enum snapsign_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not rejected.
+   */
+  SNAPSIGN_REASON_NONE = 0,
+  /**
+   * A mandatory header is missing (`400xx02`; `header` names it).
+   */
+  SNAPSIGN_REASON_MISSING_HEADER = 1,
+  /**
+   * A header breaks the standard's length or format (`400xx01`; `header` names it).
+   */
+  SNAPSIGN_REASON_MALFORMED_HEADER = 2,
+  /**
+   * The target or body cannot be signed at all: an absolute URL, invalid JSON (`400xx00`).
+   */
+  SNAPSIGN_REASON_BAD_REQUEST = 3,
+  /**
+   * `X-CLIENT-KEY` or `X-PARTNER-ID` is not the expected one (`401xx00`).
+   */
+  SNAPSIGN_REASON_UNKNOWN_CLIENT = 4,
+  /**
+   * The verifier has no key for this kind of call (`401xx00`).
+   */
+  SNAPSIGN_REASON_NO_KEY = 5,
+  /**
+   * `X-TIMESTAMP` is further from now than the allowed skew (`401xx00`).
+   */
+  SNAPSIGN_REASON_TIMESTAMP = 6,
+  /**
+   * The signature does not verify (`401xx00`).
+   */
+  SNAPSIGN_REASON_WRONG_SIGNATURE = 7,
+  /**
+   * The access token was not issued, or has expired (`401xx01`).
+   */
+  SNAPSIGN_REASON_INVALID_TOKEN = 8,
+  /**
+   * `X-EXTERNAL-ID` was already used by this partner today (`409xx00`).
+   */
+  SNAPSIGN_REASON_REPLAYED = 9,
+  /**
+   * The replay guard could not answer (`500xx00`).
+   */
+  SNAPSIGN_REASON_REPLAY_GUARD_FAILED = 10,
+  /**
+   * A reason of a newer core this version does not know.
+   */
+  SNAPSIGN_REASON_OTHER = 255,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum snapsign_reason snapsign_reason;
+#else
+typedef uint32_t snapsign_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A client secret keyed into HMAC-SHA512, for transaction signatures
  * (`METHOD:path:accessToken:sha256hex(minify(body)):timestamp`).
  *
@@ -308,6 +451,14 @@ typedef uint32_t snapsign_result;
  * state (the secret itself is not kept). Immutable: usable from several threads at once.
  */
 typedef struct snapsign_hmac snapsign_hmac;
+
+/**
+ * Records `X-EXTERNAL-ID`s (unique per partner per WIB day): the built-in memory guard
+ * (`snapsign_memory_replay_guard_new`) or the application's own store through a callback
+ * (`snapsign_replay_guard_new_callback`). Free with `snapsign_replay_guard_free`. May be used
+ * from several threads at once (the callback must then be thread-safe).
+ */
+typedef struct snapsign_replay_guard snapsign_replay_guard;
 
 /**
  * The signed headers of one call, in the order the standard lists them: `Content-Type`,
@@ -332,6 +483,16 @@ typedef struct snapsign_request_headers snapsign_request_headers;
  * from several threads at once.
  */
 typedef struct snapsign_request_signer snapsign_request_signer;
+
+/**
+ * Checks received SNAP requests from one sender (a provider's notification, a partner's call):
+ * a provider profile, the sender's public key and/or the client secret, and optionally the only
+ * `X-CLIENT-KEY` / `X-PARTNER-ID` accepted.
+ *
+ * Create with `snapsign_request_verifier_new`, free with `snapsign_request_verifier_free`
+ * (which zeroizes the secret). Immutable: one verifier may be used from several threads at once.
+ */
+typedef struct snapsign_request_verifier snapsign_request_verifier;
 
 /**
  * A loaded RSA private key that signs access-token (`clientId|timestamp`) and service
@@ -450,6 +611,110 @@ typedef struct {
   snapsign_text description;
   size_t likely_causes_count;
 } snapsign_response_code_info;
+
+/**
+ * One `X-EXTERNAL-ID` of one partner on one WIB day, given to a `snapsign_replay_check_fn`.
+ * The pointers (UTF-8, not NUL-terminated) are valid only during the callback.
+ *
+ * `storage_key`: one string naming the entry, for a store keyed by strings
+ * (`snapsign:replay:<yyyy-mm-dd>:<partner id length>:<partner id>:<external id>`). `day`: the
+ * WIB day of the request's `X-TIMESTAMP`, in days since 1970-01-01. `expires_at_unix_millis`:
+ * when the entry may be forgotten (the end of that day plus the allowed skew).
+ */
+typedef struct {
+  const uint8_t *partner_id;
+  size_t partner_id_len;
+  const uint8_t *external_id;
+  size_t external_id_len;
+  const uint8_t *storage_key;
+  size_t storage_key_len;
+  int64_t day;
+  int64_t expires_at_unix_millis;
+} snapsign_replay_key;
+
+/**
+ * Checks and records `key` in the application's store, **atomically** (of concurrent calls with
+ * the same key exactly one may see it fresh: an `INSERT` into a unique column, Redis `SET NX`).
+ * Returns `SNAPSIGN_REPLAY_FRESH` (1) when it was not recorded and now is,
+ * `SNAPSIGN_REPLAY_SEEN` (0) when it was, a negative value when the store cannot answer. Called
+ * last, only for a request that passed every other check, from the calling thread; possibly
+ * from several threads at once when the guard is shared. It must not unwind.
+ */
+typedef int (*snapsign_replay_check_fn)(void *userdata, const snapsign_replay_key *key);
+
+/**
+ * Looks up a received header: `name` (ASCII, as the standard spells it, e.g. `X-TIMESTAMP`;
+ * compare it case-insensitively) of `name_len` bytes. When the request has it, store a pointer
+ * to its value and the value's length in `*value` / `*value_len` and return non-zero; otherwise
+ * return 0. The value must stay valid and unchanged until `snapsign_verify_request` returns
+ * (and as long as the accepted identifiers in `snapsign_verification` are read: they point into
+ * it). A value returned as NULL with a non-zero length fails the call with
+ * `SNAPSIGN_RESULT_NULL_POINTER` naming `headers`. Called only from the calling thread, during
+ * the call. It must not unwind.
+ */
+typedef int (*snapsign_header_fn)(void *userdata,
+                                  const uint8_t *name,
+                                  size_t name_len,
+                                  const uint8_t **value,
+                                  size_t *value_len);
+
+/**
+ * The state (`SNAPSIGN_TOKEN_STATE_LIVE`, `_EXPIRED` or `_UNKNOWN`) of `token` (`token_len` bytes of UTF-8, without
+ * `Bearer `) at `now_unix_millis`. Any other value counts as `SNAPSIGN_TOKEN_STATE_UNKNOWN`.
+ * Called only for HMAC transactions, from the calling thread, during the call.
+ */
+typedef uint32_t (*snapsign_token_state_fn)(void *userdata,
+                                            const uint8_t *token,
+                                            size_t token_len,
+                                            int64_t now_unix_millis);
+
+/**
+ * The outcome of `snapsign_verify_request`. Zero-initialise it or not: every field is written.
+ *
+ * `accepted`: 1 when the request passed every check, 0 when it is rejected; `reason` says why
+ * (`SNAPSIGN_REASON_NONE` when accepted). `kind`: which call it was.
+ *
+ * A rejection's answer: `http_status` (400, 401, 409, 500), `response_code` (7 ASCII digits,
+ * not NUL-terminated; also as `service_code`, `case_code`), `response_message`
+ * (`response_message_len` bytes, not NUL-terminated; e.g. `Invalid Mandatory Field
+ * {X-TIMESTAMP}`) and `body` (`body_len` bytes: the JSON to send,
+ * `{"responseCode":"...","responseMessage":"..."}`). `header`: the header a
+ * missing/malformed rejection is about (static text), else NULL/0. `error`: for a malformed
+ * header, a wrong signature, a timestamp or a bad request, the `snapsign_result` of the core's
+ * precise error (for logs; never sent), else `SNAPSIGN_RESULT_OK`. When accepted these are 0.
+ *
+ * An accepted request's identifiers: `partner_id`, `external_id` (transactions), `client_id`
+ * (token calls), `access_token` (transactions that carry one, without `Bearer `) and
+ * `timestamp` (`X-TIMESTAMP` as received, also as `timestamp_unix_millis`). They are NOT
+ * copies: they point into the header values the header callback returned, and are valid as
+ * long as those are. Absent ones are NULL/0. When rejected they are NULL/0.
+ */
+typedef struct {
+  int accepted;
+  snapsign_call_kind kind;
+  snapsign_reason reason;
+  snapsign_result error;
+  uint16_t http_status;
+  uint8_t service_code;
+  uint8_t case_code;
+  uint8_t response_code[7];
+  uint8_t response_message[SNAPSIGN_REJECTION_MESSAGE_MAX_LEN];
+  size_t response_message_len;
+  snapsign_text header;
+  uint8_t body[SNAPSIGN_REJECTION_BODY_MAX_LEN];
+  size_t body_len;
+  const uint8_t *partner_id;
+  size_t partner_id_len;
+  const uint8_t *external_id;
+  size_t external_id_len;
+  const uint8_t *client_id;
+  size_t client_id_len;
+  const uint8_t *access_token;
+  size_t access_token_len;
+  const uint8_t *timestamp;
+  size_t timestamp_len;
+  int64_t timestamp_unix_millis;
+} snapsign_verification;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1378,6 +1643,203 @@ snapsign_result snapsign_response_code_likely_cause(const uint8_t *code,
                                                     size_t code_len,
                                                     size_t index,
                                                     snapsign_text *cause);
+
+/**
+ * A request verifier for `profile` (a provider profile name, as for
+ * `snapsign_request_signer_new_hmac`). Every other input is optional (NULL with length 0:
+ * absent):
+ *
+ * - `public_key`: the sender's RSA public key (as `snapsign_verifier_new` accepts: SPKI or
+ *   PKCS#1, PEM or DER, or an X.509 certificate), with `key_flags` (0 or
+ *   `SNAPSIGN_KEY_ALLOW_WEAK`): verifies access-token calls and RSA (service-form)
+ *   transactions;
+ * - `client_secret`: verifies HMAC-SHA512 transactions (keyed into HMAC, not kept);
+ * - `client_id`: accept token calls only with this `X-CLIENT-KEY`;
+ * - `partner_id`: accept transactions only with this `X-PARTNER-ID`.
+ *
+ * `max_skew_seconds`: the allowed difference between `X-TIMESTAMP` and now, either way
+ * (`SNAPSIGN_DEFAULT_MAX_SKEW_SECONDS` is 900). On success `*out` receives the verifier (free it
+ * with `snapsign_request_verifier_free`); on error it is NULL.
+ *
+ * Errors: `SNAPSIGN_RESULT_INVALID_ARGUMENT` (an unknown profile, named in the message; unknown
+ * flags), the key errors of `snapsign_verifier_new`, `SNAPSIGN_RESULT_EMPTY_FIELD` (an empty
+ * secret), the client-id errors (`PIPE_IN_CLIENT_ID`, ...), `SNAPSIGN_RESULT_FIELD_TOO_LONG`,
+ * `SNAPSIGN_RESULT_INVALID_UTF8`, `SNAPSIGN_RESULT_NULL_POINTER`.
+ *
+ * # Safety
+ * Each input NULL or readable for its length; `out` a writable `snapsign_request_verifier *`.
+ */
+snapsign_result snapsign_request_verifier_new(const uint8_t *profile,
+                                              size_t profile_len,
+                                              const uint8_t *public_key,
+                                              size_t public_key_len,
+                                              uint32_t key_flags,
+                                              const uint8_t *client_secret,
+                                              size_t client_secret_len,
+                                              const uint8_t *client_id,
+                                              size_t client_id_len,
+                                              const uint8_t *partner_id,
+                                              size_t partner_id_len,
+                                              uint32_t max_skew_seconds,
+                                              snapsign_request_verifier **out);
+
+/**
+ * Frees a request verifier (zeroizing the client secret). NULL is ignored.
+ *
+ * # Safety
+ * `verifier` must be NULL or a verifier from `snapsign_request_verifier_new` that is not used
+ * afterwards and not freed twice.
+ */
+void snapsign_request_verifier_free(snapsign_request_verifier *verifier);
+
+/**
+ * A replay guard in this process's memory, holding at most `capacity` live ids, forgetting
+ * each once its WIB day plus the skew is over by the system clock. When full of live ids it
+ * refuses to record more (the request gets `500xx00`) rather than forget one. One process only:
+ * instances behind a load balancer need a shared store (`snapsign_replay_guard_new_callback`).
+ * On success `*out` receives the guard (free it with `snapsign_replay_guard_free`).
+ *
+ * # Safety
+ * `out` a writable `snapsign_replay_guard *`.
+ */
+snapsign_result snapsign_memory_replay_guard_new(size_t capacity, snapsign_replay_guard **out);
+
+/**
+ * A replay guard over the application's own store: `check(userdata, key)` (see
+ * `snapsign_replay_check_fn`) checks and records each id. `check` must not be NULL. On success
+ * `*out` receives the guard (free it with `snapsign_replay_guard_free`).
+ *
+ * # Safety
+ * `out` a writable `snapsign_replay_guard *`; `check` and `userdata` must stay valid until the
+ * guard is freed, and `check` must be safe to call with `userdata` from every thread that uses
+ * the guard (concurrently, if it is shared).
+ */
+snapsign_result snapsign_replay_guard_new_callback(snapsign_replay_check_fn check,
+                                                   void *userdata,
+                                                   snapsign_replay_guard **out);
+
+/**
+ * Frees a replay guard (the memory guard's ids with it). NULL is ignored.
+ *
+ * # Safety
+ * `guard` must be NULL or a guard from snapsign that is not used afterwards and not freed twice.
+ */
+void snapsign_replay_guard_free(snapsign_replay_guard *guard);
+
+/**
+ * Checks one received request, in the standard's order (which call it is; mandatory headers
+ * present and well-formed; the expected client; `X-TIMESTAMP` within the skew of
+ * `now_unix_millis`; for HMAC transactions the access token is live; the signature over the
+ * exact received bytes and the profile's `EndpointUrl` rule; last, the replay guard), and fills
+ * `*out` (see `snapsign_verification`).
+ *
+ * `method`, `target`: as on the request line (the target with its query, undecoded; UTF-8).
+ * `headers(headers_userdata, ...)`: the header lookup (see `snapsign_header_fn`; not NULL).
+ * `body`: the exact bytes received. `service_code`: the transaction's SNAP service code
+ * (`snapsign_service_code_for_path`; token calls have theirs, 73/74). `tokens(tokens_userdata,
+ * ...)`: the issued access tokens (see `snapsign_token_state_fn`); NULL means none was issued,
+ * so every HMAC transaction is rejected `401xx01`. `guard`: the replay guard (not NULL).
+ *
+ * A rejected request is not an error: the function returns `SNAPSIGN_RESULT_OK` with
+ * `out->accepted == 0`; answer with `out->http_status` and `out->body`. Errors are about the
+ * call: `SNAPSIGN_RESULT_NULL_POINTER` (a NULL `verifier`, `headers`, `guard`, `out`, an input,
+ * or a header value returned as NULL with a length; the message names it),
+ * `SNAPSIGN_RESULT_INVALID_UTF8` (`method` or `target`). On error `*out` is untouched.
+ *
+ * # Safety
+ * `verifier` and `guard` live handles; `method`, `target`, `body` readable for their lengths;
+ * the callbacks as documented on their types; `out` a writable `snapsign_verification`.
+ */
+snapsign_result snapsign_verify_request(const snapsign_request_verifier *verifier,
+                                        const uint8_t *method,
+                                        size_t method_len,
+                                        const uint8_t *target,
+                                        size_t target_len,
+                                        snapsign_header_fn headers,
+                                        void *headers_userdata,
+                                        const uint8_t *body,
+                                        size_t body_len,
+                                        int64_t now_unix_millis,
+                                        uint8_t service_code,
+                                        snapsign_token_state_fn tokens,
+                                        void *tokens_userdata,
+                                        const snapsign_replay_guard *guard,
+                                        snapsign_verification *out);
+
+/**
+ * Issues an access token to `client_id` (the caller's answer to a verified token call, e.g.
+ * DOKU's token request to a merchant) at `now_unix_millis`, valid `expires_in_seconds`, answering
+ * service `service_code` (73 for B2B, 74 for B2B2C), and writes the response: the JSON `body`
+ * (`responseCode` `200xx00`, `Successful`, `accessToken`, `tokenType` `Bearer`, `expiresIn`),
+ * the token alone (`SNAPSIGN_ISSUED_TOKEN_LEN` characters, to record as issued) and the
+ * `X-TIMESTAMP` response header in `profile`'s style (send `X-CLIENT-KEY` as `client_id`). The
+ * token uses the OS RNG. The outputs follow the buffer rules; they are written only when all
+ * three fit (each too-small one gets its needed length).
+ *
+ * Errors: `SNAPSIGN_RESULT_INVALID_ARGUMENT` (unknown profile), the client-id errors,
+ * `SNAPSIGN_RESULT_TIMESTAMP_OUT_OF_RANGE`, `SNAPSIGN_RESULT_RNG`, `BUFFER_TOO_SMALL`,
+ * `NULL_POINTER`, `OVERLAPPING_BUFFERS`.
+ *
+ * # Safety
+ * Inputs readable for their lengths; each output NULL or writable for its capacity; the
+ * `*_len` writable `size_t`s.
+ */
+snapsign_result snapsign_token_grant_issue(const uint8_t *profile,
+                                           size_t profile_len,
+                                           uint8_t service_code,
+                                           const uint8_t *client_id,
+                                           size_t client_id_len,
+                                           int64_t now_unix_millis,
+                                           uint32_t expires_in_seconds,
+                                           uint8_t *body,
+                                           size_t body_cap,
+                                           size_t *body_len,
+                                           uint8_t *access_token,
+                                           size_t access_token_cap,
+                                           size_t *access_token_len,
+                                           uint8_t *timestamp,
+                                           size_t timestamp_cap,
+                                           size_t *timestamp_len);
+
+/**
+ * Like `snapsign_token_grant_issue`, with the token's random bytes from `fill(userdata, buf,
+ * len)` (see `snapsign_fill_fn`; not NULL), called during the call only.
+ *
+ * # Safety
+ * As for `snapsign_token_grant_issue`; `fill` safe to call with `userdata` during the call.
+ */
+snapsign_result snapsign_token_grant_issue_with_rng(const uint8_t *profile,
+                                                    size_t profile_len,
+                                                    uint8_t service_code,
+                                                    const uint8_t *client_id,
+                                                    size_t client_id_len,
+                                                    int64_t now_unix_millis,
+                                                    uint32_t expires_in_seconds,
+                                                    snapsign_fill_fn fill,
+                                                    void *userdata,
+                                                    uint8_t *body,
+                                                    size_t body_cap,
+                                                    size_t *body_len,
+                                                    uint8_t *access_token,
+                                                    size_t access_token_cap,
+                                                    size_t *access_token_len,
+                                                    uint8_t *timestamp,
+                                                    size_t timestamp_cap,
+                                                    size_t *timestamp_len);
+
+/**
+ * The SNAP service code of a request target (`/v1.0/transfer-va/inquiry` is 24; a `/snap`
+ * prefix, a query and a `.htm` suffix are allowed) into `*service_code`; 0 for a path the
+ * standard does not list. For `snapsign_verify_request`'s `service_code`.
+ *
+ * Errors: `SNAPSIGN_RESULT_INVALID_UTF8`, `SNAPSIGN_RESULT_NULL_POINTER`.
+ *
+ * # Safety
+ * `target` readable for `target_len` bytes; `service_code` a writable `uint8_t`.
+ */
+snapsign_result snapsign_service_code_for_path(const uint8_t *target,
+                                               size_t target_len,
+                                               uint8_t *service_code);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -21,7 +21,8 @@
 //!   control-character or UTF-8 error, and a readable message) are available from
 //!   `snapsign_last_error_offset` and `snapsign_last_error_message`.
 //! - Handles (`snapsign_signer`, `snapsign_verifier`, `snapsign_hmac`,
-//!   `snapsign_token_response`, `snapsign_request_signer`, `snapsign_request_headers`) are
+//!   `snapsign_token_response`, `snapsign_request_signer`, `snapsign_request_headers`,
+//!   `snapsign_request_verifier`, `snapsign_replay_guard`) are
 //!   immutable after creation and may be used from several threads at once; `_free` accepts
 //!   NULL.
 //!
@@ -34,7 +35,7 @@
 //! | `boundary` | `ffi_boundary!`, the one panic boundary, and `PanicOrDefault` |
 //! | `args` | checked pointer arguments (`raw_in!`, `raw_out!`, `handle!`, ...) |
 //! | `entropy`, `inputs` | the entropy callback; the argument groups several calls share |
-//! | `errors`, `rsa`, `hmac`, `string_to_sign`, `body`, `timestamp`, `access_token`, `request`, `response_code` | the entry points |
+//! | `errors`, `rsa`, `hmac`, `string_to_sign`, `body`, `timestamp`, `access_token`, `request`, `response_code`, `request_verifier` | the entry points |
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
 // C signatures take a pointer and a length per input.
@@ -72,6 +73,8 @@ mod request;
 
 mod response_code;
 
+mod request_verifier;
+
 pub use self::access_token::*;
 pub use self::body::*;
 #[doc(hidden)]
@@ -80,6 +83,7 @@ pub use self::entropy::snapsign_fill_fn;
 pub use self::errors::*;
 pub use self::hmac::*;
 pub use self::request::*;
+pub use self::request_verifier::*;
 pub use self::response_code::*;
 pub use self::result::*;
 pub use self::rsa::*;

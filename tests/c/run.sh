@@ -36,6 +36,7 @@ g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$root/include" -c "$out/header
 gcc "${CFLAGS[@]}" tests/c/test_snapsign.c -o "$out/test_snapsign" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" tests/c/example.c -o "$out/example" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" tests/c/request_example.c -o "$out/request_example" "${LIBS[@]}"
+gcc "${CFLAGS[@]}" tests/c/verifier_smoke.c -o "$out/verifier_smoke" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer tests/c/test_snapsign.c \
   -o "$out/test_snapsign_asan" "${LIBS[@]}"
 
@@ -62,6 +63,9 @@ valgrind -q --leak-check=full --error-exitcode=1 "$out/example" tests/vectors/ke
 echo "--- request example"
 "$out/request_example"
 valgrind -q --leak-check=full --error-exitcode=1 "$out/request_example" >/dev/null
+echo "--- request verifier smoke test"
+"$out/verifier_smoke"
+valgrind -q --leak-check=full --error-exitcode=1 "$out/verifier_smoke" >/dev/null
 echo "--- ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   "$out/test_snapsign_asan" "${args[@]}" 2>"$out/asan.log" | tail -1 || { cat "$out/asan.log"; exit 1; }

@@ -147,7 +147,7 @@ impl RawOut {
         Ok(RawOut { name, ptr, cap, len_name, len })
     }
 
-    fn regions(&self) -> [Region; 2] {
+    pub(crate) fn regions(&self) -> [Region; 2] {
         [Region::of(self.name, self.ptr, self.cap), Region::of(self.len_name, self.len, size_of::<usize>())]
     }
 

@@ -187,7 +187,7 @@ impl CallInputs {
 ///
 /// # Safety
 /// `profile` readable for `profile_len` bytes.
-unsafe fn find_profile(profile: *const u8, profile_len: usize) -> FfiResult<(&'static Profile, Region)> {
+pub(crate) unsafe fn find_profile(profile: *const u8, profile_len: usize) -> FfiResult<(&'static Profile, Region)> {
     let name = raw_in!(profile, profile_len)?;
     // SAFETY: forwarded contract.
     let found = core::str::from_utf8(unsafe { name.bytes() }).ok().and_then(provider::find);

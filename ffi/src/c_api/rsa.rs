@@ -67,7 +67,7 @@ impl snapsign_signer {
     }
 }
 
-fn key_options(flags: u32, passphrase: Option<&[u8]>) -> FfiResult<KeyOptions<'_>> {
+pub(crate) fn key_options(flags: u32, passphrase: Option<&[u8]>) -> FfiResult<KeyOptions<'_>> {
     check_flags(flags, SNAPSIGN_KEY_ALLOW_WEAK, "flags")?;
     Ok(KeyOptions { allow_weak: flags & SNAPSIGN_KEY_ALLOW_WEAK != 0, passphrase })
 }
