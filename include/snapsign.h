@@ -620,6 +620,8 @@ typedef struct {
  * (`snapsign:replay:<yyyy-mm-dd>:<partner id length>:<partner id>:<external id>`). `day`: the
  * WIB day of the request's `X-TIMESTAMP`, in days since 1970-01-01. `expires_at_unix_millis`:
  * when the entry may be forgotten (the end of that day plus the allowed skew).
+ * `now_unix_millis`: the verifier's now (judge expiry on it, not on another clock);
+ * `ttl_seconds`: whole seconds from now to the expiry, at least 1 (a store's TTL, Redis `EX`).
  */
 typedef struct {
   const uint8_t *partner_id;
@@ -630,6 +632,8 @@ typedef struct {
   size_t storage_key_len;
   int64_t day;
   int64_t expires_at_unix_millis;
+  int64_t now_unix_millis;
+  uint64_t ttl_seconds;
 } snapsign_replay_key;
 
 /**
@@ -1694,7 +1698,7 @@ void snapsign_request_verifier_free(snapsign_request_verifier *verifier);
 
 /**
  * A replay guard in this process's memory, holding at most `capacity` live ids, forgetting
- * each once its WIB day plus the skew is over by the system clock. When full of live ids it
+ * each once its WIB day plus the skew is over on the verifier's clock (the `now_unix_millis` given to `snapsign_verify_request`). When full of live ids it
  * refuses to record more (the request gets `500xx00`) rather than forget one. One process only:
  * instances behind a load balancer need a shared store (`snapsign_replay_guard_new_callback`).
  * On success `*out` receives the guard (free it with `snapsign_replay_guard_free`).
@@ -1702,7 +1706,8 @@ void snapsign_request_verifier_free(snapsign_request_verifier *verifier);
  * # Safety
  * `out` a writable `snapsign_replay_guard *`.
  */
-snapsign_result snapsign_memory_replay_guard_new(size_t capacity, snapsign_replay_guard **out);
+snapsign_result snapsign_memory_replay_guard_new(size_t capacity,
+                                                 snapsign_replay_guard **out);
 
 /**
  * A replay guard over the application's own store: `check(userdata, key)` (see

@@ -114,6 +114,8 @@ pub type snapsign_token_state_fn = Option<
 /// (`snapsign:replay:<yyyy-mm-dd>:<partner id length>:<partner id>:<external id>`). `day`: the
 /// WIB day of the request's `X-TIMESTAMP`, in days since 1970-01-01. `expires_at_unix_millis`:
 /// when the entry may be forgotten (the end of that day plus the allowed skew).
+/// `now_unix_millis`: the verifier's now (judge expiry on it, not on another clock);
+/// `ttl_seconds`: whole seconds from now to the expiry, at least 1 (a store's TTL, Redis `EX`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct snapsign_replay_key {
@@ -125,6 +127,8 @@ pub struct snapsign_replay_key {
     pub storage_key_len: usize,
     pub day: i64,
     pub expires_at_unix_millis: i64,
+    pub now_unix_millis: i64,
+    pub ttl_seconds: u64,
 }
 
 /// Checks and records `key` in the application's store, **atomically** (of concurrent calls with
@@ -392,6 +396,8 @@ impl ReplayGuard for CallbackGuard {
             storage_key_len: storage_key.len(),
             day: key.day,
             expires_at_unix_millis: key.expires_at_unix_millis,
+            now_unix_millis: key.now_unix_millis,
+            ttl_seconds: key.ttl_seconds(),
         };
         // SAFETY: the callback's contract; `c_key` and what it points to live across the call.
         match unsafe { (self.check)(self.userdata, &c_key) } {
@@ -496,7 +502,7 @@ pub unsafe extern "C" fn snapsign_request_verifier_free(verifier: *mut snapsign_
 }
 
 /// A replay guard in this process's memory, holding at most `capacity` live ids, forgetting
-/// each once its WIB day plus the skew is over by the system clock. When full of live ids it
+/// each once its WIB day plus the skew is over on the verifier's clock (the `now_unix_millis` given to `snapsign_verify_request`). When full of live ids it
 /// refuses to record more (the request gets `500xx00`) rather than forget one. One process only:
 /// instances behind a load balancer need a shared store (`snapsign_replay_guard_new_callback`).
 /// On success `*out` receives the guard (free it with `snapsign_replay_guard_free`).
