@@ -15,6 +15,8 @@ dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 # explain's PHP json_encode fixtures are checked against real PHP when it is there.
 command -v php >/dev/null || need_apt+=(php-cli)
+# snapsign.redis_guard is tested against a real Redis (bindings/python/tests/test_redis_guard.py).
+command -v redis-server >/dev/null || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
@@ -22,6 +24,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+# The Python package suite's test-only packages (redis client, Flask, FastAPI, httpx).
+python3 -m pip install -q --disable-pip-version-check -r bindings/python/tests/requirements.txt
 
 # Bare-metal target for the no_std proof (tests/no_std/check.sh falls back if it cannot be had).
 rustup target add thumbv7em-none-eabihf >/dev/null 2>&1 || echo "setup: thumbv7em-none-eabihf unavailable; the no_std proof will use its host fallback"

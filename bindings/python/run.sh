@@ -11,7 +11,7 @@ root="$(cd "$here/../.." && pwd)"
 profile="${SNAPSIGN_WHEEL_PROFILE:-dev}"
 python="${PYTHON:-python3}"
 
-"$python" -m pip install --quiet --disable-pip-version-check "maturin>=1.9,<2" "pytest>=7" "cryptography>=41"
+"$python" -m pip install --quiet --disable-pip-version-check -r "$here/tests/requirements.txt"
 # --no-build-isolation: use the maturin just installed rather than fetching another one.
 # The README's command, plus the options above.
 cd "$root"

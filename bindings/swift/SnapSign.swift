@@ -672,6 +672,232 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * Checks and records an `X-EXTERNAL-ID`, atomically: of any number of concurrent calls with
+ * the same `storage_key`, exactly one may return true. Implement it in Python or Kotlin over
+ * your database (`INSERT ... ON CONFLICT DO NOTHING`, Redis `SET key 1 NX EX ttl`) when more
+ * than one process receives requests; [`memory_replay_guard`] is the one-process guard.
+ *
+ * The verifier calls it last, only for a request that passed every other check, so a rejected
+ * request is never recorded.
+ */
+public protocol ReplayGuard: AnyObject, Sendable {
+    
+    /**
+     * Records `key` unless it is already recorded (and not expired): true when it was not (the
+     * request is fresh), false when it was (a replay).
+     */
+    func checkAndRecord(key: ReplayKey) throws  -> Bool
+    
+}
+/**
+ * Checks and records an `X-EXTERNAL-ID`, atomically: of any number of concurrent calls with
+ * the same `storage_key`, exactly one may return true. Implement it in Python or Kotlin over
+ * your database (`INSERT ... ON CONFLICT DO NOTHING`, Redis `SET key 1 NX EX ttl`) when more
+ * than one process receives requests; [`memory_replay_guard`] is the one-process guard.
+ *
+ * The verifier calls it last, only for a request that passed every other check, so a rejected
+ * request is never recorded.
+ */
+open class ReplayGuardImpl: ReplayGuard, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_replayguard(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_snapsign_ffi_fn_free_replayguard(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Records `key` unless it is already recorded (and not expired): true when it was not (the
+     * request is fresh), false when it was (a replay).
+     */
+open func checkAndRecord(key: ReplayKey)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeReplayGuardError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_replayguard_check_and_record(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReplayKey_lower(key),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceReplayGuard {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceReplayGuard = UniffiVTableCallbackInterfaceReplayGuard(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeReplayGuard.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ReplayGuard: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeReplayGuard.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ReplayGuard: handle missing in uniffiClone")
+            }
+        },
+        checkAndRecord: { (
+            uniffiHandle: UInt64,
+            key: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<Int8>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Bool in
+                guard let uniffiObj = try? FfiConverterTypeReplayGuard.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.checkAndRecord(
+                     key: try FfiConverterTypeReplayKey_lift(key)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterBool.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeReplayGuardError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceReplayGuard> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceReplayGuard>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitReplayGuard() {
+    uniffi_snapsign_ffi_fn_init_callback_vtable_replayguard(UniffiCallbackInterfaceReplayGuard.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplayGuard: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ReplayGuard>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ReplayGuard
+
+    public static func lift(_ handle: UInt64) throws -> ReplayGuard {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ReplayGuardImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ReplayGuard) -> UInt64 {
+         if let rustImpl = value as? ReplayGuardImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplayGuard {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ReplayGuard, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayGuard_lift(_ handle: UInt64) throws -> ReplayGuard {
+    return try FfiConverterTypeReplayGuard.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayGuard_lower(_ value: ReplayGuard) -> UInt64 {
+    return FfiConverterTypeReplayGuard.lower(value)
+}
+
+
+
+
+
+
+/**
  * A provider profile with the credential its transaction calls are signed with, making every
  * header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
  * and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
@@ -892,6 +1118,244 @@ public func FfiConverterTypeRequestSigner_lift(_ handle: UInt64) throws -> Reque
 #endif
 public func FfiConverterTypeRequestSigner_lower(_ value: RequestSigner) -> UInt64 {
     return FfiConverterTypeRequestSigner.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Checks received SNAP requests from one sender, in the standard's order: mandatory headers,
+ * the client, `X-TIMESTAMP` skew, the access token (HMAC transactions), the signature over the
+ * exact received bytes, and last the [`ReplayGuard`]. Immutable and thread-safe.
+ */
+public protocol RequestVerifierProtocol: AnyObject, Sendable {
+    
+    /**
+     * Which call `target` is (the profile's token paths, matched exactly without the query).
+     */
+    func callKind(target: String)  -> CallKind
+    
+    /**
+     * The allowed skew in seconds.
+     */
+    func maxSkewSeconds()  -> UInt32
+    
+    /**
+     * The profile's name.
+     */
+    func provider()  -> String
+    
+    /**
+     * Checks one received request. `target`: the request target exactly as on the request line
+     * (path and undecoded query). `headers`: every header as received, in order, as
+     * `(name, value)` pairs; names compare case-insensitively and, for a repeated header, the
+     * first one counts. `body`: the exact bytes received. `now_unix_millis`: default this
+     * machine's clock. `service_code`: the SNAP service code of the rejection codes, default
+     * from the path's standard API name (`/v1.0/transfer-va/payment` → 25; 0 when the path is
+     * not a standard one); token calls always use 73/74. `tokens`: the issued access tokens
+     * (HMAC transactions need a live one; without a store every token is unknown).
+     * `replay_guard`: records `X-EXTERNAL-ID`; without one, a transaction is
+     * **not** protected against replay.
+     *
+     * Never throws for a bad request: the answer is in the [`Verification`].
+     */
+    func verify(method: String, target: String, headers: [Header], body: Data, nowUnixMillis: Int64?, serviceCode: UInt8?, tokens: TokenStore?, replayGuard: ReplayGuard?)  -> Verification
+    
+}
+/**
+ * Checks received SNAP requests from one sender, in the standard's order: mandatory headers,
+ * the client, `X-TIMESTAMP` skew, the access token (HMAC transactions), the signature over the
+ * exact received bytes, and last the [`ReplayGuard`]. Immutable and thread-safe.
+ */
+open class RequestVerifier: RequestVerifierProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_requestverifier(self.handle, $0) }
+    }
+    /**
+     * A verifier for requests written in `provider`'s way (a profile name: `generic`, `doku`,
+     * ...). `public_key` (PEM or DER, SPKI, PKCS#1 or a certificate) verifies access-token calls
+     * and SHA256withRSA transactions/notifications; `client_secret` verifies HMAC-SHA512
+     * transactions. `client_id` / `partner_id`: accept only this `X-CLIENT-KEY` (token calls) /
+     * `X-PARTNER-ID` (transactions); `max_skew_seconds`: the allowed `X-TIMESTAMP` difference
+     * either way. Errors: an unknown profile, a bad key or secret, an invalid id.
+     */
+public convenience init(provider: String, publicKey: Data? = nil, clientSecret: String? = nil, clientId: String? = nil, partnerId: String? = nil, maxSkewSeconds: UInt32 = UInt32(900), allowWeakKey: Bool = false)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_constructor_requestverifier_new(
+        FfiConverterString.lower(provider),
+        FfiConverterOptionData.lower(publicKey),
+        FfiConverterOptionString.lower(clientSecret),
+        FfiConverterOptionString.lower(clientId),
+        FfiConverterOptionString.lower(partnerId),
+        FfiConverterUInt32.lower(maxSkewSeconds),
+        FfiConverterBool.lower(allowWeakKey),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_snapsign_ffi_fn_free_requestverifier(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Which call `target` is (the profile's token paths, matched exactly without the query).
+     */
+open func callKind(target: String) -> CallKind  {
+    return try!  FfiConverterTypeCallKind_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_requestverifier_call_kind(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(target),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The allowed skew in seconds.
+     */
+open func maxSkewSeconds() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The profile's name.
+     */
+open func provider() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_requestverifier_provider(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks one received request. `target`: the request target exactly as on the request line
+     * (path and undecoded query). `headers`: every header as received, in order, as
+     * `(name, value)` pairs; names compare case-insensitively and, for a repeated header, the
+     * first one counts. `body`: the exact bytes received. `now_unix_millis`: default this
+     * machine's clock. `service_code`: the SNAP service code of the rejection codes, default
+     * from the path's standard API name (`/v1.0/transfer-va/payment` → 25; 0 when the path is
+     * not a standard one); token calls always use 73/74. `tokens`: the issued access tokens
+     * (HMAC transactions need a live one; without a store every token is unknown).
+     * `replay_guard`: records `X-EXTERNAL-ID`; without one, a transaction is
+     * **not** protected against replay.
+     *
+     * Never throws for a bad request: the answer is in the [`Verification`].
+     */
+open func verify(method: String, target: String, headers: [Header], body: Data, nowUnixMillis: Int64? = nil, serviceCode: UInt8? = nil, tokens: TokenStore? = nil, replayGuard: ReplayGuard? = nil) -> Verification  {
+    return try!  FfiConverterTypeVerification_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_requestverifier_verify(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(method),
+        FfiConverterString.lower(target),
+        FfiConverterSequenceTypeHeader.lower(headers),
+        FfiConverterData.lower(body),
+        FfiConverterOptionInt64.lower(nowUnixMillis),
+        FfiConverterOptionUInt8.lower(serviceCode),
+        FfiConverterOptionTypeTokenStore.lower(tokens),
+        FfiConverterOptionTypeReplayGuard.lower(replayGuard),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestVerifier: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RequestVerifier
+
+    public static func lift(_ handle: UInt64) throws -> RequestVerifier {
+        return RequestVerifier(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RequestVerifier) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestVerifier {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RequestVerifier, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestVerifier_lift(_ handle: UInt64) throws -> RequestVerifier {
+    return try FfiConverterTypeRequestVerifier.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestVerifier_lower(_ value: RequestVerifier) -> UInt64 {
+    return FfiConverterTypeRequestVerifier.lower(value)
 }
 
 
@@ -1794,6 +2258,256 @@ public func FfiConverterTypeTokenFetcher_lower(_ value: TokenFetcher) -> UInt64 
 
 
 /**
+ * The access tokens this application issued, in memory: [`issue`](Self::issue) makes one for
+ * the token endpoint's answer (the merchant side of DOKU's notifications: DOKU asks the
+ * merchant for a token, then sends notifications with it), and [`RequestVerifier::verify`]
+ * accepts HMAC transactions only with a live one. Tokens issued elsewhere are added with
+ * [`register`](Self::register). Thread-safe; one per process (tokens live 900 s, so a restart
+ * only makes the sender ask for a new one).
+ */
+public protocol TokenStoreProtocol: AnyObject, Sendable {
+    
+    /**
+     * No token held.
+     */
+    func isEmpty()  -> Bool
+    
+    /**
+     * Issues a new random token (32 bytes, base64url) to `client_id`, valid `lifetime_seconds`
+     * (default 900) from `now_unix_millis` (default this machine's clock), records it, and
+     * returns it with the response to send. `service_code` is 73 (B2B, the default) or 74
+     * (B2B2C). Expired tokens are forgotten here.
+     */
+    func issue(clientId: String, lifetimeSeconds: UInt32?, nowUnixMillis: Int64?, serviceCode: UInt8?) throws  -> IssuedToken
+    
+    /**
+     * Tokens held (expired ones included until the next `issue`).
+     */
+    func len()  -> UInt32
+    
+    /**
+     * Adds a token issued elsewhere, live until `expires_at_unix_millis`.
+     */
+    func register(accessToken: String, expiresAtUnixMillis: Int64) 
+    
+    /**
+     * Forgets a token (true when it was there).
+     */
+    func revoke(accessToken: String)  -> Bool
+    
+    /**
+     * The state of `access_token` at `now_unix_millis` (default this machine's clock).
+     */
+    func state(accessToken: String, nowUnixMillis: Int64?)  -> TokenState
+    
+}
+/**
+ * The access tokens this application issued, in memory: [`issue`](Self::issue) makes one for
+ * the token endpoint's answer (the merchant side of DOKU's notifications: DOKU asks the
+ * merchant for a token, then sends notifications with it), and [`RequestVerifier::verify`]
+ * accepts HMAC transactions only with a live one. Tokens issued elsewhere are added with
+ * [`register`](Self::register). Thread-safe; one per process (tokens live 900 s, so a restart
+ * only makes the sender ask for a new one).
+ */
+open class TokenStore: TokenStoreProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_snapsign_ffi_fn_clone_tokenstore(self.handle, $0) }
+    }
+    /**
+     * An empty store issuing tokens for `provider` (its `X-TIMESTAMP` style).
+     */
+public convenience init(provider: String)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_constructor_tokenstore_new(
+        FfiConverterString.lower(provider),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_snapsign_ffi_fn_free_tokenstore(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * No token held.
+     */
+open func isEmpty() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokenstore_is_empty(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Issues a new random token (32 bytes, base64url) to `client_id`, valid `lifetime_seconds`
+     * (default 900) from `now_unix_millis` (default this machine's clock), records it, and
+     * returns it with the response to send. `service_code` is 73 (B2B, the default) or 74
+     * (B2B2C). Expired tokens are forgotten here.
+     */
+open func issue(clientId: String, lifetimeSeconds: UInt32? = nil, nowUnixMillis: Int64? = nil, serviceCode: UInt8? = nil)throws  -> IssuedToken  {
+    return try  FfiConverterTypeIssuedToken_lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokenstore_issue(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(clientId),
+        FfiConverterOptionUInt32.lower(lifetimeSeconds),
+        FfiConverterOptionInt64.lower(nowUnixMillis),
+        FfiConverterOptionUInt8.lower(serviceCode),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tokens held (expired ones included until the next `issue`).
+     */
+open func len() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokenstore_len(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds a token issued elsewhere, live until `expires_at_unix_millis`.
+     */
+open func register(accessToken: String, expiresAtUnixMillis: Int64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokenstore_register(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(accessToken),
+        FfiConverterInt64.lower(expiresAtUnixMillis),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Forgets a token (true when it was there).
+     */
+open func revoke(accessToken: String) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokenstore_revoke(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(accessToken),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The state of `access_token` at `now_unix_millis` (default this machine's clock).
+     */
+open func state(accessToken: String, nowUnixMillis: Int64? = nil) -> TokenState  {
+    return try!  FfiConverterTypeTokenState_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_tokenstore_state(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(accessToken),
+        FfiConverterOptionInt64.lower(nowUnixMillis),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenStore: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TokenStore
+
+    public static func lift(_ handle: UInt64) throws -> TokenStore {
+        return TokenStore(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TokenStore) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokenStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenStore_lift(_ handle: UInt64) throws -> TokenStore {
+    return try FfiConverterTypeTokenStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenStore_lower(_ value: TokenStore) -> UInt64 {
+    return FfiConverterTypeTokenStore.lower(value)
+}
+
+
+
+
+
+
+/**
  * A client secret keyed once, for signing and verifying many transaction signatures: the same
  * results and errors as [`sign_transaction`] / [`verify_transaction`], without re-keying
  * HMAC-SHA512 and without handing the secret over on every call. Immutable and thread-safe.
@@ -2157,6 +2871,107 @@ public func FfiConverterTypeHeader_lower(_ value: Header) -> RustBuffer {
 
 
 /**
+ * An access token issued by [`TokenStore::issue`], with the response to send for it.
+ */
+public struct IssuedToken: Equatable, Hashable {
+    /**
+     * The token (the client sends it back as `Authorization: Bearer <token>`).
+     */
+    public var accessToken: String
+    /**
+     * Seconds it is valid.
+     */
+    public var expiresInSeconds: UInt32
+    /**
+     * When it expires.
+     */
+    public var expiresAtUnixMillis: Int64
+    /**
+     * The response headers: `X-TIMESTAMP` (in the profile's style) and `X-CLIENT-KEY`.
+     */
+    public var headers: [Header]
+    /**
+     * The response body: `{"responseCode":"2007300","responseMessage":"Successful",
+     * "accessToken":"…","tokenType":"Bearer","expiresIn":"900"}`.
+     */
+    public var body: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The token (the client sends it back as `Authorization: Bearer <token>`).
+         */accessToken: String, 
+        /**
+         * Seconds it is valid.
+         */expiresInSeconds: UInt32, 
+        /**
+         * When it expires.
+         */expiresAtUnixMillis: Int64, 
+        /**
+         * The response headers: `X-TIMESTAMP` (in the profile's style) and `X-CLIENT-KEY`.
+         */headers: [Header], 
+        /**
+         * The response body: `{"responseCode":"2007300","responseMessage":"Successful",
+         * "accessToken":"…","tokenType":"Bearer","expiresIn":"900"}`.
+         */body: String) {
+        self.accessToken = accessToken
+        self.expiresInSeconds = expiresInSeconds
+        self.expiresAtUnixMillis = expiresAtUnixMillis
+        self.headers = headers
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IssuedToken: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIssuedToken: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IssuedToken {
+        return
+            try IssuedToken(
+                accessToken: FfiConverterString.read(from: &buf), 
+                expiresInSeconds: FfiConverterUInt32.read(from: &buf), 
+                expiresAtUnixMillis: FfiConverterInt64.read(from: &buf), 
+                headers: FfiConverterSequenceTypeHeader.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IssuedToken, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.accessToken, into: &buf)
+        FfiConverterUInt32.write(value.expiresInSeconds, into: &buf)
+        FfiConverterInt64.write(value.expiresAtUnixMillis, into: &buf)
+        FfiConverterSequenceTypeHeader.write(value.headers, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuedToken_lift(_ buf: RustBuffer) throws -> IssuedToken {
+    return try FfiConverterTypeIssuedToken.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuedToken_lower(_ value: IssuedToken) -> RustBuffer {
+    return FfiConverterTypeIssuedToken.lower(value)
+}
+
+
+/**
  * What one provider expects as the inputs of the standard's formulas (`snapsign providers`):
  * every value with the document it comes from and how sure it is. Check your provider's current
  * documentation before relying on a `Weak` one.
@@ -2304,6 +3119,121 @@ public func FfiConverterTypeProviderProfile_lift(_ buf: RustBuffer) throws -> Pr
 #endif
 public func FfiConverterTypeProviderProfile_lower(_ value: ProviderProfile) -> RustBuffer {
     return FfiConverterTypeProviderProfile.lower(value)
+}
+
+
+/**
+ * One `X-EXTERNAL-ID` of one partner on one WIB day, as a [`ReplayGuard`] records it.
+ */
+public struct ReplayKey: Equatable, Hashable {
+    /**
+     * `X-PARTNER-ID`.
+     */
+    public var partnerId: String
+    /**
+     * `X-EXTERNAL-ID`.
+     */
+    public var externalId: String
+    /**
+     * The WIB calendar day of the request's `X-TIMESTAMP`, as days since 1970-01-01.
+     */
+    public var day: Int64
+    /**
+     * One string naming the entry, unambiguous whatever the ids contain:
+     * `snapsign:replay:<yyyy-mm-dd>:<partner id length>:<partner id>:<external id>`. Use it as
+     * the primary key / Redis key.
+     */
+    public var storageKey: String
+    /**
+     * When the entry may be forgotten: the end of `day` in WIB plus the allowed skew.
+     */
+    public var expiresAtUnixMillis: Int64
+    /**
+     * Seconds from the verification's "now" until `expires_at_unix_millis`, rounded up, at
+     * least 1: a Redis `EX`, a database TTL.
+     */
+    public var ttlSeconds: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `X-PARTNER-ID`.
+         */partnerId: String, 
+        /**
+         * `X-EXTERNAL-ID`.
+         */externalId: String, 
+        /**
+         * The WIB calendar day of the request's `X-TIMESTAMP`, as days since 1970-01-01.
+         */day: Int64, 
+        /**
+         * One string naming the entry, unambiguous whatever the ids contain:
+         * `snapsign:replay:<yyyy-mm-dd>:<partner id length>:<partner id>:<external id>`. Use it as
+         * the primary key / Redis key.
+         */storageKey: String, 
+        /**
+         * When the entry may be forgotten: the end of `day` in WIB plus the allowed skew.
+         */expiresAtUnixMillis: Int64, 
+        /**
+         * Seconds from the verification's "now" until `expires_at_unix_millis`, rounded up, at
+         * least 1: a Redis `EX`, a database TTL.
+         */ttlSeconds: UInt64) {
+        self.partnerId = partnerId
+        self.externalId = externalId
+        self.day = day
+        self.storageKey = storageKey
+        self.expiresAtUnixMillis = expiresAtUnixMillis
+        self.ttlSeconds = ttlSeconds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReplayKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplayKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplayKey {
+        return
+            try ReplayKey(
+                partnerId: FfiConverterString.read(from: &buf), 
+                externalId: FfiConverterString.read(from: &buf), 
+                day: FfiConverterInt64.read(from: &buf), 
+                storageKey: FfiConverterString.read(from: &buf), 
+                expiresAtUnixMillis: FfiConverterInt64.read(from: &buf), 
+                ttlSeconds: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReplayKey, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.partnerId, into: &buf)
+        FfiConverterString.write(value.externalId, into: &buf)
+        FfiConverterInt64.write(value.day, into: &buf)
+        FfiConverterString.write(value.storageKey, into: &buf)
+        FfiConverterInt64.write(value.expiresAtUnixMillis, into: &buf)
+        FfiConverterUInt64.write(value.ttlSeconds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayKey_lift(_ buf: RustBuffer) throws -> ReplayKey {
+    return try FfiConverterTypeReplayKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayKey_lower(_ value: ReplayKey) -> RustBuffer {
+    return FfiConverterTypeReplayKey.lower(value)
 }
 
 
@@ -2992,6 +3922,280 @@ public func FfiConverterTypeTokenResponse_lower(_ value: TokenResponse) -> RustB
 
 
 /**
+ * The outcome of [`RequestVerifier::verify`]: accepted, or the SNAP answer to send.
+ */
+public struct Verification: Equatable, Hashable {
+    /**
+     * Every check passed (and the replay guard recorded `X-EXTERNAL-ID`).
+     */
+    public var accepted: Bool
+    /**
+     * Which call it was (by the profile's token paths).
+     */
+    public var kind: CallKind
+    /**
+     * The HTTP status to answer with (200 when accepted).
+     */
+    public var httpStatus: UInt16
+    /**
+     * The seven-digit `responseCode` (`200xx00` when accepted, e.g. `4012400`).
+     */
+    public var responseCode: String
+    /**
+     * The standard's `responseMessage` (`Successful` when accepted, e.g. `Unauthorized.
+     * Signature`).
+     */
+    public var responseMessage: String
+    /**
+     * Why it was rejected; `None` when accepted.
+     */
+    public var reason: RejectionKind?
+    /**
+     * The header a `MissingHeader` or `MalformedHeader` rejection is about, as the standard
+     * spells it (`X-TIMESTAMP`).
+     */
+    public var header: String?
+    /**
+     * The precise reason, for logs; never send it (it would help an attacker). `accepted` when
+     * accepted.
+     */
+    public var detail: String
+    /**
+     * The JSON body to answer a rejection with, `{"responseCode":"…","responseMessage":"…"}`;
+     * `None` when accepted (the application writes its own answer).
+     */
+    public var body: String?
+    /**
+     * The service code used in the codes (73/74 for the token calls).
+     */
+    public var serviceCode: UInt8
+    /**
+     * `X-PARTNER-ID` of an accepted transaction.
+     */
+    public var partnerId: String?
+    /**
+     * `X-EXTERNAL-ID` of an accepted transaction.
+     */
+    public var externalId: String?
+    /**
+     * `X-CLIENT-KEY` of an accepted token call.
+     */
+    public var clientId: String?
+    /**
+     * `X-TIMESTAMP` of an accepted request, as received.
+     */
+    public var timestamp: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Every check passed (and the replay guard recorded `X-EXTERNAL-ID`).
+         */accepted: Bool, 
+        /**
+         * Which call it was (by the profile's token paths).
+         */kind: CallKind, 
+        /**
+         * The HTTP status to answer with (200 when accepted).
+         */httpStatus: UInt16, 
+        /**
+         * The seven-digit `responseCode` (`200xx00` when accepted, e.g. `4012400`).
+         */responseCode: String, 
+        /**
+         * The standard's `responseMessage` (`Successful` when accepted, e.g. `Unauthorized.
+         * Signature`).
+         */responseMessage: String, 
+        /**
+         * Why it was rejected; `None` when accepted.
+         */reason: RejectionKind?, 
+        /**
+         * The header a `MissingHeader` or `MalformedHeader` rejection is about, as the standard
+         * spells it (`X-TIMESTAMP`).
+         */header: String?, 
+        /**
+         * The precise reason, for logs; never send it (it would help an attacker). `accepted` when
+         * accepted.
+         */detail: String, 
+        /**
+         * The JSON body to answer a rejection with, `{"responseCode":"…","responseMessage":"…"}`;
+         * `None` when accepted (the application writes its own answer).
+         */body: String?, 
+        /**
+         * The service code used in the codes (73/74 for the token calls).
+         */serviceCode: UInt8, 
+        /**
+         * `X-PARTNER-ID` of an accepted transaction.
+         */partnerId: String?, 
+        /**
+         * `X-EXTERNAL-ID` of an accepted transaction.
+         */externalId: String?, 
+        /**
+         * `X-CLIENT-KEY` of an accepted token call.
+         */clientId: String?, 
+        /**
+         * `X-TIMESTAMP` of an accepted request, as received.
+         */timestamp: String?) {
+        self.accepted = accepted
+        self.kind = kind
+        self.httpStatus = httpStatus
+        self.responseCode = responseCode
+        self.responseMessage = responseMessage
+        self.reason = reason
+        self.header = header
+        self.detail = detail
+        self.body = body
+        self.serviceCode = serviceCode
+        self.partnerId = partnerId
+        self.externalId = externalId
+        self.clientId = clientId
+        self.timestamp = timestamp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Verification: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerification: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Verification {
+        return
+            try Verification(
+                accepted: FfiConverterBool.read(from: &buf), 
+                kind: FfiConverterTypeCallKind.read(from: &buf), 
+                httpStatus: FfiConverterUInt16.read(from: &buf), 
+                responseCode: FfiConverterString.read(from: &buf), 
+                responseMessage: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterOptionTypeRejectionKind.read(from: &buf), 
+                header: FfiConverterOptionString.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf), 
+                body: FfiConverterOptionString.read(from: &buf), 
+                serviceCode: FfiConverterUInt8.read(from: &buf), 
+                partnerId: FfiConverterOptionString.read(from: &buf), 
+                externalId: FfiConverterOptionString.read(from: &buf), 
+                clientId: FfiConverterOptionString.read(from: &buf), 
+                timestamp: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Verification, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.accepted, into: &buf)
+        FfiConverterTypeCallKind.write(value.kind, into: &buf)
+        FfiConverterUInt16.write(value.httpStatus, into: &buf)
+        FfiConverterString.write(value.responseCode, into: &buf)
+        FfiConverterString.write(value.responseMessage, into: &buf)
+        FfiConverterOptionTypeRejectionKind.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.header, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+        FfiConverterOptionString.write(value.body, into: &buf)
+        FfiConverterUInt8.write(value.serviceCode, into: &buf)
+        FfiConverterOptionString.write(value.partnerId, into: &buf)
+        FfiConverterOptionString.write(value.externalId, into: &buf)
+        FfiConverterOptionString.write(value.clientId, into: &buf)
+        FfiConverterOptionString.write(value.timestamp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerification_lift(_ buf: RustBuffer) throws -> Verification {
+    return try FfiConverterTypeVerification.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerification_lower(_ value: Verification) -> RustBuffer {
+    return FfiConverterTypeVerification.lower(value)
+}
+
+
+/**
+ * Which call a request is: the profile's B2B or B2B2C access-token call, or anything else (a
+ * transaction or notification).
+ */
+
+public enum CallKind: Equatable, Hashable {
+    
+    case tokenB2b
+    case tokenB2b2c
+    case transaction
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CallKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCallKind: FfiConverterRustBuffer {
+    typealias SwiftType = CallKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CallKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .tokenB2b
+        
+        case 2: return .tokenB2b2c
+        
+        case 3: return .transaction
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CallKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .tokenB2b:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tokenB2b2c:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .transaction:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallKind_lift(_ buf: RustBuffer) throws -> CallKind {
+    return try FfiConverterTypeCallKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallKind_lower(_ value: CallKind) -> RustBuffer {
+    return FfiConverterTypeCallKind.lower(value)
+}
+
+
+
+/**
  * How sure a profile value is.
  */
 
@@ -3492,6 +4696,255 @@ public func FfiConverterTypeKeyErrorKind_lower(_ value: KeyErrorKind) -> RustBuf
 
 
 /**
+ * Why a request was rejected (the precise wording is [`Verification::detail`]).
+ */
+
+public enum RejectionKind: Equatable, Hashable {
+    
+    /**
+     * A mandatory header is missing (`400xx02 Invalid Mandatory Field {name}`; iFortepay:
+     * `400xx00 Bad Request - name is Required`); [`Verification::header`] names it.
+     */
+    case missingHeader
+    /**
+     * A header breaks the standard's length or format (`400xx01`); `header` names it.
+     */
+    case malformedHeader
+    /**
+     * The target or body cannot be signed at all (an absolute URL, invalid JSON): `400xx00`.
+     */
+    case badRequest
+    /**
+     * `X-CLIENT-KEY` or `X-PARTNER-ID` is not the configured one: `401xx00`.
+     */
+    case unknownClient
+    /**
+     * The verifier has no key for this kind of call: `401xx00`.
+     */
+    case noKey
+    /**
+     * `X-TIMESTAMP` is further from now than the allowed skew: `401xx00`.
+     */
+    case timestamp
+    /**
+     * The signature does not verify over the received request: `401xx00`.
+     */
+    case wrongSignature
+    /**
+     * The access token was not issued by the [`TokenStore`], or has expired: `401xx01`.
+     */
+    case invalidToken
+    /**
+     * `X-EXTERNAL-ID` was already used by this partner today: `409xx00 Conflict`.
+     */
+    case replayed
+    /**
+     * The replay guard could not answer (it threw): `500xx00 General Error`.
+     */
+    case replayGuardFailed
+    /**
+     * A reason this version of the bindings does not know (a newer core).
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RejectionKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRejectionKind: FfiConverterRustBuffer {
+    typealias SwiftType = RejectionKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RejectionKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .missingHeader
+        
+        case 2: return .malformedHeader
+        
+        case 3: return .badRequest
+        
+        case 4: return .unknownClient
+        
+        case 5: return .noKey
+        
+        case 6: return .timestamp
+        
+        case 7: return .wrongSignature
+        
+        case 8: return .invalidToken
+        
+        case 9: return .replayed
+        
+        case 10: return .replayGuardFailed
+        
+        case 11: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RejectionKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .missingHeader:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .malformedHeader:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .badRequest:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unknownClient:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .noKey:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .timestamp:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .wrongSignature:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .invalidToken:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .replayed:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .replayGuardFailed:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(11))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRejectionKind_lift(_ buf: RustBuffer) throws -> RejectionKind {
+    return try FfiConverterTypeRejectionKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRejectionKind_lower(_ value: RejectionKind) -> RustBuffer {
+    return FfiConverterTypeRejectionKind.lower(value)
+}
+
+
+
+/**
+ * What a [`ReplayGuard`] throws when it cannot answer (its database is down). Any other
+ * exception a foreign guard throws is taken as this, with its text. The request is then
+ * rejected with `500xx00 General Error`, never accepted.
+ */
+public 
+enum ReplayGuardError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The guard could not check or record the key.
+     */
+    case Unavailable(reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension ReplayGuardError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplayGuardError: FfiConverterRustBuffer {
+    typealias SwiftType = ReplayGuardError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplayGuardError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Unavailable(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReplayGuardError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Unavailable(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayGuardError_lift(_ buf: RustBuffer) throws -> ReplayGuardError {
+    return try FfiConverterTypeReplayGuardError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplayGuardError_lower(_ value: ReplayGuardError) -> RustBuffer {
+    return FfiConverterTypeReplayGuardError.lower(value)
+}
+
+
+/**
  * Everything that can go wrong, thrown as an exception (`SnapException` in Kotlin, `SnapError`
  * in Swift and Python). One variant per `snapsign_core::Error` variant; every variant carries
  * `reason`, the core's human-readable message (e.g. `invalid JSON body at byte 7: unexpected
@@ -3967,6 +5420,82 @@ public func FfiConverterTypeSnapError_lower(_ value: SnapError) -> RustBuffer {
 
 
 /**
+ * What the application knows of an access token it issued.
+ */
+
+public enum TokenState: Equatable, Hashable {
+    
+    case live
+    case expired
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TokenState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenState: FfiConverterRustBuffer {
+    typealias SwiftType = TokenState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .live
+        
+        case 2: return .expired
+        
+        case 3: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TokenState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .live:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenState_lift(_ buf: RustBuffer) throws -> TokenState {
+    return try FfiConverterTypeTokenState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenState_lower(_ value: TokenState) -> RustBuffer {
+    return FfiConverterTypeTokenState.lower(value)
+}
+
+
+
+/**
  * Which signature a provider's transaction calls carry: HMAC-SHA512 with the client secret over
  * `METHOD:EndpointUrl:AccessToken:digest:X-TIMESTAMP`, or SHA256withRSA with the private key
  * over `METHOD:EndpointUrl:digest:X-TIMESTAMP`.
@@ -4039,6 +5568,54 @@ public func FfiConverterTypeTransactionSignature_lower(_ value: TransactionSigna
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -4103,6 +5680,102 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReplayGuard: FfiConverterRustBuffer {
+    typealias SwiftType = ReplayGuard?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReplayGuard.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReplayGuard.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTokenStore: FfiConverterRustBuffer {
+    typealias SwiftType = TokenStore?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTokenStore.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTokenStore.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeRejectionKind: FfiConverterRustBuffer {
+    typealias SwiftType = RejectionKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRejectionKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRejectionKind.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4427,6 +6100,20 @@ public func providerProfiles() -> [ProviderProfile]  {
     )
 })
 }
+/**
+ * The built-in in-memory [`ReplayGuard`] for one process, holding at most `capacity` live ids
+ * (on this machine's clock; entries are forgotten when their day plus the skew is over). When
+ * it is full of live ids it refuses (the request gets `500xx00`) rather than forget one.
+ * Thread-safe. Python: `snapsign.MemoryReplayGuard(capacity)`; Kotlin: `MemoryReplayGuard(capacity)`.
+ */
+public func memoryReplayGuard(capacity: UInt32 = UInt32(100000)) -> ReplayGuard  {
+    return try!  FfiConverterTypeReplayGuard_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_func_memory_replay_guard(
+        FfiConverterUInt32.lower(capacity),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -4491,6 +6178,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_snapsign_ffi_checksum_func_provider_profiles() != 14269) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_snapsign_ffi_checksum_func_memory_replay_guard() != 26597) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() != 31810) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4548,6 +6238,39 @@ private let initializationResult: InitializationResult = {
     if (uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch() != 37422) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_snapsign_ffi_checksum_method_replayguard_check_and_record() != 686) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind() != 30715) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds() != 50888) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_requestverifier_provider() != 54832) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_requestverifier_verify() != 5917) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokenstore_is_empty() != 8966) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokenstore_issue() != 29983) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokenstore_len() != 37399) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokenstore_register() != 61717) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokenstore_revoke() != 2616) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_tokenstore_state() != 37465) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() != 11444) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4566,7 +6289,14 @@ private let initializationResult: InitializationResult = {
     if (uniffi_snapsign_ffi_checksum_constructor_tokencache_new() != 36881) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_snapsign_ffi_checksum_constructor_requestverifier_new() != 63222) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_constructor_tokenstore_new() != 17451) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitReplayGuard()
     uniffiCallbackInitTokenFetcher()
     return InitializationResult.ok
 }()

@@ -250,6 +250,13 @@ typedef void (*UniffiCallbackInterfaceTokenFetcherMethod0)(uint64_t, RustBuffer*
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_REPLAY_GUARD_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_REPLAY_GUARD_METHOD0
+typedef void (*UniffiCallbackInterfaceReplayGuardMethod0)(uint64_t, RustBuffer, int8_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_FETCHER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_FETCHER
 typedef struct UniffiVTableCallbackInterfaceTokenFetcher {
@@ -257,6 +264,15 @@ typedef struct UniffiVTableCallbackInterfaceTokenFetcher {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceTokenFetcherMethod0 _Nonnull fetch;
 } UniffiVTableCallbackInterfaceTokenFetcher;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_REPLAY_GUARD
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_REPLAY_GUARD
+typedef struct UniffiVTableCallbackInterfaceReplayGuard {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceReplayGuardMethod0 _Nonnull checkAndRecord;
+} UniffiVTableCallbackInterfaceReplayGuard;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_SNAPSIGNER
@@ -449,6 +465,106 @@ void uniffi_snapsign_ffi_fn_init_callback_vtable_tokenfetcher(const UniffiVTable
 RustBuffer uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_REPLAYGUARD
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_REPLAYGUARD
+uint64_t uniffi_snapsign_ffi_fn_clone_replayguard(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_REPLAYGUARD
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_REPLAYGUARD
+void uniffi_snapsign_ffi_fn_free_replayguard(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_INIT_CALLBACK_VTABLE_REPLAYGUARD
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_INIT_CALLBACK_VTABLE_REPLAYGUARD
+void uniffi_snapsign_ffi_fn_init_callback_vtable_replayguard(const UniffiVTableCallbackInterfaceReplayGuard* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REPLAYGUARD_CHECK_AND_RECORD
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REPLAYGUARD_CHECK_AND_RECORD
+int8_t uniffi_snapsign_ffi_fn_method_replayguard_check_and_record(uint64_t ptr, RustBuffer key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_REQUESTVERIFIER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_REQUESTVERIFIER
+uint64_t uniffi_snapsign_ffi_fn_clone_requestverifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_REQUESTVERIFIER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_REQUESTVERIFIER
+void uniffi_snapsign_ffi_fn_free_requestverifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_REQUESTVERIFIER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_REQUESTVERIFIER_NEW
+uint64_t uniffi_snapsign_ffi_fn_constructor_requestverifier_new(RustBuffer provider, RustBuffer public_key, RustBuffer client_secret, RustBuffer client_id, RustBuffer partner_id, uint32_t max_skew_seconds, int8_t allow_weak_key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_CALL_KIND
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_CALL_KIND
+RustBuffer uniffi_snapsign_ffi_fn_method_requestverifier_call_kind(uint64_t ptr, RustBuffer target, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_MAX_SKEW_SECONDS
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_MAX_SKEW_SECONDS
+uint32_t uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_PROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_PROVIDER
+RustBuffer uniffi_snapsign_ffi_fn_method_requestverifier_provider(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_VERIFY
+RustBuffer uniffi_snapsign_ffi_fn_method_requestverifier_verify(uint64_t ptr, RustBuffer method, RustBuffer target, RustBuffer headers, RustBuffer body, RustBuffer now_unix_millis, RustBuffer service_code, RustBuffer tokens, RustBuffer replay_guard, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_TOKENSTORE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CLONE_TOKENSTORE
+uint64_t uniffi_snapsign_ffi_fn_clone_tokenstore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_TOKENSTORE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FREE_TOKENSTORE
+void uniffi_snapsign_ffi_fn_free_tokenstore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_TOKENSTORE_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_CONSTRUCTOR_TOKENSTORE_NEW
+uint64_t uniffi_snapsign_ffi_fn_constructor_tokenstore_new(RustBuffer provider, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_IS_EMPTY
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_IS_EMPTY
+int8_t uniffi_snapsign_ffi_fn_method_tokenstore_is_empty(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_ISSUE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_ISSUE
+RustBuffer uniffi_snapsign_ffi_fn_method_tokenstore_issue(uint64_t ptr, RustBuffer client_id, RustBuffer lifetime_seconds, RustBuffer now_unix_millis, RustBuffer service_code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_LEN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_LEN
+uint32_t uniffi_snapsign_ffi_fn_method_tokenstore_len(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_REGISTER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_REGISTER
+void uniffi_snapsign_ffi_fn_method_tokenstore_register(uint64_t ptr, RustBuffer access_token, int64_t expires_at_unix_millis, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_REVOKE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_REVOKE
+int8_t uniffi_snapsign_ffi_fn_method_tokenstore_revoke(uint64_t ptr, RustBuffer access_token, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_STATE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_TOKENSTORE_STATE
+RustBuffer uniffi_snapsign_ffi_fn_method_tokenstore_state(uint64_t ptr, RustBuffer access_token, RustBuffer now_unix_millis, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_SIGNEDREQUEST_HEADER
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_SIGNEDREQUEST_HEADER
 RustBuffer uniffi_snapsign_ffi_fn_method_signedrequest_header(RustBuffer ptr, RustBuffer name, RustCallStatus *_Nonnull out_status
@@ -533,6 +649,11 @@ RustBuffer uniffi_snapsign_ffi_fn_func_provider_profile(RustBuffer name, RustCal
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_PROVIDER_PROFILES
 RustBuffer uniffi_snapsign_ffi_fn_func_provider_profiles(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_MEMORY_REPLAY_GUARD
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_FUNC_MEMORY_REPLAY_GUARD
+uint64_t uniffi_snapsign_ffi_fn_func_memory_replay_guard(uint32_t capacity, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_SNAPSIGN_FFI_RUSTBUFFER_ALLOC
@@ -891,6 +1012,12 @@ uint16_t uniffi_snapsign_ffi_checksum_func_provider_profiles(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_FUNC_MEMORY_REPLAY_GUARD
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_FUNC_MEMORY_REPLAY_GUARD
+uint16_t uniffi_snapsign_ffi_checksum_func_memory_replay_guard(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_SNAPSIGNER_KEY_BITS
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_SNAPSIGNER_KEY_BITS
 uint16_t uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits(void
@@ -1005,6 +1132,72 @@ uint16_t uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REPLAYGUARD_CHECK_AND_RECORD
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REPLAYGUARD_CHECK_AND_RECORD
+uint16_t uniffi_snapsign_ffi_checksum_method_replayguard_check_and_record(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_CALL_KIND
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_CALL_KIND
+uint16_t uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_MAX_SKEW_SECONDS
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_MAX_SKEW_SECONDS
+uint16_t uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_PROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_PROVIDER
+uint16_t uniffi_snapsign_ffi_checksum_method_requestverifier_provider(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_VERIFY
+uint16_t uniffi_snapsign_ffi_checksum_method_requestverifier_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_IS_EMPTY
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_IS_EMPTY
+uint16_t uniffi_snapsign_ffi_checksum_method_tokenstore_is_empty(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_ISSUE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_ISSUE
+uint16_t uniffi_snapsign_ffi_checksum_method_tokenstore_issue(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_LEN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_LEN
+uint16_t uniffi_snapsign_ffi_checksum_method_tokenstore_len(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_REGISTER
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_REGISTER
+uint16_t uniffi_snapsign_ffi_checksum_method_tokenstore_register(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_REVOKE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_REVOKE
+uint16_t uniffi_snapsign_ffi_checksum_method_tokenstore_revoke(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_STATE
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_TOKENSTORE_STATE
+uint16_t uniffi_snapsign_ffi_checksum_method_tokenstore_state(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_SNAPSIGNER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_SNAPSIGNER_NEW
 uint16_t uniffi_snapsign_ffi_checksum_constructor_snapsigner_new(void
@@ -1038,6 +1231,18 @@ uint16_t uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_TOKENCACHE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_TOKENCACHE_NEW
 uint16_t uniffi_snapsign_ffi_checksum_constructor_tokencache_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_REQUESTVERIFIER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_REQUESTVERIFIER_NEW
+uint16_t uniffi_snapsign_ffi_checksum_constructor_requestverifier_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_TOKENSTORE_NEW
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_CONSTRUCTOR_TOKENSTORE_NEW
+uint16_t uniffi_snapsign_ffi_checksum_constructor_tokenstore_new(void
     
 );
 #endif

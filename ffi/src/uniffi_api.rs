@@ -35,6 +35,7 @@ use snapsign_core::{
 
 mod request;
 mod token_cache;
+mod verifier;
 use zeroize::{Zeroize, Zeroizing};
 
 // The core's own enums, exported as they are: uniffi checks these mirrors against the real

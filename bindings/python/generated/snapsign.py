@@ -534,6 +534,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_format_timestamp() != 52970:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_func_memory_replay_guard() != 26597:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_minify_json() != 60321:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_now_timestamp() != 38325:
@@ -556,6 +558,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_verify_transaction() != 59898:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_replayguard_check_and_record() != 686:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_requestsigner_provider() != 37713:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_requestsigner_sign() != 24961:
@@ -563,6 +567,16 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_secret() != 18523:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key() != 46935:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind() != 30715:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds() != 50888:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_requestverifier_provider() != 54832:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_requestverifier_verify() != 5917:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_constructor_requestverifier_new() != 63222:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() != 31810:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -599,6 +613,20 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_snapsign_ffi_checksum_constructor_tokencache_new() != 36881:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch() != 37422:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokenstore_is_empty() != 8966:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokenstore_issue() != 29983:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokenstore_len() != 37399:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokenstore_register() != 61717:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokenstore_revoke() != 2616:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_tokenstore_state() != 37465:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_constructor_tokenstore_new() != 17451:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign() != 23250:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -650,6 +678,9 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_func_external_id.restype = ctypes.c_uint
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_format_timestamp.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_format_timestamp.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_memory_replay_guard.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_func_memory_replay_guard.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_minify_json.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_minify_json.restype = ctypes.c_uint16
@@ -683,6 +714,9 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_func_transaction_string_to_sign.restype 
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_verify_transaction.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_func_verify_transaction.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_replayguard_check_and_record.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_replayguard_check_and_record.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_requestsigner_provider.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_requestsigner_provider.restype = ctypes.c_uint16
@@ -695,6 +729,21 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_client_se
 _UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_provider.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_provider.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_verify.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_verify.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestverifier_new.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestverifier_new.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits.restype = ctypes.c_uint16
@@ -749,6 +798,27 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_constructor_tokencache_new.restype = cty
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_is_empty.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_is_empty.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_issue.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_issue.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_len.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_len.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_register.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_register.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_revoke.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_revoke.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_state.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_tokenstore_state.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_tokenstore_new.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_constructor_tokenstore_new.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_transactionsigner_sign.restype = ctypes.c_uint16
@@ -787,6 +857,11 @@ _UniffiLib.uniffi_snapsign_ffi_fn_func_format_timestamp.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_func_format_timestamp.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_func_memory_replay_guard.argtypes = (
+    ctypes.c_uint32,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_func_memory_replay_guard.restype = ctypes.c_uint64
 _UniffiLib.uniffi_snapsign_ffi_fn_func_minify_json.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -865,6 +940,12 @@ _UniffiLib.uniffi_snapsign_ffi_fn_func_verify_transaction.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_func_verify_transaction.restype = ctypes.c_int8
+_UniffiLib.uniffi_snapsign_ffi_fn_method_replayguard_check_and_record.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_replayguard_check_and_record.restype = ctypes.c_int8
 _UniffiLib.uniffi_snapsign_ffi_fn_method_requestsigner_provider.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -904,6 +985,46 @@ _UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key.arg
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestsigner_with_private_key.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_call_kind.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_call_kind.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds.restype = ctypes.c_uint32
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_provider.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_provider.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_verify.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_verify.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestverifier_new.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint32,
+    ctypes.c_int8,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestverifier_new.restype = ctypes.c_uint64
 _UniffiLib.uniffi_snapsign_ffi_fn_method_snapsigner_key_bits.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1013,6 +1134,50 @@ _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_is_empty.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_is_empty.restype = ctypes.c_int8
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_issue.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_issue.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_len.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_len.restype = ctypes.c_uint32
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_register.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_int64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_register.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_revoke.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_revoke.restype = ctypes.c_int8
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_state.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_state.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_tokenstore_new.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_constructor_tokenstore_new.restype = ctypes.c_uint64
 _UniffiLib.uniffi_snapsign_ffi_fn_method_transactionsigner_sign.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1045,6 +1210,16 @@ _UniffiLib.uniffi_snapsign_ffi_fn_method_signedrequest_header.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_method_signedrequest_header.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_replayguard.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_replayguard.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_replayguard.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_free_replayguard.restype = None
 _UniffiLib.uniffi_snapsign_ffi_fn_clone_requestsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1055,6 +1230,16 @@ _UniffiLib.uniffi_snapsign_ffi_fn_free_requestsigner.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_free_requestsigner.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_requestverifier.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_requestverifier.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_requestverifier.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_free_requestverifier.restype = None
 _UniffiLib.uniffi_snapsign_ffi_fn_clone_snapsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1095,6 +1280,16 @@ _UniffiLib.uniffi_snapsign_ffi_fn_free_tokenfetcher.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_free_tokenfetcher.restype = None
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokenstore.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokenstore.restype = ctypes.c_uint64
+_UniffiLib.uniffi_snapsign_ffi_fn_free_tokenstore.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_free_tokenstore.restype = None
 _UniffiLib.uniffi_snapsign_ffi_fn_clone_transactionsigner.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1105,6 +1300,23 @@ _UniffiLib.uniffi_snapsign_ffi_fn_free_transactionsigner.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_free_transactionsigner.restype = None
+_UNIFFI_CALLBACK_INTERFACE_SNAPSIGN_REPLAY_GUARD_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.POINTER(ctypes.c_int8),
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CLONE_SNAPSIGN_REPLAY_GUARD = ctypes.CFUNCTYPE(ctypes.c_uint64,ctypes.c_uint64,
+)
+_UNIFFI_CALLBACK_INTERFACE_FREE_SNAPSIGN_REPLAY_GUARD = ctypes.CFUNCTYPE(None,ctypes.c_uint64,
+)
+class _UniffiVTableCallbackInterfaceSnapsignReplayGuard(ctypes.Structure):
+    _fields_ = [
+        ("uniffi_free", _UNIFFI_CALLBACK_INTERFACE_FREE_SNAPSIGN_REPLAY_GUARD),
+        ("uniffi_clone", _UNIFFI_CALLBACK_INTERFACE_CLONE_SNAPSIGN_REPLAY_GUARD),
+        ("check_and_record", _UNIFFI_CALLBACK_INTERFACE_SNAPSIGN_REPLAY_GUARD_METHOD0),
+    ]
+_UniffiLib.uniffi_snapsign_ffi_fn_init_callback_vtable_replayguard.argtypes = (
+    ctypes.POINTER(_UniffiVTableCallbackInterfaceSnapsignReplayGuard),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_init_callback_vtable_replayguard.restype = None
 _UNIFFI_CALLBACK_INTERFACE_SNAPSIGN_TOKEN_FETCHER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,ctypes.POINTER(_UniffiRustBuffer),
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -1423,6 +1635,112 @@ class _UniffiFfiConverterTypeHeader(_UniffiConverterRustBuffer):
     def write(value, buf):
         _UniffiFfiConverterString.write(value.name, buf)
         _UniffiFfiConverterString.write(value.value, buf)
+
+class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u32"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**32
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u32()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u32(value)
+
+class _UniffiFfiConverterInt64(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "i64"
+    VALUE_MIN = -2**63
+    VALUE_MAX = 2**63
+
+    @staticmethod
+    def read(buf):
+        return buf.read_i64()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_i64(value)
+
+class _UniffiFfiConverterSequenceTypeHeader(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeHeader.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeHeader.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeHeader.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class IssuedToken:
+    """
+    An access token issued by [`TokenStore::issue`], with the response to send for it.
+"""
+    def __init__(self, *, access_token:str, expires_in_seconds:int, expires_at_unix_millis:int, headers:typing.List[Header], body:str):
+        self.access_token = access_token
+        self.expires_in_seconds = expires_in_seconds
+        self.expires_at_unix_millis = expires_at_unix_millis
+        self.headers = headers
+        self.body = body
+        
+        
+
+    
+    def __str__(self):
+        return "IssuedToken(access_token={}, expires_in_seconds={}, expires_at_unix_millis={}, headers={}, body={})".format(self.access_token, self.expires_in_seconds, self.expires_at_unix_millis, self.headers, self.body)
+    def __eq__(self, other):
+        if self.access_token != other.access_token:
+            return False
+        if self.expires_in_seconds != other.expires_in_seconds:
+            return False
+        if self.expires_at_unix_millis != other.expires_at_unix_millis:
+            return False
+        if self.headers != other.headers:
+            return False
+        if self.body != other.body:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeIssuedToken(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return IssuedToken(
+            access_token=_UniffiFfiConverterString.read(buf),
+            expires_in_seconds=_UniffiFfiConverterUInt32.read(buf),
+            expires_at_unix_millis=_UniffiFfiConverterInt64.read(buf),
+            headers=_UniffiFfiConverterSequenceTypeHeader.read(buf),
+            body=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.access_token)
+        _UniffiFfiConverterUInt32.check_lower(value.expires_in_seconds)
+        _UniffiFfiConverterInt64.check_lower(value.expires_at_unix_millis)
+        _UniffiFfiConverterSequenceTypeHeader.check_lower(value.headers)
+        _UniffiFfiConverterString.check_lower(value.body)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.access_token, buf)
+        _UniffiFfiConverterUInt32.write(value.expires_in_seconds, buf)
+        _UniffiFfiConverterInt64.write(value.expires_at_unix_millis, buf)
+        _UniffiFfiConverterSequenceTypeHeader.write(value.headers, buf)
+        _UniffiFfiConverterString.write(value.body, buf)
 
 class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
     @classmethod
@@ -1815,6 +2133,82 @@ class _UniffiFfiConverterTypeProviderProfile(_UniffiConverterRustBuffer):
         _UniffiFfiConverterTypeFlagFact.write(value.device_id_required, buf)
         _UniffiFfiConverterString.write(value.notes, buf)
 
+class _UniffiFfiConverterUInt64(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u64"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**64
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u64()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u64(value)
+
+@dataclass
+class ReplayKey:
+    """
+    One `X-EXTERNAL-ID` of one partner on one WIB day, as a [`ReplayGuard`] records it.
+"""
+    def __init__(self, *, partner_id:str, external_id:str, day:int, storage_key:str, expires_at_unix_millis:int, ttl_seconds:int):
+        self.partner_id = partner_id
+        self.external_id = external_id
+        self.day = day
+        self.storage_key = storage_key
+        self.expires_at_unix_millis = expires_at_unix_millis
+        self.ttl_seconds = ttl_seconds
+        
+        
+
+    
+    def __str__(self):
+        return "ReplayKey(partner_id={}, external_id={}, day={}, storage_key={}, expires_at_unix_millis={}, ttl_seconds={})".format(self.partner_id, self.external_id, self.day, self.storage_key, self.expires_at_unix_millis, self.ttl_seconds)
+    def __eq__(self, other):
+        if self.partner_id != other.partner_id:
+            return False
+        if self.external_id != other.external_id:
+            return False
+        if self.day != other.day:
+            return False
+        if self.storage_key != other.storage_key:
+            return False
+        if self.expires_at_unix_millis != other.expires_at_unix_millis:
+            return False
+        if self.ttl_seconds != other.ttl_seconds:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeReplayKey(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ReplayKey(
+            partner_id=_UniffiFfiConverterString.read(buf),
+            external_id=_UniffiFfiConverterString.read(buf),
+            day=_UniffiFfiConverterInt64.read(buf),
+            storage_key=_UniffiFfiConverterString.read(buf),
+            expires_at_unix_millis=_UniffiFfiConverterInt64.read(buf),
+            ttl_seconds=_UniffiFfiConverterUInt64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.partner_id)
+        _UniffiFfiConverterString.check_lower(value.external_id)
+        _UniffiFfiConverterInt64.check_lower(value.day)
+        _UniffiFfiConverterString.check_lower(value.storage_key)
+        _UniffiFfiConverterInt64.check_lower(value.expires_at_unix_millis)
+        _UniffiFfiConverterUInt64.check_lower(value.ttl_seconds)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.partner_id, buf)
+        _UniffiFfiConverterString.write(value.external_id, buf)
+        _UniffiFfiConverterInt64.write(value.day, buf)
+        _UniffiFfiConverterString.write(value.storage_key, buf)
+        _UniffiFfiConverterInt64.write(value.expires_at_unix_millis, buf)
+        _UniffiFfiConverterUInt64.write(value.ttl_seconds, buf)
+
 class _UniffiFfiConverterUInt16(_UniffiConverterPrimitiveInt):
     CLASS_NAME = "u16"
     VALUE_MIN = 0
@@ -1939,29 +2333,6 @@ class _UniffiFfiConverterTypeResponseCodeInfo(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.description, buf)
         _UniffiFfiConverterSequenceString.write(value.likely_causes, buf)
 
-class _UniffiFfiConverterSequenceTypeHeader(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        for item in value:
-            _UniffiFfiConverterTypeHeader.check_lower(item)
-
-    @classmethod
-    def write(cls, value, buf):
-        items = len(value)
-        buf.write_i32(items)
-        for item in value:
-            _UniffiFfiConverterTypeHeader.write(item, buf)
-
-    @classmethod
-    def read(cls, buf):
-        count = buf.read_i32()
-        if count < 0:
-            raise InternalError("Unexpected negative sequence length")
-
-        return [
-            _UniffiFfiConverterTypeHeader.read(buf) for i in range(count)
-        ]
-
 @dataclass
 class SignedRequest:
     """
@@ -2031,19 +2402,6 @@ class _UniffiFfiConverterTypeSignedRequest(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.signature, buf)
         _UniffiFfiConverterString.write(value.timestamp, buf)
         _UniffiFfiConverterString.write(value.endpoint_url, buf)
-
-class _UniffiFfiConverterUInt64(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "u64"
-    VALUE_MIN = 0
-    VALUE_MAX = 2**64
-
-    @staticmethod
-    def read(buf):
-        return buf.read_u64()
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_u64(value)
 
 class _UniffiFfiConverterOptionalUInt64(_UniffiConverterRustBuffer):
     @classmethod
@@ -2150,6 +2508,343 @@ class _UniffiFfiConverterTypeTokenResponse(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.access_token, buf)
         _UniffiFfiConverterString.write(value.token_type, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.expires_in, buf)
+
+
+
+
+
+
+class CallKind(enum.Enum):
+    """
+    Which call a request is: the profile's B2B or B2B2C access-token call, or anything else (a
+    transaction or notification).
+"""
+    
+    TOKEN_B2B = 0
+    
+    TOKEN_B2B2C = 1
+    
+    TRANSACTION = 2
+    
+
+
+class _UniffiFfiConverterTypeCallKind(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return CallKind.TOKEN_B2B
+        if variant == 2:
+            return CallKind.TOKEN_B2B2C
+        if variant == 3:
+            return CallKind.TRANSACTION
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == CallKind.TOKEN_B2B:
+            return
+        if value == CallKind.TOKEN_B2B2C:
+            return
+        if value == CallKind.TRANSACTION:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == CallKind.TOKEN_B2B:
+            buf.write_i32(1)
+        if value == CallKind.TOKEN_B2B2C:
+            buf.write_i32(2)
+        if value == CallKind.TRANSACTION:
+            buf.write_i32(3)
+
+
+
+
+
+
+
+
+class RejectionKind(enum.Enum):
+    """
+    Why a request was rejected (the precise wording is [`Verification::detail`]).
+"""
+    
+    MISSING_HEADER = 0
+    """
+    A mandatory header is missing (`400xx02 Invalid Mandatory Field {name}`; iFortepay:
+    `400xx00 Bad Request - name is Required`); [`Verification::header`] names it.
+"""
+    
+    MALFORMED_HEADER = 1
+    """
+    A header breaks the standard's length or format (`400xx01`); `header` names it.
+"""
+    
+    BAD_REQUEST = 2
+    """
+    The target or body cannot be signed at all (an absolute URL, invalid JSON): `400xx00`.
+"""
+    
+    UNKNOWN_CLIENT = 3
+    """
+    `X-CLIENT-KEY` or `X-PARTNER-ID` is not the configured one: `401xx00`.
+"""
+    
+    NO_KEY = 4
+    """
+    The verifier has no key for this kind of call: `401xx00`.
+"""
+    
+    TIMESTAMP = 5
+    """
+    `X-TIMESTAMP` is further from now than the allowed skew: `401xx00`.
+"""
+    
+    WRONG_SIGNATURE = 6
+    """
+    The signature does not verify over the received request: `401xx00`.
+"""
+    
+    INVALID_TOKEN = 7
+    """
+    The access token was not issued by the [`TokenStore`], or has expired: `401xx01`.
+"""
+    
+    REPLAYED = 8
+    """
+    `X-EXTERNAL-ID` was already used by this partner today: `409xx00 Conflict`.
+"""
+    
+    REPLAY_GUARD_FAILED = 9
+    """
+    The replay guard could not answer (it threw): `500xx00 General Error`.
+"""
+    
+    OTHER = 10
+    """
+    A reason this version of the bindings does not know (a newer core).
+"""
+    
+
+
+class _UniffiFfiConverterTypeRejectionKind(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return RejectionKind.MISSING_HEADER
+        if variant == 2:
+            return RejectionKind.MALFORMED_HEADER
+        if variant == 3:
+            return RejectionKind.BAD_REQUEST
+        if variant == 4:
+            return RejectionKind.UNKNOWN_CLIENT
+        if variant == 5:
+            return RejectionKind.NO_KEY
+        if variant == 6:
+            return RejectionKind.TIMESTAMP
+        if variant == 7:
+            return RejectionKind.WRONG_SIGNATURE
+        if variant == 8:
+            return RejectionKind.INVALID_TOKEN
+        if variant == 9:
+            return RejectionKind.REPLAYED
+        if variant == 10:
+            return RejectionKind.REPLAY_GUARD_FAILED
+        if variant == 11:
+            return RejectionKind.OTHER
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == RejectionKind.MISSING_HEADER:
+            return
+        if value == RejectionKind.MALFORMED_HEADER:
+            return
+        if value == RejectionKind.BAD_REQUEST:
+            return
+        if value == RejectionKind.UNKNOWN_CLIENT:
+            return
+        if value == RejectionKind.NO_KEY:
+            return
+        if value == RejectionKind.TIMESTAMP:
+            return
+        if value == RejectionKind.WRONG_SIGNATURE:
+            return
+        if value == RejectionKind.INVALID_TOKEN:
+            return
+        if value == RejectionKind.REPLAYED:
+            return
+        if value == RejectionKind.REPLAY_GUARD_FAILED:
+            return
+        if value == RejectionKind.OTHER:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == RejectionKind.MISSING_HEADER:
+            buf.write_i32(1)
+        if value == RejectionKind.MALFORMED_HEADER:
+            buf.write_i32(2)
+        if value == RejectionKind.BAD_REQUEST:
+            buf.write_i32(3)
+        if value == RejectionKind.UNKNOWN_CLIENT:
+            buf.write_i32(4)
+        if value == RejectionKind.NO_KEY:
+            buf.write_i32(5)
+        if value == RejectionKind.TIMESTAMP:
+            buf.write_i32(6)
+        if value == RejectionKind.WRONG_SIGNATURE:
+            buf.write_i32(7)
+        if value == RejectionKind.INVALID_TOKEN:
+            buf.write_i32(8)
+        if value == RejectionKind.REPLAYED:
+            buf.write_i32(9)
+        if value == RejectionKind.REPLAY_GUARD_FAILED:
+            buf.write_i32(10)
+        if value == RejectionKind.OTHER:
+            buf.write_i32(11)
+
+
+
+class _UniffiFfiConverterOptionalTypeRejectionKind(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeRejectionKind.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeRejectionKind.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeRejectionKind.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class Verification:
+    """
+    The outcome of [`RequestVerifier::verify`]: accepted, or the SNAP answer to send.
+"""
+    def __init__(self, *, accepted:bool, kind:CallKind, http_status:int, response_code:str, response_message:str, reason:typing.Optional[RejectionKind], header:typing.Optional[str], detail:str, body:typing.Optional[str], service_code:int, partner_id:typing.Optional[str], external_id:typing.Optional[str], client_id:typing.Optional[str], timestamp:typing.Optional[str]):
+        self.accepted = accepted
+        self.kind = kind
+        self.http_status = http_status
+        self.response_code = response_code
+        self.response_message = response_message
+        self.reason = reason
+        self.header = header
+        self.detail = detail
+        self.body = body
+        self.service_code = service_code
+        self.partner_id = partner_id
+        self.external_id = external_id
+        self.client_id = client_id
+        self.timestamp = timestamp
+        
+        
+
+    
+    def __str__(self):
+        return "Verification(accepted={}, kind={}, http_status={}, response_code={}, response_message={}, reason={}, header={}, detail={}, body={}, service_code={}, partner_id={}, external_id={}, client_id={}, timestamp={})".format(self.accepted, self.kind, self.http_status, self.response_code, self.response_message, self.reason, self.header, self.detail, self.body, self.service_code, self.partner_id, self.external_id, self.client_id, self.timestamp)
+    def __eq__(self, other):
+        if self.accepted != other.accepted:
+            return False
+        if self.kind != other.kind:
+            return False
+        if self.http_status != other.http_status:
+            return False
+        if self.response_code != other.response_code:
+            return False
+        if self.response_message != other.response_message:
+            return False
+        if self.reason != other.reason:
+            return False
+        if self.header != other.header:
+            return False
+        if self.detail != other.detail:
+            return False
+        if self.body != other.body:
+            return False
+        if self.service_code != other.service_code:
+            return False
+        if self.partner_id != other.partner_id:
+            return False
+        if self.external_id != other.external_id:
+            return False
+        if self.client_id != other.client_id:
+            return False
+        if self.timestamp != other.timestamp:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeVerification(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return Verification(
+            accepted=_UniffiFfiConverterBoolean.read(buf),
+            kind=_UniffiFfiConverterTypeCallKind.read(buf),
+            http_status=_UniffiFfiConverterUInt16.read(buf),
+            response_code=_UniffiFfiConverterString.read(buf),
+            response_message=_UniffiFfiConverterString.read(buf),
+            reason=_UniffiFfiConverterOptionalTypeRejectionKind.read(buf),
+            header=_UniffiFfiConverterOptionalString.read(buf),
+            detail=_UniffiFfiConverterString.read(buf),
+            body=_UniffiFfiConverterOptionalString.read(buf),
+            service_code=_UniffiFfiConverterUInt8.read(buf),
+            partner_id=_UniffiFfiConverterOptionalString.read(buf),
+            external_id=_UniffiFfiConverterOptionalString.read(buf),
+            client_id=_UniffiFfiConverterOptionalString.read(buf),
+            timestamp=_UniffiFfiConverterOptionalString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterBoolean.check_lower(value.accepted)
+        _UniffiFfiConverterTypeCallKind.check_lower(value.kind)
+        _UniffiFfiConverterUInt16.check_lower(value.http_status)
+        _UniffiFfiConverterString.check_lower(value.response_code)
+        _UniffiFfiConverterString.check_lower(value.response_message)
+        _UniffiFfiConverterOptionalTypeRejectionKind.check_lower(value.reason)
+        _UniffiFfiConverterOptionalString.check_lower(value.header)
+        _UniffiFfiConverterString.check_lower(value.detail)
+        _UniffiFfiConverterOptionalString.check_lower(value.body)
+        _UniffiFfiConverterUInt8.check_lower(value.service_code)
+        _UniffiFfiConverterOptionalString.check_lower(value.partner_id)
+        _UniffiFfiConverterOptionalString.check_lower(value.external_id)
+        _UniffiFfiConverterOptionalString.check_lower(value.client_id)
+        _UniffiFfiConverterOptionalString.check_lower(value.timestamp)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterBoolean.write(value.accepted, buf)
+        _UniffiFfiConverterTypeCallKind.write(value.kind, buf)
+        _UniffiFfiConverterUInt16.write(value.http_status, buf)
+        _UniffiFfiConverterString.write(value.response_code, buf)
+        _UniffiFfiConverterString.write(value.response_message, buf)
+        _UniffiFfiConverterOptionalTypeRejectionKind.write(value.reason, buf)
+        _UniffiFfiConverterOptionalString.write(value.header, buf)
+        _UniffiFfiConverterString.write(value.detail, buf)
+        _UniffiFfiConverterOptionalString.write(value.body, buf)
+        _UniffiFfiConverterUInt8.write(value.service_code, buf)
+        _UniffiFfiConverterOptionalString.write(value.partner_id, buf)
+        _UniffiFfiConverterOptionalString.write(value.external_id, buf)
+        _UniffiFfiConverterOptionalString.write(value.client_id, buf)
+        _UniffiFfiConverterOptionalString.write(value.timestamp, buf)
 
 
 
@@ -2432,31 +3127,71 @@ class _UniffiFfiConverterTypeKeyErrorKind(_UniffiConverterRustBuffer):
 
 
 
-class _UniffiFfiConverterInt64(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "i64"
-    VALUE_MIN = -2**63
-    VALUE_MAX = 2**63
 
+
+# ReplayGuardError
+# We want to define each variant as a nested class that's also a subclass,
+# which is tricky in Python.  To accomplish this we're going to create each
+# class separately, then manually add the child classes to the base class's
+# __dict__.  All of this happens in dummy class to avoid polluting the module
+# namespace.
+class ReplayGuardError(Exception):
+    """
+    What a [`ReplayGuard`] throws when it cannot answer (its database is down). Any other
+    exception a foreign guard throws is taken as this, with its text. The request is then
+    rejected with `500xx00 General Error`, never accepted.
+"""
+    pass
+
+_UniffiTempReplayGuardError = ReplayGuardError
+
+class ReplayGuardError:  # type: ignore
+    """
+    What a [`ReplayGuard`] throws when it cannot answer (its database is down). Any other
+    exception a foreign guard throws is taken as this, with its text. The request is then
+    rejected with `500xx00 General Error`, never accepted.
+"""
+    
+    class Unavailable(_UniffiTempReplayGuardError):
+        """
+        The guard could not check or record the key.
+"""
+        
+        def __init__(self, reason):
+            super().__init__(", ".join([
+                "reason={!r}".format(reason),
+            ]))
+            self.reason = reason
+
+        def __repr__(self):
+            return "ReplayGuardError.Unavailable({})".format(str(self))
+    _UniffiTempReplayGuardError.Unavailable = Unavailable # type: ignore
+
+ReplayGuardError = _UniffiTempReplayGuardError # type: ignore
+del _UniffiTempReplayGuardError
+
+
+class _UniffiFfiConverterTypeReplayGuardError(_UniffiConverterRustBuffer):
     @staticmethod
     def read(buf):
-        return buf.read_i64()
+        variant = buf.read_i32()
+        if variant == 1:
+            return ReplayGuardError.Unavailable(
+                _UniffiFfiConverterString.read(buf),
+            )
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if isinstance(value, ReplayGuardError.Unavailable):
+            _UniffiFfiConverterString.check_lower(value.reason)
+            return
 
     @staticmethod
     def write(value, buf):
-        buf.write_i64(value)
-
-class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "u32"
-    VALUE_MIN = 0
-    VALUE_MAX = 2**32
-
-    @staticmethod
-    def read(buf):
-        return buf.read_u32()
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_u32(value)
+        if isinstance(value, ReplayGuardError.Unavailable):
+            buf.write_i32(1)
+            _UniffiFfiConverterString.write(value.reason, buf)
 
 
 
@@ -3272,6 +4007,214 @@ class _UniffiFfiConverterTypeSnapError(_UniffiConverterRustBuffer):
             buf.write_i32(27)
             _UniffiFfiConverterString.write(value.reason, buf)
 
+
+
+
+
+
+class TokenState(enum.Enum):
+    """
+    What the application knows of an access token it issued.
+"""
+    
+    LIVE = 0
+    
+    EXPIRED = 1
+    
+    UNKNOWN = 2
+    
+
+
+class _UniffiFfiConverterTypeTokenState(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return TokenState.LIVE
+        if variant == 2:
+            return TokenState.EXPIRED
+        if variant == 3:
+            return TokenState.UNKNOWN
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == TokenState.LIVE:
+            return
+        if value == TokenState.EXPIRED:
+            return
+        if value == TokenState.UNKNOWN:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == TokenState.LIVE:
+            buf.write_i32(1)
+        if value == TokenState.EXPIRED:
+            buf.write_i32(2)
+        if value == TokenState.UNKNOWN:
+            buf.write_i32(3)
+
+
+
+
+class ReplayGuard():
+    """
+    Checks and records an `X-EXTERNAL-ID`, atomically: of any number of concurrent calls with
+    the same `storage_key`, exactly one may return true. Implement it in Python or Kotlin over
+    your database (`INSERT ... ON CONFLICT DO NOTHING`, Redis `SET key 1 NX EX ttl`) when more
+    than one process receives requests; [`memory_replay_guard`] is the one-process guard.
+
+    The verifier calls it last, only for a request that passed every other check, so a rejected
+    request is never recorded.
+"""
+    
+    def check_and_record(self, key: ReplayKey) -> bool:
+        """
+        Records `key` unless it is already recorded (and not expired): true when it was not (the
+        request is fresh), false when it was (a replay).
+"""
+        raise NotImplementedError
+
+class ReplayGuardImpl(ReplayGuard):
+    """
+    Checks and records an `X-EXTERNAL-ID`, atomically: of any number of concurrent calls with
+    the same `storage_key`, exactly one may return true. Implement it in Python or Kotlin over
+    your database (`INSERT ... ON CONFLICT DO NOTHING`, Redis `SET key 1 NX EX ttl`) when more
+    than one process receives requests; [`memory_replay_guard`] is the one-process guard.
+
+    The verifier calls it last, only for a request that passed every other check, so a rejected
+    request is never recorded.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_replayguard, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_replayguard, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def check_and_record(self, key: ReplayKey) -> bool:
+        """
+        Records `key` unless it is already recorded (and not expired): true when it was not (the
+        request is fresh), false when it was (a replay).
+"""
+        
+        _UniffiFfiConverterTypeReplayKey.check_lower(key)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeReplayKey.lower(key),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterBoolean.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeReplayGuardError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_replayguard_check_and_record,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+# Put all the bits inside a class to keep the top-level namespace clean
+class _UniffiTraitImplReplayGuardImpl:
+    # For each method, generate a callback function to pass to Rust
+
+    @_UNIFFI_CALLBACK_INTERFACE_SNAPSIGN_REPLAY_GUARD_METHOD0
+    def check_and_record(
+            uniffi_handle,
+            key,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeReplayGuard._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterTypeReplayKey.lift(key), )
+            uniffi_method = uniffi_obj.check_and_record
+            return uniffi_method(*uniffi_args)
+        def write_return_value(v):
+            uniffi_out_return[0] = _UniffiFfiConverterBoolean.lower(v)
+        _uniffi_trait_interface_call_with_error(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+                ReplayGuardError,
+                _UniffiFfiConverterTypeReplayGuardError.lower,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_FREE_SNAPSIGN_REPLAY_GUARD
+    def _uniffi_free(uniffi_handle):
+        _UniffiFfiConverterTypeReplayGuard._handle_map.remove(uniffi_handle)
+
+    @_UNIFFI_CALLBACK_INTERFACE_CLONE_SNAPSIGN_REPLAY_GUARD
+    def _uniffi_clone(uniffi_handle):
+        return _UniffiFfiConverterTypeReplayGuard._handle_map.clone(uniffi_handle)
+
+    # Generate the FFI VTable.  This has a field for each callback interface method.
+    _uniffi_vtable = _UniffiVTableCallbackInterfaceSnapsignReplayGuard(
+        _uniffi_free,
+        _uniffi_clone,
+        check_and_record,
+    )
+    # Send Rust a pointer to the VTable.  Note: this means we need to keep the struct alive forever,
+    # or else bad things will happen when Rust tries to access it.
+    _UniffiLib.uniffi_snapsign_ffi_fn_init_callback_vtable_replayguard(ctypes.byref(_uniffi_vtable))
+
+class _UniffiFfiConverterTypeReplayGuard:
+    _handle_map = _UniffiHandleMap()
+
+    @staticmethod
+    def lift(value: int):
+        if (value & 1) == 0:
+            # Rust-generated handle, construct a new class that uses the handle to implement the
+            # interface
+            return ReplayGuardImpl._uniffi_make_instance(value)
+        else:
+            # Python-generated handle, get the object from the handle map
+            return _UniffiFfiConverterTypeReplayGuard._handle_map.remove(value)
+
+    @staticmethod
+    def check_lower(value: ReplayGuard):
+        if not isinstance(value, ReplayGuard):
+            raise TypeError("Expected ReplayGuard subclass, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: ReplayGuard):
+         if isinstance(value, ReplayGuardImpl):
+            # Rust-implementated object.  Clone the handle and return it
+            return value._uniffi_clone_handle()
+         else:
+            # Python-implementated object, generate a new vtable handle and return that.
+            return _UniffiFfiConverterTypeReplayGuard._handle_map.insert(value)
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer):
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: ReplayGuard, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
 class _UniffiFfiConverterBytes(_UniffiConverterRustBuffer):
     @staticmethod
     def read(buf):
@@ -3575,6 +4518,605 @@ class _UniffiFfiConverterTypeRequestSigner:
 
     @classmethod
     def write(cls, value: RequestSigner, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+class _UniffiFfiConverterOptionalUInt8(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterUInt8.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterUInt8.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterUInt8.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterOptionalUInt32(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterUInt32.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterUInt32.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterUInt32.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+class TokenStoreProtocol(typing.Protocol):
+    """
+    The access tokens this application issued, in memory: [`issue`](Self::issue) makes one for
+    the token endpoint's answer (the merchant side of DOKU's notifications: DOKU asks the
+    merchant for a token, then sends notifications with it), and [`RequestVerifier::verify`]
+    accepts HMAC transactions only with a live one. Tokens issued elsewhere are added with
+    [`register`](Self::register). Thread-safe; one per process (tokens live 900 s, so a restart
+    only makes the sender ask for a new one).
+"""
+    
+    def is_empty(self, ) -> bool:
+        """
+        No token held.
+"""
+        raise NotImplementedError
+    def issue(self, client_id: str,lifetime_seconds: typing.Union[object, typing.Optional[int]] = _DEFAULT,now_unix_millis: typing.Union[object, typing.Optional[int]] = _DEFAULT,service_code: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> IssuedToken:
+        """
+        Issues a new random token (32 bytes, base64url) to `client_id`, valid `lifetime_seconds`
+        (default 900) from `now_unix_millis` (default this machine's clock), records it, and
+        returns it with the response to send. `service_code` is 73 (B2B, the default) or 74
+        (B2B2C). Expired tokens are forgotten here.
+"""
+        raise NotImplementedError
+    def len(self, ) -> int:
+        """
+        Tokens held (expired ones included until the next `issue`).
+"""
+        raise NotImplementedError
+    def register(self, access_token: str,expires_at_unix_millis: int) -> None:
+        """
+        Adds a token issued elsewhere, live until `expires_at_unix_millis`.
+"""
+        raise NotImplementedError
+    def revoke(self, access_token: str) -> bool:
+        """
+        Forgets a token (true when it was there).
+"""
+        raise NotImplementedError
+    def state(self, access_token: str,now_unix_millis: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> TokenState:
+        """
+        The state of `access_token` at `now_unix_millis` (default this machine's clock).
+"""
+        raise NotImplementedError
+
+class TokenStore(TokenStoreProtocol):
+    """
+    The access tokens this application issued, in memory: [`issue`](Self::issue) makes one for
+    the token endpoint's answer (the merchant side of DOKU's notifications: DOKU asks the
+    merchant for a token, then sends notifications with it), and [`RequestVerifier::verify`]
+    accepts HMAC transactions only with a live one. Tokens issued elsewhere are added with
+    [`register`](Self::register). Thread-safe; one per process (tokens live 900 s, so a restart
+    only makes the sender ask for a new one).
+"""
+    
+    _handle: ctypes.c_uint64
+    def __init__(self, provider: str):
+        """
+        An empty store issuing tokens for `provider` (its `X-TIMESTAMP` style).
+"""
+        
+        _UniffiFfiConverterString.check_lower(provider)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(provider),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeTokenStore.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_constructor_tokenstore_new,
+            *_uniffi_lowered_args,
+        )
+        self._handle = _uniffi_ffi_result
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_tokenstore, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_tokenstore, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def is_empty(self, ) -> bool:
+        """
+        No token held.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterBoolean.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_is_empty,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def issue(self, client_id: str,lifetime_seconds: typing.Union[object, typing.Optional[int]] = _DEFAULT,now_unix_millis: typing.Union[object, typing.Optional[int]] = _DEFAULT,service_code: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> IssuedToken:
+        """
+        Issues a new random token (32 bytes, base64url) to `client_id`, valid `lifetime_seconds`
+        (default 900) from `now_unix_millis` (default this machine's clock), records it, and
+        returns it with the response to send. `service_code` is 73 (B2B, the default) or 74
+        (B2B2C). Expired tokens are forgotten here.
+"""
+        
+        _UniffiFfiConverterString.check_lower(client_id)
+
+        if lifetime_seconds is _DEFAULT:
+            lifetime_seconds = None
+        _UniffiFfiConverterOptionalUInt32.check_lower(lifetime_seconds)
+
+        if now_unix_millis is _DEFAULT:
+            now_unix_millis = None
+        _UniffiFfiConverterOptionalInt64.check_lower(now_unix_millis)
+
+        if service_code is _DEFAULT:
+            service_code = None
+        _UniffiFfiConverterOptionalUInt8.check_lower(service_code)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(client_id),
+            _UniffiFfiConverterOptionalUInt32.lower(lifetime_seconds),
+            _UniffiFfiConverterOptionalInt64.lower(now_unix_millis),
+            _UniffiFfiConverterOptionalUInt8.lower(service_code),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeIssuedToken.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_issue,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def len(self, ) -> int:
+        """
+        Tokens held (expired ones included until the next `issue`).
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterUInt32.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_len,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def register(self, access_token: str,expires_at_unix_millis: int) -> None:
+        """
+        Adds a token issued elsewhere, live until `expires_at_unix_millis`.
+"""
+        
+        _UniffiFfiConverterString.check_lower(access_token)
+
+        _UniffiFfiConverterInt64.check_lower(expires_at_unix_millis)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(access_token),
+            _UniffiFfiConverterInt64.lower(expires_at_unix_millis),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_register,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def revoke(self, access_token: str) -> bool:
+        """
+        Forgets a token (true when it was there).
+"""
+        
+        _UniffiFfiConverterString.check_lower(access_token)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(access_token),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterBoolean.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_revoke,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def state(self, access_token: str,now_unix_millis: typing.Union[object, typing.Optional[int]] = _DEFAULT) -> TokenState:
+        """
+        The state of `access_token` at `now_unix_millis` (default this machine's clock).
+"""
+        
+        _UniffiFfiConverterString.check_lower(access_token)
+
+        if now_unix_millis is _DEFAULT:
+            now_unix_millis = None
+        _UniffiFfiConverterOptionalInt64.check_lower(now_unix_millis)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(access_token),
+            _UniffiFfiConverterOptionalInt64.lower(now_unix_millis),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeTokenState.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_state,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeTokenStore:
+    @staticmethod
+    def lift(value: int) -> TokenStore:
+        return TokenStore._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: TokenStore):
+        if not isinstance(value, TokenStore):
+            raise TypeError("Expected TokenStore instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: TokenStore) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> TokenStore:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: TokenStore, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+class _UniffiFfiConverterOptionalTypeTokenStore(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeTokenStore.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeTokenStore.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeTokenStore.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterOptionalTypeReplayGuard(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeReplayGuard.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeReplayGuard.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeReplayGuard.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+class RequestVerifierProtocol(typing.Protocol):
+    """
+    Checks received SNAP requests from one sender, in the standard's order: mandatory headers,
+    the client, `X-TIMESTAMP` skew, the access token (HMAC transactions), the signature over the
+    exact received bytes, and last the [`ReplayGuard`]. Immutable and thread-safe.
+"""
+    
+    def call_kind(self, target: str) -> CallKind:
+        """
+        Which call `target` is (the profile's token paths, matched exactly without the query).
+"""
+        raise NotImplementedError
+    def max_skew_seconds(self, ) -> int:
+        """
+        The allowed skew in seconds.
+"""
+        raise NotImplementedError
+    def provider(self, ) -> str:
+        """
+        The profile's name.
+"""
+        raise NotImplementedError
+    def verify(self, method: str,target: str,headers: typing.List[Header],body: bytes,now_unix_millis: typing.Union[object, typing.Optional[int]] = _DEFAULT,service_code: typing.Union[object, typing.Optional[int]] = _DEFAULT,tokens: typing.Union[object, typing.Optional[TokenStore]] = _DEFAULT,replay_guard: typing.Union[object, typing.Optional[ReplayGuard]] = _DEFAULT) -> Verification:
+        """
+        Checks one received request. `target`: the request target exactly as on the request line
+        (path and undecoded query). `headers`: every header as received, in order, as
+        `(name, value)` pairs; names compare case-insensitively and, for a repeated header, the
+        first one counts. `body`: the exact bytes received. `now_unix_millis`: default this
+        machine's clock. `service_code`: the SNAP service code of the rejection codes, default
+        from the path's standard API name (`/v1.0/transfer-va/payment` → 25; 0 when the path is
+        not a standard one); token calls always use 73/74. `tokens`: the issued access tokens
+        (HMAC transactions need a live one; without a store every token is unknown).
+        `replay_guard`: records `X-EXTERNAL-ID`; without one, a transaction is
+        **not** protected against replay.
+
+        Never throws for a bad request: the answer is in the [`Verification`].
+"""
+        raise NotImplementedError
+
+class RequestVerifier(RequestVerifierProtocol):
+    """
+    Checks received SNAP requests from one sender, in the standard's order: mandatory headers,
+    the client, `X-TIMESTAMP` skew, the access token (HMAC transactions), the signature over the
+    exact received bytes, and last the [`ReplayGuard`]. Immutable and thread-safe.
+"""
+    
+    _handle: ctypes.c_uint64
+    def __init__(self, provider: str,public_key: typing.Union[object, typing.Optional[bytes]] = _DEFAULT,client_secret: typing.Union[object, typing.Optional[str]] = _DEFAULT,client_id: typing.Union[object, typing.Optional[str]] = _DEFAULT,partner_id: typing.Union[object, typing.Optional[str]] = _DEFAULT,max_skew_seconds: int = 900,allow_weak_key: bool = False):
+        """
+        A verifier for requests written in `provider`'s way (a profile name: `generic`, `doku`,
+        ...). `public_key` (PEM or DER, SPKI, PKCS#1 or a certificate) verifies access-token calls
+        and SHA256withRSA transactions/notifications; `client_secret` verifies HMAC-SHA512
+        transactions. `client_id` / `partner_id`: accept only this `X-CLIENT-KEY` (token calls) /
+        `X-PARTNER-ID` (transactions); `max_skew_seconds`: the allowed `X-TIMESTAMP` difference
+        either way. Errors: an unknown profile, a bad key or secret, an invalid id.
+"""
+        
+        _UniffiFfiConverterString.check_lower(provider)
+
+        if public_key is _DEFAULT:
+            public_key = None
+        _UniffiFfiConverterOptionalBytes.check_lower(public_key)
+
+        if client_secret is _DEFAULT:
+            client_secret = None
+        _UniffiFfiConverterOptionalString.check_lower(client_secret)
+
+        if client_id is _DEFAULT:
+            client_id = None
+        _UniffiFfiConverterOptionalString.check_lower(client_id)
+
+        if partner_id is _DEFAULT:
+            partner_id = None
+        _UniffiFfiConverterOptionalString.check_lower(partner_id)
+
+        _UniffiFfiConverterUInt32.check_lower(max_skew_seconds)
+
+        _UniffiFfiConverterBoolean.check_lower(allow_weak_key)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(provider),
+            _UniffiFfiConverterOptionalBytes.lower(public_key),
+            _UniffiFfiConverterOptionalString.lower(client_secret),
+            _UniffiFfiConverterOptionalString.lower(client_id),
+            _UniffiFfiConverterOptionalString.lower(partner_id),
+            _UniffiFfiConverterUInt32.lower(max_skew_seconds),
+            _UniffiFfiConverterBoolean.lower(allow_weak_key),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeRequestVerifier.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestverifier_new,
+            *_uniffi_lowered_args,
+        )
+        self._handle = _uniffi_ffi_result
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_free_requestverifier, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_snapsign_ffi_fn_clone_requestverifier, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def call_kind(self, target: str) -> CallKind:
+        """
+        Which call `target` is (the profile's token paths, matched exactly without the query).
+"""
+        
+        _UniffiFfiConverterString.check_lower(target)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(target),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCallKind.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_call_kind,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def max_skew_seconds(self, ) -> int:
+        """
+        The allowed skew in seconds.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterUInt32.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def provider(self, ) -> str:
+        """
+        The profile's name.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_provider,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def verify(self, method: str,target: str,headers: typing.List[Header],body: bytes,now_unix_millis: typing.Union[object, typing.Optional[int]] = _DEFAULT,service_code: typing.Union[object, typing.Optional[int]] = _DEFAULT,tokens: typing.Union[object, typing.Optional[TokenStore]] = _DEFAULT,replay_guard: typing.Union[object, typing.Optional[ReplayGuard]] = _DEFAULT) -> Verification:
+        """
+        Checks one received request. `target`: the request target exactly as on the request line
+        (path and undecoded query). `headers`: every header as received, in order, as
+        `(name, value)` pairs; names compare case-insensitively and, for a repeated header, the
+        first one counts. `body`: the exact bytes received. `now_unix_millis`: default this
+        machine's clock. `service_code`: the SNAP service code of the rejection codes, default
+        from the path's standard API name (`/v1.0/transfer-va/payment` → 25; 0 when the path is
+        not a standard one); token calls always use 73/74. `tokens`: the issued access tokens
+        (HMAC transactions need a live one; without a store every token is unknown).
+        `replay_guard`: records `X-EXTERNAL-ID`; without one, a transaction is
+        **not** protected against replay.
+
+        Never throws for a bad request: the answer is in the [`Verification`].
+"""
+        
+        _UniffiFfiConverterString.check_lower(method)
+
+        _UniffiFfiConverterString.check_lower(target)
+
+        _UniffiFfiConverterSequenceTypeHeader.check_lower(headers)
+
+        _UniffiFfiConverterBytes.check_lower(body)
+
+        if now_unix_millis is _DEFAULT:
+            now_unix_millis = None
+        _UniffiFfiConverterOptionalInt64.check_lower(now_unix_millis)
+
+        if service_code is _DEFAULT:
+            service_code = None
+        _UniffiFfiConverterOptionalUInt8.check_lower(service_code)
+
+        if tokens is _DEFAULT:
+            tokens = None
+        _UniffiFfiConverterOptionalTypeTokenStore.check_lower(tokens)
+
+        if replay_guard is _DEFAULT:
+            replay_guard = None
+        _UniffiFfiConverterOptionalTypeReplayGuard.check_lower(replay_guard)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(method),
+            _UniffiFfiConverterString.lower(target),
+            _UniffiFfiConverterSequenceTypeHeader.lower(headers),
+            _UniffiFfiConverterBytes.lower(body),
+            _UniffiFfiConverterOptionalInt64.lower(now_unix_millis),
+            _UniffiFfiConverterOptionalUInt8.lower(service_code),
+            _UniffiFfiConverterOptionalTypeTokenStore.lower(tokens),
+            _UniffiFfiConverterOptionalTypeReplayGuard.lower(replay_guard),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeVerification.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_verify,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeRequestVerifier:
+    @staticmethod
+    def lift(value: int) -> RequestVerifier:
+        return RequestVerifier._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: RequestVerifier):
+        if not isinstance(value, RequestVerifier):
+            raise TypeError("Expected RequestVerifier instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: RequestVerifier) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> RequestVerifier:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: RequestVerifier, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 
 
@@ -4580,6 +6122,31 @@ class _UniffiFfiConverterMapStringString(_UniffiConverterRustBuffer):
             val = _UniffiFfiConverterString.read(buf)
             d[key] = val
         return d
+
+class _UniffiFfiConverterOptionalBytes(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterBytes.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterBytes.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterBytes.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
 def body_digest(body: bytes) -> str:
     """
     `Lowercase(HexEncode(SHA-256(minify(body))))`, 64 hex digits.
@@ -4680,6 +6247,26 @@ def format_timestamp(unix_millis: int,offset_minutes: int,with_millis: bool,utc_
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
         _UniffiLib.uniffi_snapsign_ffi_fn_func_format_timestamp,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def memory_replay_guard(capacity: int = 100000) -> ReplayGuard:
+    """
+    The built-in in-memory [`ReplayGuard`] for one process, holding at most `capacity` live ids
+    (on this machine's clock; entries are forgotten when their day plus the skew is over). When
+    it is full of live ids it refuses (the request gets `500xx00`) rather than forget one.
+    Thread-safe. Python: `snapsign.MemoryReplayGuard(capacity)`; Kotlin: `MemoryReplayGuard(capacity)`.
+"""
+    
+    _UniffiFfiConverterUInt32.check_lower(capacity)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterUInt32.lower(capacity),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeReplayGuard.lift
+    _uniffi_error_converter = None
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_snapsign_ffi_fn_func_memory_replay_guard,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -4957,27 +6544,35 @@ __all__ = [
     "EndpointRule",
     "Confidence",
     "TransactionSignature",
+    "CallKind",
+    "RejectionKind",
     "Credential",
     "Field",
     "KeyErrorKind",
+    "ReplayGuardError",
     "SnapError",
+    "TokenState",
     "EndpointFact",
     "FlagFact",
     "Header",
+    "IssuedToken",
     "TextFact",
     "TimestampFormat",
     "TimestampStyle",
     "TimestampFact",
     "SignatureFact",
     "ProviderProfile",
+    "ReplayKey",
     "ResponseCodeInfo",
     "SignedRequest",
     "TokenResponse",
+    "Verification",
     "body_digest",
     "check_timestamp",
     "describe_response_code",
     "external_id",
     "format_timestamp",
+    "memory_replay_guard",
     "minify_json",
     "now_timestamp",
     "parse_token_response",
@@ -4989,8 +6584,14 @@ __all__ = [
     "token_string_to_sign",
     "transaction_string_to_sign",
     "verify_transaction",
+    "ReplayGuardImpl",
+    "ReplayGuard",
     "RequestSigner",
     "RequestSignerProtocol",
+    "TokenStore",
+    "TokenStoreProtocol",
+    "RequestVerifier",
+    "RequestVerifierProtocol",
     "SnapVerifier",
     "SnapVerifierProtocol",
     "SnapSigner",

@@ -167,7 +167,7 @@ pub fn provider_profiles() -> Vec<ProviderProfile> {
     PROFILES.iter().map(profile_record).collect()
 }
 
-fn find_profile(name: &str) -> Result<&'static Profile, SnapError> {
+pub(super) fn find_profile(name: &str) -> Result<&'static Profile, SnapError> {
     provider::find(name).ok_or_else(|| {
         let known: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
         SnapError::UnknownProvider {

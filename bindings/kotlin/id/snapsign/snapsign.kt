@@ -653,6 +653,9 @@ internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
 internal interface UniffiCallbackInterfaceTokenFetcherMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceReplayGuardMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`key`: RustBuffer.ByValue,`uniffiOutReturn`: ByteByReference,uniffiCallStatus: UniffiRustCallStatus,)
+}
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "fetch")
 internal open class UniffiVTableCallbackInterfaceTokenFetcher(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
@@ -669,6 +672,25 @@ internal open class UniffiVTableCallbackInterfaceTokenFetcher(
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
         `fetch` = other.`fetch`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "checkAndRecord")
+internal open class UniffiVTableCallbackInterfaceReplayGuard(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `checkAndRecord`: UniffiCallbackInterfaceReplayGuardMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `checkAndRecord`: UniffiCallbackInterfaceReplayGuardMethod0? = null,
+    ): UniffiVTableCallbackInterfaceReplayGuard(`uniffiFree`,`uniffiClone`,`checkAndRecord`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceReplayGuard) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `checkAndRecord` = other.`checkAndRecord`
     }
 
 }
@@ -729,6 +751,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_snapsign_ffi_checksum_func_provider_profiles(
     ): Int
+    external fun uniffi_snapsign_ffi_checksum_func_memory_replay_guard(
+    ): Int
     external fun uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits(
     ): Int
     external fun uniffi_snapsign_ffi_checksum_method_snapsigner_sign_service(
@@ -767,6 +791,28 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch(
     ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_replayguard_check_and_record(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_requestverifier_provider(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_requestverifier_verify(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokenstore_is_empty(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokenstore_issue(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokenstore_len(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokenstore_register(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokenstore_revoke(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_tokenstore_state(
+    ): Int
     external fun uniffi_snapsign_ffi_checksum_constructor_snapsigner_new(
     ): Int
     external fun uniffi_snapsign_ffi_checksum_constructor_snapverifier_new(
@@ -778,6 +824,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_key(
     ): Int
     external fun uniffi_snapsign_ffi_checksum_constructor_tokencache_new(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_constructor_requestverifier_new(
+    ): Int
+    external fun uniffi_snapsign_ffi_checksum_constructor_tokenstore_new(
     ): Int
     external fun ffi_snapsign_ffi_uniffi_contract_version(
     ): Int
@@ -795,6 +845,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "snapsign"))
+        uniffiCallbackInterfaceReplayGuard.register(this)
         uniffiCallbackInterfaceTokenFetcher.register(this)
         
     }
@@ -876,6 +927,46 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_snapsign_ffi_fn_method_tokenfetcher_fetch(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_clone_replayguard(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_free_replayguard(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_init_callback_vtable_replayguard(`vtable`: UniffiVTableCallbackInterfaceReplayGuard,
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_method_replayguard_check_and_record(`ptr`: Long,`key`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_snapsign_ffi_fn_clone_requestverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_free_requestverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_constructor_requestverifier_new(`provider`: RustBuffer.ByValue,`publicKey`: RustBuffer.ByValue,`clientSecret`: RustBuffer.ByValue,`clientId`: RustBuffer.ByValue,`partnerId`: RustBuffer.ByValue,`maxSkewSeconds`: Int,`allowWeakKey`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_method_requestverifier_call_kind(`ptr`: Long,`target`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_snapsign_ffi_fn_method_requestverifier_provider(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_method_requestverifier_verify(`ptr`: Long,`method`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`nowUnixMillis`: RustBuffer.ByValue,`serviceCode`: RustBuffer.ByValue,`tokens`: RustBuffer.ByValue,`replayGuard`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_clone_tokenstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_free_tokenstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_constructor_tokenstore_new(`provider`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_snapsign_ffi_fn_method_tokenstore_is_empty(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_snapsign_ffi_fn_method_tokenstore_issue(`ptr`: Long,`clientId`: RustBuffer.ByValue,`lifetimeSeconds`: RustBuffer.ByValue,`nowUnixMillis`: RustBuffer.ByValue,`serviceCode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_method_tokenstore_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_snapsign_ffi_fn_method_tokenstore_register(`ptr`: Long,`accessToken`: RustBuffer.ByValue,`expiresAtUnixMillis`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_snapsign_ffi_fn_method_tokenstore_revoke(`ptr`: Long,`accessToken`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_snapsign_ffi_fn_method_tokenstore_state(`ptr`: Long,`accessToken`: RustBuffer.ByValue,`nowUnixMillis`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_snapsign_ffi_fn_method_signedrequest_header(`ptr`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_snapsign_ffi_fn_func_body_digest(`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -910,6 +1001,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_snapsign_ffi_fn_func_provider_profiles(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_func_memory_replay_guard(`capacity`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun ffi_snapsign_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_snapsign_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1077,6 +1170,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_snapsign_ffi_checksum_func_provider_profiles() and 0xFFFF) != 14269) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_snapsign_ffi_checksum_func_memory_replay_guard() and 0xFFFF) != 26597) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() and 0xFFFF) != 31810) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1134,6 +1230,39 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_snapsign_ffi_checksum_method_tokenfetcher_fetch() and 0xFFFF) != 37422) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_replayguard_check_and_record() and 0xFFFF) != 686) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind() and 0xFFFF) != 30715) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds() and 0xFFFF) != 50888) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_requestverifier_provider() and 0xFFFF) != 54832) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_requestverifier_verify() and 0xFFFF) != 5917) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokenstore_is_empty() and 0xFFFF) != 8966) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokenstore_issue() and 0xFFFF) != 29983) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokenstore_len() and 0xFFFF) != 37399) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokenstore_register() and 0xFFFF) != 61717) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokenstore_revoke() and 0xFFFF) != 2616) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_tokenstore_state() and 0xFFFF) != 37465) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_snapsign_ffi_checksum_constructor_snapsigner_new() and 0xFFFF) != 11444) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1150,6 +1279,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_snapsign_ffi_checksum_constructor_tokencache_new() and 0xFFFF) != 36881) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_requestverifier_new() and 0xFFFF) != 63222) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_constructor_tokenstore_new() and 0xFFFF) != 17451) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1705,6 +1840,350 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 
 
 /**
+ * Checks and records an `X-EXTERNAL-ID`, atomically: of any number of concurrent calls with
+ * the same `storage_key`, exactly one may return true. Implement it in Python or Kotlin over
+ * your database (`INSERT ... ON CONFLICT DO NOTHING`, Redis `SET key 1 NX EX ttl`) when more
+ * than one process receives requests; [`memory_replay_guard`] is the one-process guard.
+ *
+ * The verifier calls it last, only for a request that passed every other check, so a rejected
+ * request is never recorded.
+ */
+public interface ReplayGuard {
+    
+    /**
+     * Records `key` unless it is already recorded (and not expired): true when it was not (the
+     * request is fresh), false when it was (a replay).
+     */
+    fun `checkAndRecord`(`key`: ReplayKey): kotlin.Boolean
+    
+    companion object
+}
+
+/**
+ * Checks and records an `X-EXTERNAL-ID`, atomically: of any number of concurrent calls with
+ * the same `storage_key`, exactly one may return true. Implement it in Python or Kotlin over
+ * your database (`INSERT ... ON CONFLICT DO NOTHING`, Redis `SET key 1 NX EX ttl`) when more
+ * than one process receives requests; [`memory_replay_guard`] is the one-process guard.
+ *
+ * The verifier calls it last, only for a request that passed every other check, so a rejected
+ * request is never recorded.
+ */
+open class ReplayGuardImpl: Disposable, AutoCloseable, ReplayGuard
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_snapsign_ffi_fn_free_replayguard(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_replayguard(handle, status)
+        }
+    }
+
+    
+    /**
+     * Records `key` unless it is already recorded (and not expired): true when it was not (the
+     * request is fresh), false when it was (a replay).
+     */
+    @Throws(ReplayGuardException::class)override fun `checkAndRecord`(`key`: ReplayKey): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ReplayGuardException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_replayguard_check_and_record(
+        it,
+        
+        FfiConverterTypeReplayKey.lower(`key`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceReplayGuard {
+    internal object `checkAndRecord`: UniffiCallbackInterfaceReplayGuardMethod0 {
+        override fun callback(`uniffiHandle`: Long,`key`: RustBuffer.ByValue,`uniffiOutReturn`: ByteByReference,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeReplayGuard.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`checkAndRecord`(
+                    FfiConverterTypeReplayKey.lift(`key`),
+                )
+            }
+            val writeReturn = { value: kotlin.Boolean -> uniffiOutReturn.setValue(FfiConverterBoolean.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: ReplayGuardException -> FfiConverterTypeReplayGuardError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeReplayGuard.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeReplayGuard.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceReplayGuard.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `checkAndRecord`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_snapsign_ffi_fn_init_callback_vtable_replayguard(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReplayGuard: FfiConverter<ReplayGuard, Long> {
+    internal val handleMap = UniffiHandleMap<ReplayGuard>()
+
+    override fun lower(value: ReplayGuard): Long {
+        if (value is ReplayGuardImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): ReplayGuard {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ReplayGuardImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): ReplayGuard {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ReplayGuard) = 8UL
+
+    override fun write(value: ReplayGuard, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A provider profile with the credential its transaction calls are signed with, making every
  * header of a call from one clock reading: `X-TIMESTAMP` is written once, in the profile's style,
  * and exactly that text is signed over the profile's `EndpointUrl`. Immutable and thread-safe.
@@ -1981,6 +2460,394 @@ public object FfiConverterTypeRequestSigner: FfiConverter<RequestSigner, Long> {
     override fun allocationSize(value: RequestSigner) = 8UL
 
     override fun write(value: RequestSigner, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Checks received SNAP requests from one sender, in the standard's order: mandatory headers,
+ * the client, `X-TIMESTAMP` skew, the access token (HMAC transactions), the signature over the
+ * exact received bytes, and last the [`ReplayGuard`]. Immutable and thread-safe.
+ */
+public interface RequestVerifierInterface {
+    
+    /**
+     * Which call `target` is (the profile's token paths, matched exactly without the query).
+     */
+    fun `callKind`(`target`: kotlin.String): CallKind
+    
+    /**
+     * The allowed skew in seconds.
+     */
+    fun `maxSkewSeconds`(): kotlin.UInt
+    
+    /**
+     * The profile's name.
+     */
+    fun `provider`(): kotlin.String
+    
+    /**
+     * Checks one received request. `target`: the request target exactly as on the request line
+     * (path and undecoded query). `headers`: every header as received, in order, as
+     * `(name, value)` pairs; names compare case-insensitively and, for a repeated header, the
+     * first one counts. `body`: the exact bytes received. `now_unix_millis`: default this
+     * machine's clock. `service_code`: the SNAP service code of the rejection codes, default
+     * from the path's standard API name (`/v1.0/transfer-va/payment` → 25; 0 when the path is
+     * not a standard one); token calls always use 73/74. `tokens`: the issued access tokens
+     * (HMAC transactions need a live one; without a store every token is unknown).
+     * `replay_guard`: records `X-EXTERNAL-ID`; without one, a transaction is
+     * **not** protected against replay.
+     *
+     * Never throws for a bad request: the answer is in the [`Verification`].
+     */
+    fun `verify`(`method`: kotlin.String, `target`: kotlin.String, `headers`: List<Header>, `body`: kotlin.ByteArray, `nowUnixMillis`: kotlin.Long? = null, `serviceCode`: kotlin.UByte? = null, `tokens`: TokenStore? = null, `replayGuard`: ReplayGuard? = null): Verification
+    
+    companion object
+}
+
+/**
+ * Checks received SNAP requests from one sender, in the standard's order: mandatory headers,
+ * the client, `X-TIMESTAMP` skew, the access token (HMAC transactions), the signature over the
+ * exact received bytes, and last the [`ReplayGuard`]. Immutable and thread-safe.
+ */
+open class RequestVerifier: Disposable, AutoCloseable, RequestVerifierInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A verifier for requests written in `provider`'s way (a profile name: `generic`, `doku`,
+     * ...). `public_key` (PEM or DER, SPKI, PKCS#1 or a certificate) verifies access-token calls
+     * and SHA256withRSA transactions/notifications; `client_secret` verifies HMAC-SHA512
+     * transactions. `client_id` / `partner_id`: accept only this `X-CLIENT-KEY` (token calls) /
+     * `X-PARTNER-ID` (transactions); `max_skew_seconds`: the allowed `X-TIMESTAMP` difference
+     * either way. Errors: an unknown profile, a bad key or secret, an invalid id.
+     */
+    constructor(`provider`: kotlin.String, `publicKey`: kotlin.ByteArray? = null, `clientSecret`: kotlin.String? = null, `clientId`: kotlin.String? = null, `partnerId`: kotlin.String? = null, `maxSkewSeconds`: kotlin.UInt = 900u, `allowWeakKey`: kotlin.Boolean = false) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_constructor_requestverifier_new(
+    
+        
+        FfiConverterString.lower(`provider`),
+        FfiConverterOptionalByteArray.lower(`publicKey`),
+        FfiConverterOptionalString.lower(`clientSecret`),
+        FfiConverterOptionalString.lower(`clientId`),
+        FfiConverterOptionalString.lower(`partnerId`),
+        FfiConverterUInt.lower(`maxSkewSeconds`),
+        FfiConverterBoolean.lower(`allowWeakKey`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_snapsign_ffi_fn_free_requestverifier(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_requestverifier(handle, status)
+        }
+    }
+
+    
+    /**
+     * Which call `target` is (the profile's token paths, matched exactly without the query).
+     */override fun `callKind`(`target`: kotlin.String): CallKind {
+            return FfiConverterTypeCallKind.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_call_kind(
+        it,
+        
+        FfiConverterString.lower(`target`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The allowed skew in seconds.
+     */override fun `maxSkewSeconds`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The profile's name.
+     */override fun `provider`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_provider(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Checks one received request. `target`: the request target exactly as on the request line
+     * (path and undecoded query). `headers`: every header as received, in order, as
+     * `(name, value)` pairs; names compare case-insensitively and, for a repeated header, the
+     * first one counts. `body`: the exact bytes received. `now_unix_millis`: default this
+     * machine's clock. `service_code`: the SNAP service code of the rejection codes, default
+     * from the path's standard API name (`/v1.0/transfer-va/payment` → 25; 0 when the path is
+     * not a standard one); token calls always use 73/74. `tokens`: the issued access tokens
+     * (HMAC transactions need a live one; without a store every token is unknown).
+     * `replay_guard`: records `X-EXTERNAL-ID`; without one, a transaction is
+     * **not** protected against replay.
+     *
+     * Never throws for a bad request: the answer is in the [`Verification`].
+     */override fun `verify`(`method`: kotlin.String, `target`: kotlin.String, `headers`: List<Header>, `body`: kotlin.ByteArray, `nowUnixMillis`: kotlin.Long?, `serviceCode`: kotlin.UByte?, `tokens`: TokenStore?, `replayGuard`: ReplayGuard?): Verification {
+            return FfiConverterTypeVerification.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_verify(
+        it,
+        
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`target`),
+        FfiConverterSequenceTypeHeader.lower(`headers`),
+        FfiConverterByteArray.lower(`body`),
+        FfiConverterOptionalLong.lower(`nowUnixMillis`),
+        FfiConverterOptionalUByte.lower(`serviceCode`),
+        FfiConverterOptionalTypeTokenStore.lower(`tokens`),
+        FfiConverterOptionalTypeReplayGuard.lower(`replayGuard`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRequestVerifier: FfiConverter<RequestVerifier, Long> {
+    override fun lower(value: RequestVerifier): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): RequestVerifier {
+        return RequestVerifier(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): RequestVerifier {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: RequestVerifier) = 8UL
+
+    override fun write(value: RequestVerifier, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -3559,6 +4426,415 @@ public object FfiConverterTypeTokenFetcher: FfiConverter<TokenFetcher, Long> {
 
 
 /**
+ * The access tokens this application issued, in memory: [`issue`](Self::issue) makes one for
+ * the token endpoint's answer (the merchant side of DOKU's notifications: DOKU asks the
+ * merchant for a token, then sends notifications with it), and [`RequestVerifier::verify`]
+ * accepts HMAC transactions only with a live one. Tokens issued elsewhere are added with
+ * [`register`](Self::register). Thread-safe; one per process (tokens live 900 s, so a restart
+ * only makes the sender ask for a new one).
+ */
+public interface TokenStoreInterface {
+    
+    /**
+     * No token held.
+     */
+    fun `isEmpty`(): kotlin.Boolean
+    
+    /**
+     * Issues a new random token (32 bytes, base64url) to `client_id`, valid `lifetime_seconds`
+     * (default 900) from `now_unix_millis` (default this machine's clock), records it, and
+     * returns it with the response to send. `service_code` is 73 (B2B, the default) or 74
+     * (B2B2C). Expired tokens are forgotten here.
+     */
+    fun `issue`(`clientId`: kotlin.String, `lifetimeSeconds`: kotlin.UInt? = null, `nowUnixMillis`: kotlin.Long? = null, `serviceCode`: kotlin.UByte? = null): IssuedToken
+    
+    /**
+     * Tokens held (expired ones included until the next `issue`).
+     */
+    fun `len`(): kotlin.UInt
+    
+    /**
+     * Adds a token issued elsewhere, live until `expires_at_unix_millis`.
+     */
+    fun `register`(`accessToken`: kotlin.String, `expiresAtUnixMillis`: kotlin.Long)
+    
+    /**
+     * Forgets a token (true when it was there).
+     */
+    fun `revoke`(`accessToken`: kotlin.String): kotlin.Boolean
+    
+    /**
+     * The state of `access_token` at `now_unix_millis` (default this machine's clock).
+     */
+    fun `state`(`accessToken`: kotlin.String, `nowUnixMillis`: kotlin.Long? = null): TokenState
+    
+    companion object
+}
+
+/**
+ * The access tokens this application issued, in memory: [`issue`](Self::issue) makes one for
+ * the token endpoint's answer (the merchant side of DOKU's notifications: DOKU asks the
+ * merchant for a token, then sends notifications with it), and [`RequestVerifier::verify`]
+ * accepts HMAC transactions only with a live one. Tokens issued elsewhere are added with
+ * [`register`](Self::register). Thread-safe; one per process (tokens live 900 s, so a restart
+ * only makes the sender ask for a new one).
+ */
+open class TokenStore: Disposable, AutoCloseable, TokenStoreInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * An empty store issuing tokens for `provider` (its `X-TIMESTAMP` style).
+     */
+    constructor(`provider`: kotlin.String) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_constructor_tokenstore_new(
+    
+        
+        FfiConverterString.lower(`provider`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_snapsign_ffi_fn_free_tokenstore(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_snapsign_ffi_fn_clone_tokenstore(handle, status)
+        }
+    }
+
+    
+    /**
+     * No token held.
+     */override fun `isEmpty`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_is_empty(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Issues a new random token (32 bytes, base64url) to `client_id`, valid `lifetime_seconds`
+     * (default 900) from `now_unix_millis` (default this machine's clock), records it, and
+     * returns it with the response to send. `service_code` is 73 (B2B, the default) or 74
+     * (B2B2C). Expired tokens are forgotten here.
+     */
+    @Throws(SnapException::class)override fun `issue`(`clientId`: kotlin.String, `lifetimeSeconds`: kotlin.UInt?, `nowUnixMillis`: kotlin.Long?, `serviceCode`: kotlin.UByte?): IssuedToken {
+            return FfiConverterTypeIssuedToken.lift(
+    callWithHandle {
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_issue(
+        it,
+        
+        FfiConverterString.lower(`clientId`),
+        FfiConverterOptionalUInt.lower(`lifetimeSeconds`),
+        FfiConverterOptionalLong.lower(`nowUnixMillis`),
+        FfiConverterOptionalUByte.lower(`serviceCode`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Tokens held (expired ones included until the next `issue`).
+     */override fun `len`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_len(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Adds a token issued elsewhere, live until `expires_at_unix_millis`.
+     */override fun `register`(`accessToken`: kotlin.String, `expiresAtUnixMillis`: kotlin.Long)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_register(
+        it,
+        
+        FfiConverterString.lower(`accessToken`),
+        FfiConverterLong.lower(`expiresAtUnixMillis`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Forgets a token (true when it was there).
+     */override fun `revoke`(`accessToken`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_revoke(
+        it,
+        
+        FfiConverterString.lower(`accessToken`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The state of `access_token` at `now_unix_millis` (default this machine's clock).
+     */override fun `state`(`accessToken`: kotlin.String, `nowUnixMillis`: kotlin.Long?): TokenState {
+            return FfiConverterTypeTokenState.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_tokenstore_state(
+        it,
+        
+        FfiConverterString.lower(`accessToken`),
+        FfiConverterOptionalLong.lower(`nowUnixMillis`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokenStore: FfiConverter<TokenStore, Long> {
+    override fun lower(value: TokenStore): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TokenStore {
+        return TokenStore(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TokenStore {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TokenStore) = 8UL
+
+    override fun write(value: TokenStore, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A client secret keyed once, for signing and verifying many transaction signatures: the same
  * results and errors as [`sign_transaction`] / [`verify_transaction`], without re-keying
  * HMAC-SHA512 and without handing the secret over on every call. Immutable and thread-safe.
@@ -3928,6 +5204,78 @@ public object FfiConverterTypeHeader: FfiConverterRustBuffer<Header> {
 
 
 /**
+ * An access token issued by [`TokenStore::issue`], with the response to send for it.
+ */
+data class IssuedToken (
+    /**
+     * The token (the client sends it back as `Authorization: Bearer <token>`).
+     */
+    var `accessToken`: kotlin.String
+    , 
+    /**
+     * Seconds it is valid.
+     */
+    var `expiresInSeconds`: kotlin.UInt
+    , 
+    /**
+     * When it expires.
+     */
+    var `expiresAtUnixMillis`: kotlin.Long
+    , 
+    /**
+     * The response headers: `X-TIMESTAMP` (in the profile's style) and `X-CLIENT-KEY`.
+     */
+    var `headers`: List<Header>
+    , 
+    /**
+     * The response body: `{"responseCode":"2007300","responseMessage":"Successful",
+     * "accessToken":"…","tokenType":"Bearer","expiresIn":"900"}`.
+     */
+    var `body`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIssuedToken: FfiConverterRustBuffer<IssuedToken> {
+    override fun read(buf: ByteBuffer): IssuedToken {
+        return IssuedToken(
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterSequenceTypeHeader.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: IssuedToken) = (
+            FfiConverterString.allocationSize(value.`accessToken`) +
+            FfiConverterUInt.allocationSize(value.`expiresInSeconds`) +
+            FfiConverterLong.allocationSize(value.`expiresAtUnixMillis`) +
+            FfiConverterSequenceTypeHeader.allocationSize(value.`headers`) +
+            FfiConverterString.allocationSize(value.`body`)
+    )
+
+    override fun write(value: IssuedToken, buf: ByteBuffer) {
+            FfiConverterString.write(value.`accessToken`, buf)
+            FfiConverterUInt.write(value.`expiresInSeconds`, buf)
+            FfiConverterLong.write(value.`expiresAtUnixMillis`, buf)
+            FfiConverterSequenceTypeHeader.write(value.`headers`, buf)
+            FfiConverterString.write(value.`body`, buf)
+    }
+}
+
+
+
+/**
  * What one provider expects as the inputs of the standard's formulas (`snapsign providers`):
  * every value with the document it comes from and how sure it is. Check your provider's current
  * documentation before relying on a `Weak` one.
@@ -4035,6 +5383,88 @@ public object FfiConverterTypeProviderProfile: FfiConverterRustBuffer<ProviderPr
             FfiConverterTypeFlagFact.write(value.`partnerIdIsClientId`, buf)
             FfiConverterTypeFlagFact.write(value.`deviceIdRequired`, buf)
             FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * One `X-EXTERNAL-ID` of one partner on one WIB day, as a [`ReplayGuard`] records it.
+ */
+data class ReplayKey (
+    /**
+     * `X-PARTNER-ID`.
+     */
+    var `partnerId`: kotlin.String
+    , 
+    /**
+     * `X-EXTERNAL-ID`.
+     */
+    var `externalId`: kotlin.String
+    , 
+    /**
+     * The WIB calendar day of the request's `X-TIMESTAMP`, as days since 1970-01-01.
+     */
+    var `day`: kotlin.Long
+    , 
+    /**
+     * One string naming the entry, unambiguous whatever the ids contain:
+     * `snapsign:replay:<yyyy-mm-dd>:<partner id length>:<partner id>:<external id>`. Use it as
+     * the primary key / Redis key.
+     */
+    var `storageKey`: kotlin.String
+    , 
+    /**
+     * When the entry may be forgotten: the end of `day` in WIB plus the allowed skew.
+     */
+    var `expiresAtUnixMillis`: kotlin.Long
+    , 
+    /**
+     * Seconds from the verification's "now" until `expires_at_unix_millis`, rounded up, at
+     * least 1: a Redis `EX`, a database TTL.
+     */
+    var `ttlSeconds`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReplayKey: FfiConverterRustBuffer<ReplayKey> {
+    override fun read(buf: ByteBuffer): ReplayKey {
+        return ReplayKey(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReplayKey) = (
+            FfiConverterString.allocationSize(value.`partnerId`) +
+            FfiConverterString.allocationSize(value.`externalId`) +
+            FfiConverterLong.allocationSize(value.`day`) +
+            FfiConverterString.allocationSize(value.`storageKey`) +
+            FfiConverterLong.allocationSize(value.`expiresAtUnixMillis`) +
+            FfiConverterULong.allocationSize(value.`ttlSeconds`)
+    )
+
+    override fun write(value: ReplayKey, buf: ByteBuffer) {
+            FfiConverterString.write(value.`partnerId`, buf)
+            FfiConverterString.write(value.`externalId`, buf)
+            FfiConverterLong.write(value.`day`, buf)
+            FfiConverterString.write(value.`storageKey`, buf)
+            FfiConverterLong.write(value.`expiresAtUnixMillis`, buf)
+            FfiConverterULong.write(value.`ttlSeconds`, buf)
     }
 }
 
@@ -4548,6 +5978,192 @@ public object FfiConverterTypeTokenResponse: FfiConverterRustBuffer<TokenRespons
 
 
 /**
+ * The outcome of [`RequestVerifier::verify`]: accepted, or the SNAP answer to send.
+ */
+data class Verification (
+    /**
+     * Every check passed (and the replay guard recorded `X-EXTERNAL-ID`).
+     */
+    var `accepted`: kotlin.Boolean
+    , 
+    /**
+     * Which call it was (by the profile's token paths).
+     */
+    var `kind`: CallKind
+    , 
+    /**
+     * The HTTP status to answer with (200 when accepted).
+     */
+    var `httpStatus`: kotlin.UShort
+    , 
+    /**
+     * The seven-digit `responseCode` (`200xx00` when accepted, e.g. `4012400`).
+     */
+    var `responseCode`: kotlin.String
+    , 
+    /**
+     * The standard's `responseMessage` (`Successful` when accepted, e.g. `Unauthorized.
+     * Signature`).
+     */
+    var `responseMessage`: kotlin.String
+    , 
+    /**
+     * Why it was rejected; `None` when accepted.
+     */
+    var `reason`: RejectionKind?
+    , 
+    /**
+     * The header a `MissingHeader` or `MalformedHeader` rejection is about, as the standard
+     * spells it (`X-TIMESTAMP`).
+     */
+    var `header`: kotlin.String?
+    , 
+    /**
+     * The precise reason, for logs; never send it (it would help an attacker). `accepted` when
+     * accepted.
+     */
+    var `detail`: kotlin.String
+    , 
+    /**
+     * The JSON body to answer a rejection with, `{"responseCode":"…","responseMessage":"…"}`;
+     * `None` when accepted (the application writes its own answer).
+     */
+    var `body`: kotlin.String?
+    , 
+    /**
+     * The service code used in the codes (73/74 for the token calls).
+     */
+    var `serviceCode`: kotlin.UByte
+    , 
+    /**
+     * `X-PARTNER-ID` of an accepted transaction.
+     */
+    var `partnerId`: kotlin.String?
+    , 
+    /**
+     * `X-EXTERNAL-ID` of an accepted transaction.
+     */
+    var `externalId`: kotlin.String?
+    , 
+    /**
+     * `X-CLIENT-KEY` of an accepted token call.
+     */
+    var `clientId`: kotlin.String?
+    , 
+    /**
+     * `X-TIMESTAMP` of an accepted request, as received.
+     */
+    var `timestamp`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerification: FfiConverterRustBuffer<Verification> {
+    override fun read(buf: ByteBuffer): Verification {
+        return Verification(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeCallKind.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeRejectionKind.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Verification) = (
+            FfiConverterBoolean.allocationSize(value.`accepted`) +
+            FfiConverterTypeCallKind.allocationSize(value.`kind`) +
+            FfiConverterUShort.allocationSize(value.`httpStatus`) +
+            FfiConverterString.allocationSize(value.`responseCode`) +
+            FfiConverterString.allocationSize(value.`responseMessage`) +
+            FfiConverterOptionalTypeRejectionKind.allocationSize(value.`reason`) +
+            FfiConverterOptionalString.allocationSize(value.`header`) +
+            FfiConverterString.allocationSize(value.`detail`) +
+            FfiConverterOptionalString.allocationSize(value.`body`) +
+            FfiConverterUByte.allocationSize(value.`serviceCode`) +
+            FfiConverterOptionalString.allocationSize(value.`partnerId`) +
+            FfiConverterOptionalString.allocationSize(value.`externalId`) +
+            FfiConverterOptionalString.allocationSize(value.`clientId`) +
+            FfiConverterOptionalString.allocationSize(value.`timestamp`)
+    )
+
+    override fun write(value: Verification, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`accepted`, buf)
+            FfiConverterTypeCallKind.write(value.`kind`, buf)
+            FfiConverterUShort.write(value.`httpStatus`, buf)
+            FfiConverterString.write(value.`responseCode`, buf)
+            FfiConverterString.write(value.`responseMessage`, buf)
+            FfiConverterOptionalTypeRejectionKind.write(value.`reason`, buf)
+            FfiConverterOptionalString.write(value.`header`, buf)
+            FfiConverterString.write(value.`detail`, buf)
+            FfiConverterOptionalString.write(value.`body`, buf)
+            FfiConverterUByte.write(value.`serviceCode`, buf)
+            FfiConverterOptionalString.write(value.`partnerId`, buf)
+            FfiConverterOptionalString.write(value.`externalId`, buf)
+            FfiConverterOptionalString.write(value.`clientId`, buf)
+            FfiConverterOptionalString.write(value.`timestamp`, buf)
+    }
+}
+
+
+
+/**
+ * Which call a request is: the profile's B2B or B2B2C access-token call, or anything else (a
+ * transaction or notification).
+ */
+
+enum class CallKind {
+    
+    TOKEN_B2B,
+    TOKEN_B2B2C,
+    TRANSACTION;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCallKind: FfiConverterRustBuffer<CallKind> {
+    override fun read(buf: ByteBuffer) = try {
+        CallKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CallKind) = 4UL
+
+    override fun write(value: CallKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * How sure a profile value is.
  */
 
@@ -4752,6 +6368,156 @@ public object FfiConverterTypeKeyErrorKind: FfiConverterRustBuffer<KeyErrorKind>
 }
 
 
+
+
+
+/**
+ * Why a request was rejected (the precise wording is [`Verification::detail`]).
+ */
+
+enum class RejectionKind {
+    
+    /**
+     * A mandatory header is missing (`400xx02 Invalid Mandatory Field {name}`; iFortepay:
+     * `400xx00 Bad Request - name is Required`); [`Verification::header`] names it.
+     */
+    MISSING_HEADER,
+    /**
+     * A header breaks the standard's length or format (`400xx01`); `header` names it.
+     */
+    MALFORMED_HEADER,
+    /**
+     * The target or body cannot be signed at all (an absolute URL, invalid JSON): `400xx00`.
+     */
+    BAD_REQUEST,
+    /**
+     * `X-CLIENT-KEY` or `X-PARTNER-ID` is not the configured one: `401xx00`.
+     */
+    UNKNOWN_CLIENT,
+    /**
+     * The verifier has no key for this kind of call: `401xx00`.
+     */
+    NO_KEY,
+    /**
+     * `X-TIMESTAMP` is further from now than the allowed skew: `401xx00`.
+     */
+    TIMESTAMP,
+    /**
+     * The signature does not verify over the received request: `401xx00`.
+     */
+    WRONG_SIGNATURE,
+    /**
+     * The access token was not issued by the [`TokenStore`], or has expired: `401xx01`.
+     */
+    INVALID_TOKEN,
+    /**
+     * `X-EXTERNAL-ID` was already used by this partner today: `409xx00 Conflict`.
+     */
+    REPLAYED,
+    /**
+     * The replay guard could not answer (it threw): `500xx00 General Error`.
+     */
+    REPLAY_GUARD_FAILED,
+    /**
+     * A reason this version of the bindings does not know (a newer core).
+     */
+    OTHER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRejectionKind: FfiConverterRustBuffer<RejectionKind> {
+    override fun read(buf: ByteBuffer) = try {
+        RejectionKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: RejectionKind) = 4UL
+
+    override fun write(value: RejectionKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
+
+/**
+ * What a [`ReplayGuard`] throws when it cannot answer (its database is down). Any other
+ * exception a foreign guard throws is taken as this, with its text. The request is then
+ * rejected with `500xx00 General Error`, never accepted.
+ */
+sealed class ReplayGuardException: kotlin.Exception() {
+    
+    /**
+     * The guard could not check or record the key.
+     */
+    class Unavailable(
+        
+        val `reason`: kotlin.String
+        ) : ReplayGuardException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ReplayGuardException> {
+        override fun lift(error_buf: RustBuffer.ByValue): ReplayGuardException = FfiConverterTypeReplayGuardError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReplayGuardError : FfiConverterRustBuffer<ReplayGuardException> {
+    override fun read(buf: ByteBuffer): ReplayGuardException {
+        
+
+        return when(buf.getInt()) {
+            1 -> ReplayGuardException.Unavailable(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ReplayGuardException): ULong {
+        return when(value) {
+            is ReplayGuardException.Unavailable -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: ReplayGuardException, buf: ByteBuffer) {
+        when(value) {
+            is ReplayGuardException.Unavailable -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
 
 
 
@@ -5570,6 +7336,44 @@ public object FfiConverterTypeSnapError : FfiConverterRustBuffer<SnapException> 
 
 
 /**
+ * What the application knows of an access token it issued.
+ */
+
+enum class TokenState {
+    
+    LIVE,
+    EXPIRED,
+    UNKNOWN;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokenState: FfiConverterRustBuffer<TokenState> {
+    override fun read(buf: ByteBuffer) = try {
+        TokenState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TokenState) = 4UL
+
+    override fun write(value: TokenState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Which signature a provider's transaction calls carry: HMAC-SHA512 with the client secret over
  * `METHOD:EndpointUrl:AccessToken:digest:X-TIMESTAMP`, or SHA256withRSA with the private key
  * over `METHOD:EndpointUrl:digest:X-TIMESTAMP`.
@@ -5605,6 +7409,70 @@ public object FfiConverterTypeTransactionSignature: FfiConverterRustBuffer<Trans
 }
 
 
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
+    override fun read(buf: ByteBuffer): kotlin.UByte? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUByte.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UByte?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUByte.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UByte?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUByte.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
 
 
 
@@ -5698,6 +7566,134 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeReplayGuard: FfiConverterRustBuffer<ReplayGuard?> {
+    override fun read(buf: ByteBuffer): ReplayGuard? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeReplayGuard.read(buf)
+    }
+
+    override fun allocationSize(value: ReplayGuard?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeReplayGuard.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ReplayGuard?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeReplayGuard.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTokenStore: FfiConverterRustBuffer<TokenStore?> {
+    override fun read(buf: ByteBuffer): TokenStore? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTokenStore.read(buf)
+    }
+
+    override fun allocationSize(value: TokenStore?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTokenStore.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TokenStore?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTokenStore.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeRejectionKind: FfiConverterRustBuffer<RejectionKind?> {
+    override fun read(buf: ByteBuffer): RejectionKind? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRejectionKind.read(buf)
+    }
+
+    override fun allocationSize(value: RejectionKind?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRejectionKind.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RejectionKind?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRejectionKind.write(value, buf)
         }
     }
 }
@@ -6101,6 +8097,23 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     UniffiLib.uniffi_snapsign_ffi_fn_func_provider_profiles(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * The built-in in-memory [`ReplayGuard`] for one process, holding at most `capacity` live ids
+         * (on this machine's clock; entries are forgotten when their day plus the skew is over). When
+         * it is full of live ids it refuses (the request gets `500xx00`) rather than forget one.
+         * Thread-safe. Python: `snapsign.MemoryReplayGuard(capacity)`; Kotlin: `MemoryReplayGuard(capacity)`.
+         */ fun `memoryReplayGuard`(`capacity`: kotlin.UInt = 100000u): ReplayGuard {
+            return FfiConverterTypeReplayGuard.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_func_memory_replay_guard(
+    
+        
+        FfiConverterUInt.lower(`capacity`),_status)
 }
     )
     }

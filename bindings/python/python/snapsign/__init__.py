@@ -35,6 +35,7 @@ import inspect as _inspect
 import os as _os
 import sys as _sys
 import threading as _threading
+import typing as _typing
 
 # maturin puts the generated module and the library in a subpackage: snapsign/snapsign/ holds
 # __init__.py (`from .snapsign import *`), snapsign.py and libsnapsign.so. Star-import the module
@@ -352,3 +353,88 @@ class TokenCache(_gen.TokenCache):
         super().__init__(fetcher, *args, **kwargs)
 
     __init__.__doc__ = _gen.TokenCache.__init__.__doc__
+
+
+# --- receiving requests (issue #12): verify_request over any framework's headers ------------------
+
+# A framework's header collection: a dict, werkzeug's Headers / EnvironHeaders, starlette's
+# Headers, http.client's HTTPMessage, or an iterable of (name, value) pairs.
+HeaderSource = _typing.Union[
+    _typing.Mapping[str, str],
+    _typing.Iterable[_typing.Tuple[str, str]],
+    _typing.Any,
+]
+
+
+def _header_list(headers: HeaderSource) -> _typing.List[Header]:
+    """Every (name, value) of `headers` in order, repeated ones included (the Rust side compares
+    names case-insensitively and takes the first of a repeated header). `items()` of werkzeug's
+    and starlette's Headers and of HTTPMessage yield every repeated header; a dict has one."""
+    if isinstance(headers, (list, tuple)):
+        pairs = headers
+    elif hasattr(headers, "items"):
+        pairs = headers.items()
+    else:
+        pairs = headers
+    out = []
+    for name, value in pairs:
+        if isinstance(name, bytes):
+            name = name.decode("latin-1")
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        out.append(_gen.Header(name=str(name), value=str(value)))
+    return out
+
+
+def verify_request(
+    verifier: RequestVerifier,
+    method: str,
+    path: str,
+    headers: HeaderSource,
+    body: _typing.Union[bytes, bytearray, memoryview, str],
+    *,
+    replay_guard: _typing.Optional[ReplayGuard] = None,
+    tokens: _typing.Optional[TokenStore] = None,
+    now: _typing.Optional[int] = None,
+    service_code: _typing.Optional[int] = None,
+) -> Verification:
+    """Checks one received SNAP request with `verifier` (RequestVerifier.verify) and returns the
+    generated `Verification`: `accepted`, or the answer to send (`http_status`, `body`, the JSON
+    `{"responseCode":...,"responseMessage":...}`), with `reason` and `detail` for logs.
+
+    `path` is the request target exactly as received, with its undecoded query string (Flask:
+    `request.full_path.rstrip("?")` or better the raw `request.environ["RAW_URI"]`/`REQUEST_URI`
+    when the server gives it; FastAPI/starlette: `request.url.path` plus `"?" + request.url.query`
+    when there is one). `headers`: the framework's header object as it is (dict, werkzeug
+    Headers/EnvironHeaders, starlette Headers, or (name, value) pairs); names are compared
+    case-insensitively, and for a repeated header the first counts. `body`: the raw bytes
+    received (Flask: `request.get_data()`; starlette: `await request.body()`); a str is taken as
+    its UTF-8 bytes. `now`: Unix milliseconds, default this machine's clock; `service_code`:
+    default from the path. Without `replay_guard` the request is not protected against replay;
+    without `tokens` every access token is unknown (HMAC transactions are rejected with 401xx01).
+
+    Never raises for a bad request: a rejection is a result."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    elif not isinstance(body, bytes):
+        body = bytes(body)
+    return verifier.verify(
+        method,
+        path,
+        _header_list(headers),
+        body,
+        now_unix_millis=now,
+        service_code=service_code,
+        tokens=tokens,
+        replay_guard=replay_guard,
+    )
+
+
+def MemoryReplayGuard(capacity: int = 100_000) -> ReplayGuard:  # noqa: N802 - reads as a class
+    """The built-in in-memory ReplayGuard for one process (`memory_replay_guard`): at most
+    `capacity` live ids, thread-safe. Processes behind a load balancer need a shared guard:
+    `snapsign.redis_guard.RedisReplayGuard`, or your own ReplayGuard subclass over a database."""
+    return _gen.memory_replay_guard(capacity)
+
+
+__all__ += ["verify_request", "MemoryReplayGuard", "HeaderSource"]
