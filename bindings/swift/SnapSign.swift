@@ -3149,6 +3149,10 @@ public struct ReplayKey: Equatable, Hashable {
      */
     public var expiresAtUnixMillis: Int64
     /**
+     * The verification's "now": judge expiry on it, not on another clock.
+     */
+    public var nowUnixMillis: Int64
+    /**
      * Seconds from the verification's "now" until `expires_at_unix_millis`, rounded up, at
      * least 1: a Redis `EX`, a database TTL.
      */
@@ -3175,6 +3179,9 @@ public struct ReplayKey: Equatable, Hashable {
          * When the entry may be forgotten: the end of `day` in WIB plus the allowed skew.
          */expiresAtUnixMillis: Int64, 
         /**
+         * The verification's "now": judge expiry on it, not on another clock.
+         */nowUnixMillis: Int64, 
+        /**
          * Seconds from the verification's "now" until `expires_at_unix_millis`, rounded up, at
          * least 1: a Redis `EX`, a database TTL.
          */ttlSeconds: UInt64) {
@@ -3183,6 +3190,7 @@ public struct ReplayKey: Equatable, Hashable {
         self.day = day
         self.storageKey = storageKey
         self.expiresAtUnixMillis = expiresAtUnixMillis
+        self.nowUnixMillis = nowUnixMillis
         self.ttlSeconds = ttlSeconds
     }
 
@@ -3207,6 +3215,7 @@ public struct FfiConverterTypeReplayKey: FfiConverterRustBuffer {
                 day: FfiConverterInt64.read(from: &buf), 
                 storageKey: FfiConverterString.read(from: &buf), 
                 expiresAtUnixMillis: FfiConverterInt64.read(from: &buf), 
+                nowUnixMillis: FfiConverterInt64.read(from: &buf), 
                 ttlSeconds: FfiConverterUInt64.read(from: &buf)
         )
     }
@@ -3217,6 +3226,7 @@ public struct FfiConverterTypeReplayKey: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.day, into: &buf)
         FfiConverterString.write(value.storageKey, into: &buf)
         FfiConverterInt64.write(value.expiresAtUnixMillis, into: &buf)
+        FfiConverterInt64.write(value.nowUnixMillis, into: &buf)
         FfiConverterUInt64.write(value.ttlSeconds, into: &buf)
     }
 }
@@ -6102,7 +6112,7 @@ public func providerProfiles() -> [ProviderProfile]  {
 }
 /**
  * The built-in in-memory [`ReplayGuard`] for one process, holding at most `capacity` live ids
- * (on this machine's clock; entries are forgotten when their day plus the skew is over). When
+ * (entries are forgotten when their day plus the skew is over, on the verification's clock). When
  * it is full of live ids it refuses (the request gets `500xx00`) rather than forget one.
  * Thread-safe. Python: `snapsign.MemoryReplayGuard(capacity)`; Kotlin: `MemoryReplayGuard(capacity)`.
  */
@@ -6178,7 +6188,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_snapsign_ffi_checksum_func_provider_profiles() != 14269) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_snapsign_ffi_checksum_func_memory_replay_guard() != 26597) {
+    if (uniffi_snapsign_ffi_checksum_func_memory_replay_guard() != 32235) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() != 31810) {

@@ -534,7 +534,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_format_timestamp() != 52970:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_snapsign_ffi_checksum_func_memory_replay_guard() != 26597:
+    if lib.uniffi_snapsign_ffi_checksum_func_memory_replay_guard() != 32235:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_func_minify_json() != 60321:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -2151,19 +2151,20 @@ class ReplayKey:
     """
     One `X-EXTERNAL-ID` of one partner on one WIB day, as a [`ReplayGuard`] records it.
 """
-    def __init__(self, *, partner_id:str, external_id:str, day:int, storage_key:str, expires_at_unix_millis:int, ttl_seconds:int):
+    def __init__(self, *, partner_id:str, external_id:str, day:int, storage_key:str, expires_at_unix_millis:int, now_unix_millis:int, ttl_seconds:int):
         self.partner_id = partner_id
         self.external_id = external_id
         self.day = day
         self.storage_key = storage_key
         self.expires_at_unix_millis = expires_at_unix_millis
+        self.now_unix_millis = now_unix_millis
         self.ttl_seconds = ttl_seconds
         
         
 
     
     def __str__(self):
-        return "ReplayKey(partner_id={}, external_id={}, day={}, storage_key={}, expires_at_unix_millis={}, ttl_seconds={})".format(self.partner_id, self.external_id, self.day, self.storage_key, self.expires_at_unix_millis, self.ttl_seconds)
+        return "ReplayKey(partner_id={}, external_id={}, day={}, storage_key={}, expires_at_unix_millis={}, now_unix_millis={}, ttl_seconds={})".format(self.partner_id, self.external_id, self.day, self.storage_key, self.expires_at_unix_millis, self.now_unix_millis, self.ttl_seconds)
     def __eq__(self, other):
         if self.partner_id != other.partner_id:
             return False
@@ -2174,6 +2175,8 @@ class ReplayKey:
         if self.storage_key != other.storage_key:
             return False
         if self.expires_at_unix_millis != other.expires_at_unix_millis:
+            return False
+        if self.now_unix_millis != other.now_unix_millis:
             return False
         if self.ttl_seconds != other.ttl_seconds:
             return False
@@ -2188,6 +2191,7 @@ class _UniffiFfiConverterTypeReplayKey(_UniffiConverterRustBuffer):
             day=_UniffiFfiConverterInt64.read(buf),
             storage_key=_UniffiFfiConverterString.read(buf),
             expires_at_unix_millis=_UniffiFfiConverterInt64.read(buf),
+            now_unix_millis=_UniffiFfiConverterInt64.read(buf),
             ttl_seconds=_UniffiFfiConverterUInt64.read(buf),
         )
 
@@ -2198,6 +2202,7 @@ class _UniffiFfiConverterTypeReplayKey(_UniffiConverterRustBuffer):
         _UniffiFfiConverterInt64.check_lower(value.day)
         _UniffiFfiConverterString.check_lower(value.storage_key)
         _UniffiFfiConverterInt64.check_lower(value.expires_at_unix_millis)
+        _UniffiFfiConverterInt64.check_lower(value.now_unix_millis)
         _UniffiFfiConverterUInt64.check_lower(value.ttl_seconds)
 
     @staticmethod
@@ -2207,6 +2212,7 @@ class _UniffiFfiConverterTypeReplayKey(_UniffiConverterRustBuffer):
         _UniffiFfiConverterInt64.write(value.day, buf)
         _UniffiFfiConverterString.write(value.storage_key, buf)
         _UniffiFfiConverterInt64.write(value.expires_at_unix_millis, buf)
+        _UniffiFfiConverterInt64.write(value.now_unix_millis, buf)
         _UniffiFfiConverterUInt64.write(value.ttl_seconds, buf)
 
 class _UniffiFfiConverterUInt16(_UniffiConverterPrimitiveInt):
@@ -6253,7 +6259,7 @@ def format_timestamp(unix_millis: int,offset_minutes: int,with_millis: bool,utc_
 def memory_replay_guard(capacity: int = 100000) -> ReplayGuard:
     """
     The built-in in-memory [`ReplayGuard`] for one process, holding at most `capacity` live ids
-    (on this machine's clock; entries are forgotten when their day plus the skew is over). When
+    (entries are forgotten when their day plus the skew is over, on the verification's clock). When
     it is full of live ids it refuses (the request gets `500xx00`) rather than forget one.
     Thread-safe. Python: `snapsign.MemoryReplayGuard(capacity)`; Kotlin: `MemoryReplayGuard(capacity)`.
 """

@@ -129,6 +129,8 @@ pub struct ReplayKey {
     pub storage_key: String,
     /// When the entry may be forgotten: the end of `day` in WIB plus the allowed skew.
     pub expires_at_unix_millis: i64,
+    /// The verification's "now": judge expiry on it, not on another clock.
+    pub now_unix_millis: i64,
     /// Seconds from the verification's "now" until `expires_at_unix_millis`, rounded up, at
     /// least 1: a Redis `EX`, a database TTL.
     pub ttl_seconds: u64,
@@ -182,13 +184,14 @@ impl ReplayGuard for Memory {
             external_id: &key.external_id,
             day: key.day,
             expires_at_unix_millis: key.expires_at_unix_millis,
+            now_unix_millis: key.now_unix_millis,
         };
         self.0.check_and_record(&key).map_err(|e| ReplayGuardError::Unavailable { reason: e.to_string() })
     }
 }
 
 /// The built-in in-memory [`ReplayGuard`] for one process, holding at most `capacity` live ids
-/// (on this machine's clock; entries are forgotten when their day plus the skew is over). When
+/// (entries are forgotten when their day plus the skew is over, on the verification's clock). When
 /// it is full of live ids it refuses (the request gets `500xx00`) rather than forget one.
 /// Thread-safe. Python: `snapsign.MemoryReplayGuard(capacity)`; Kotlin: `MemoryReplayGuard(capacity)`.
 #[uniffi::export(default(capacity = 100_000))]
@@ -199,21 +202,19 @@ pub fn memory_replay_guard(capacity: u32) -> Arc<dyn ReplayGuard> {
 /// The core's guard over a uniffi one; keeps the foreign error's text for the detail.
 struct Bridge<'g> {
     guard: &'g dyn ReplayGuard,
-    now: i64,
     failure: RefCell<Option<String>>,
 }
 
 impl CoreReplayGuard for Bridge<'_> {
     fn check_and_record(&self, key: &CoreReplayKey<'_>) -> Result<bool, CoreGuardError> {
-        let left_ms = key.expires_at_unix_millis.saturating_sub(self.now);
-        let ttl_seconds = u64::try_from(left_ms.saturating_add(999) / 1000).unwrap_or(0).max(1);
         let record = ReplayKey {
             partner_id: key.partner_id.to_owned(),
             external_id: key.external_id.to_owned(),
             day: key.day,
             storage_key: key.storage_key().as_str().to_owned(),
             expires_at_unix_millis: key.expires_at_unix_millis,
-            ttl_seconds,
+            now_unix_millis: key.now_unix_millis,
+            ttl_seconds: key.ttl_seconds(),
         };
         self.guard.check_and_record(record).map_err(|e| {
             *self.failure.borrow_mut() = Some(e.to_string());
@@ -496,7 +497,7 @@ impl RequestVerifier {
             None => &NoTokens,
         };
         let none = snapsign_core::replay_guard::NoReplayGuard;
-        let bridge = replay_guard.as_deref().map(|guard| Bridge { guard, now, failure: RefCell::new(None) });
+        let bridge = replay_guard.as_deref().map(|guard| Bridge { guard, failure: RefCell::new(None) });
         let guard: &dyn CoreReplayGuard = match &bridge {
             Some(b) => b,
             None => &none,
@@ -589,7 +590,7 @@ mod tests {
     fn accepts_then_answers_a_replay_with_409() {
         let v = verifier();
         // The memory guard on the requests' clock (`memory_replay_guard` reads the system's).
-        let guard: Arc<dyn ReplayGuard> = Arc::new(Memory(CoreMemoryGuard::with_clock(100, || NOW)));
+        let guard: Arc<dyn ReplayGuard> = Arc::new(Memory(CoreMemoryGuard::new(100)));
         let go = |h: Vec<Header>| {
             v.verify(
                 "POST".into(),

@@ -1170,7 +1170,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_snapsign_ffi_checksum_func_provider_profiles() and 0xFFFF) != 14269) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_snapsign_ffi_checksum_func_memory_replay_guard() and 0xFFFF) != 26597) {
+    if ((lib.uniffi_snapsign_ffi_checksum_func_memory_replay_guard() and 0xFFFF) != 32235) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_snapsign_ffi_checksum_method_snapsigner_key_bits() and 0xFFFF) != 31810) {
@@ -5420,6 +5420,11 @@ data class ReplayKey (
     var `expiresAtUnixMillis`: kotlin.Long
     , 
     /**
+     * The verification's "now": judge expiry on it, not on another clock.
+     */
+    var `nowUnixMillis`: kotlin.Long
+    , 
+    /**
      * Seconds from the verification's "now" until `expires_at_unix_millis`, rounded up, at
      * least 1: a Redis `EX`, a database TTL.
      */
@@ -5445,6 +5450,7 @@ public object FfiConverterTypeReplayKey: FfiConverterRustBuffer<ReplayKey> {
             FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterULong.read(buf),
         )
     }
@@ -5455,6 +5461,7 @@ public object FfiConverterTypeReplayKey: FfiConverterRustBuffer<ReplayKey> {
             FfiConverterLong.allocationSize(value.`day`) +
             FfiConverterString.allocationSize(value.`storageKey`) +
             FfiConverterLong.allocationSize(value.`expiresAtUnixMillis`) +
+            FfiConverterLong.allocationSize(value.`nowUnixMillis`) +
             FfiConverterULong.allocationSize(value.`ttlSeconds`)
     )
 
@@ -5464,6 +5471,7 @@ public object FfiConverterTypeReplayKey: FfiConverterRustBuffer<ReplayKey> {
             FfiConverterLong.write(value.`day`, buf)
             FfiConverterString.write(value.`storageKey`, buf)
             FfiConverterLong.write(value.`expiresAtUnixMillis`, buf)
+            FfiConverterLong.write(value.`nowUnixMillis`, buf)
             FfiConverterULong.write(value.`ttlSeconds`, buf)
     }
 }
@@ -8104,7 +8112,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
         /**
          * The built-in in-memory [`ReplayGuard`] for one process, holding at most `capacity` live ids
-         * (on this machine's clock; entries are forgotten when their day plus the skew is over). When
+         * (entries are forgotten when their day plus the skew is over, on the verification's clock). When
          * it is full of live ids it refuses (the request gets `500xx00`) rather than forget one.
          * Thread-safe. Python: `snapsign.MemoryReplayGuard(capacity)`; Kotlin: `MemoryReplayGuard(capacity)`.
          */ fun `memoryReplayGuard`(`capacity`: kotlin.UInt = 100000u): ReplayGuard {
