@@ -228,6 +228,13 @@ static void test_rsa_token(void) {
   CHECK(snapsign_verify_request(other, S("POST"), S("/v1.0/access-token/b2b"), lookup, &t, S("{\"grantType\":\"client_credentials\"}"), now, 24, NULL, NULL, g, &out) == SNAPSIGN_RESULT_OK, "verify");
   EXPECT_REJECT(&out, 401, "4017300", "Unauthorized. Unknown Client");
   (void)buf;
+  /* ifortepay answers a missing header with its own 400xx00 text. */
+  snapsign_request_verifier_free(other); other = NULL;
+  CHECK(snapsign_request_verifier_new(S("ifortepay"), pub, plen, 0, NULL, 0, S("C1"), NULL, 0, SNAPSIGN_DEFAULT_MAX_SKEW_SECONDS, &other) == SNAPSIGN_RESULT_OK, "ifortepay verifier");
+  t.drop = "X-TIMESTAMP";
+  CHECK(snapsign_verify_request(other, S("POST"), S("/api/v1.0/access-token/b2b"), lookup, &t, S("{\"grantType\":\"client_credentials\"}"), now, 24, NULL, NULL, g, &out) == SNAPSIGN_RESULT_OK, "verify");
+  EXPECT_REJECT(&out, 400, "4007300", "Bad Request - X-TIMESTAMP is Required");
+  CHECK(out.reason == SNAPSIGN_REASON_MISSING_HEADER, "ifortepay missing header reason");
   snapsign_request_verifier_free(other); snapsign_request_verifier_free(v); snapsign_replay_guard_free(g); snapsign_signer_free(signer);
   free(key); free(pub);
 }
