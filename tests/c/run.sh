@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the C ABI (static library), generates the vector header, then builds and runs the C
-# test (tests/c/test_snapsign.c) and the README example (tests/c/example.c): plainly, under
+# tests (tests/c/test_snapsign.c, tests/c/verifier_test.c) and the README example (tests/c/example.c): plainly, under
 # valgrind, and with AddressSanitizer + UndefinedBehaviorSanitizer.
 # Needs: gcc, python3, valgrind (apt-get install -y valgrind).
 set -euo pipefail
@@ -37,6 +37,9 @@ gcc "${CFLAGS[@]}" tests/c/test_snapsign.c -o "$out/test_snapsign" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" tests/c/example.c -o "$out/example" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" tests/c/request_example.c -o "$out/request_example" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" tests/c/verifier_smoke.c -o "$out/verifier_smoke" "${LIBS[@]}"
+gcc "${CFLAGS[@]}" tests/c/verifier_test.c -o "$out/verifier_test" "${LIBS[@]}"
+gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer tests/c/verifier_test.c \
+  -o "$out/verifier_test_asan" "${LIBS[@]}"
 gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer tests/c/test_snapsign.c \
   -o "$out/test_snapsign_asan" "${LIBS[@]}"
 
@@ -66,6 +69,12 @@ valgrind -q --leak-check=full --error-exitcode=1 "$out/request_example" >/dev/nu
 echo "--- request verifier smoke test"
 "$out/verifier_smoke"
 valgrind -q --leak-check=full --error-exitcode=1 "$out/verifier_smoke" >/dev/null
+echo "--- request verifier test (plain, valgrind, ASan + UBSan)"
+"$out/verifier_test"
+valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+  "$out/verifier_test" >/dev/null
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  "$out/verifier_test_asan" >"$out/verifier_asan.log" 2>&1 || { cat "$out/verifier_asan.log"; exit 1; }
 echo "--- ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   "$out/test_snapsign_asan" "${args[@]}" 2>"$out/asan.log" | tail -1 || { cat "$out/asan.log"; exit 1; }
