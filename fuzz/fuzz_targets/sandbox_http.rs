@@ -40,7 +40,8 @@ fn sandbox() -> Arc<Sandbox> {
             body_read_timeout: Duration::from_secs(1),
             ..Limits::default()
         };
-        let config = Config { max_skew_seconds: 3_153_600_000, limits, ..Config::new(&provider::GENERIC, vec![client]) };
+        let config =
+            Config { max_skew_seconds: 3_153_600_000, limits, ..Config::new(&provider::GENERIC, vec![client]) };
         Arc::new(Sandbox::new(config).unwrap())
     }))
 }
@@ -63,13 +64,9 @@ fn check_responses(mut out: &[u8]) {
         assert!(matches!(response.version, Some(0 | 1)));
         let status = response.code.unwrap();
         assert!((100..600).contains(&status));
-        let header = |name: &str| {
-            response.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value)
-        };
-        let len: usize = std::str::from_utf8(header("content-length").expect("content-length"))
-            .unwrap()
-            .parse()
-            .unwrap();
+        let header = |name: &str| response.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value);
+        let len: usize =
+            std::str::from_utf8(header("content-length").expect("content-length")).unwrap().parse().unwrap();
         let body = out.get(head..head + len).expect("the whole body");
         if header("content-type") == Some(b"application/json") {
             let v: serde_json::Value = serde_json::from_slice(body).expect("a JSON body");
@@ -91,11 +88,8 @@ fuzz_target!(|data: &[u8]| {
     let sandbox = sandbox();
     let out = runtime().block_on(async move {
         let (mut client, server) = tokio::io::duplex(64 * 1024);
-        let conn = tokio::spawn(snapsign_sandbox::http::serve_connection(
-            sandbox,
-            server,
-            snapsign_sandbox::http::no_log(),
-        ));
+        let conn =
+            tokio::spawn(snapsign_sandbox::http::serve_connection(sandbox, server, snapsign_sandbox::http::no_log()));
         let mut out = Vec::new();
         let talk = async {
             // Write and read at once: a pipelined input's answers could fill the pipe.
