@@ -44,8 +44,10 @@ lib_dir="$target_dir/debug"
 # 4. Compile the bindings and the tests, then run.
 mkdir -p "$build"
 kotlinc="$kotlin_home/bin/kotlinc"
-"$kotlinc" -nowarn -d "$build/snapsign.jar" -classpath "$jna" "$here/id/snapsign/snapsign.kt"
-"$kotlinc" -nowarn -d "$build/snapsign-test.jar" -classpath "$jna:$build/snapsign.jar" "$here"/tests/*.kt
+"$kotlinc" -nowarn -d "$build/snapsign.jar" -classpath "$jna" "$here/id/snapsign/snapsign.kt" "$here/id/snapsign/Receive.kt"
+# The tests, and the servlet-style example in docs/examples that they exercise.
+"$kotlinc" -nowarn -d "$build/snapsign-test.jar" -classpath "$jna:$build/snapsign.jar" "$here"/tests/*.kt \
+    "$root/docs/examples/KotlinWebhook.kt"
 "$kotlin_home/bin/kotlin" -Djna.library.path="$lib_dir" \
     -classpath "$build/snapsign.jar:$jna:$build/snapsign-test.jar" \
     id.snapsign.test.SnapSignTestKt "$root"

@@ -494,6 +494,8 @@ fun main(args: Array<String>) {
     signers.values.forEach { it.close() }
     verifiers.values.forEach { it.close() }
 
+    receiveTests { name, actual, expected -> eq(name, actual, expected) }
+
     println("$passed passed, $failed failed")
     if (failed != 0) exitProcess(1)
 }
