@@ -4778,7 +4778,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "needed=${ `needed` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4791,7 +4791,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4804,7 +4804,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4815,7 +4815,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4830,7 +4830,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "skewSeconds=${ `skewSeconds` }, allowedSeconds=${ `allowedSeconds` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4843,7 +4843,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4858,7 +4858,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, max=${ `max` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4873,7 +4873,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4888,7 +4888,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4901,7 +4901,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4912,7 +4912,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4923,7 +4923,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4934,7 +4934,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4945,7 +4945,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4958,7 +4958,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4972,7 +4972,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "kind=${ `kind` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -4985,7 +4985,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "bits=${ `bits` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5000,7 +5000,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "expected=${ `expected` }, actual=${ `actual` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5011,7 +5011,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5022,7 +5022,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5033,7 +5033,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5044,7 +5044,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5059,7 +5059,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "needed=${ `needed` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5072,7 +5072,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "name=${ `name` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5089,7 +5089,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "responseCode=${ `responseCode` }, responseMessage=${ `responseMessage` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5101,7 +5101,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -5112,7 +5112,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
 
