@@ -290,12 +290,16 @@ fun main(args: Array<String>) {
     }
     eq("invalid JSON offset", badJson?.offset, 5UL)
     eq("invalid JSON reason", badJson?.reason, "invalid JSON body at byte 5: unexpected character")
-    check("invalid JSON message", badJson?.message?.contains("offset=5") == true) { "${badJson?.message}" }
+    // `message` is the core's sentence alone (what the CLI and Python's str() print); the details stay properties.
+    eq("invalid JSON message", badJson?.message, "invalid JSON body at byte 5: unexpected character")
+    eq("invalid JSON toString", badJson?.toString(), "id.snapsign.SnapException\$InvalidJson: invalid JSON body at byte 5: unexpected character")
     throws<SnapException.InvalidJson>("verify_service invalid JSON throws") {
         verifiers["rsa2048"]!!.verifyService("POST", "/v1.0/x", "{".toByteArray(), ts, "x")
     }
     val badTs = throws<SnapException.InvalidTimestamp>("invalid timestamp") { s2048.signToken("c", "2023-02-29T00:00:00Z") }
     eq("invalid timestamp offset", badTs?.offset, 8UL)
+    eq("invalid timestamp message", badTs?.message, "invalid X-TIMESTAMP at byte 8: day does not exist in this month")
+    eq("invalid timestamp message is reason", badTs?.message, badTs?.reason)
     throws<SnapException.InvalidTimestamp>("verify_token invalid timestamp") {
         verifiers["rsa2048"]!!.verifyToken("c", "yesterday", "x")
     }
@@ -315,6 +319,7 @@ fun main(args: Array<String>) {
     val publicKey = throws<SnapException.InvalidKey>("public key as private") { SnapSigner(key("rsa2048-public.pem")) }
     eq("public key as private kind", publicKey?.kind, KeyErrorKind.PUBLIC_KEY_GIVEN)
     eq("public key as private reason", publicKey?.reason, "invalid key: found a public key where a private key is needed")
+    eq("public key as private message", publicKey?.message, "invalid key: found a public key where a private key is needed")
     val garbage = throws<SnapException.InvalidKey>("garbage key") { SnapVerifier("not a key".toByteArray()) }
     eq("garbage key kind", garbage?.kind, KeyErrorKind.MALFORMED)
     val weak = throws<SnapException.WeakKey>("weak key") { SnapSigner(key("weak1024-pkcs8.pem")) }
@@ -478,6 +483,8 @@ fun main(args: Array<String>) {
         val refused = throws<SnapException.TokenRefused>("refused token request") { cache.token() }
         eq("refused code", refused?.responseCode, "4017300")
         eq("refused message", refused?.responseMessage, "Unauthorized. Unknown Client")
+        eq("refused exception message is reason", refused?.message, refused?.reason)
+        check("refused exception message", refused?.message?.startsWith("the provider refused the access-token request: 4017300 ") == true) { "${refused?.message}" }
     }
     val failing = CountingFetcher(delayMs = 500) { throw java.io.IOException("network down") }
     TokenCache(failing).use { cache ->

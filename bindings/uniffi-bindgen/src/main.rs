@@ -14,6 +14,12 @@
 //! ```
 //!
 //! Output is never formatted (no ktlint/swift-format run), so it is the same on every machine.
+//!
+//! One change to uniffi's Kotlin output: the `message` of every `SnapException` variant is its
+//! `reason` (the core's sentence, as `str()` of Python's `SnapError`) instead of uniffi's
+//! `offset=5, reason=...` listing of the fields, which stay properties. uniffi 0.32's Kotlin
+//! error template builds that listing with no hook to change it, the variant classes are final,
+//! and `Throwable.message` cannot be replaced from outside; see [`kotlin_message_is_reason`].
 //! Each crate's `uniffi.toml` is found in its crate root: the directory of a `--config` file
 //! in the per-crate format, or else `ffi/` of this workspace for the `snapsign_ffi` crate.
 
@@ -117,16 +123,91 @@ fn run(args: &[String]) -> Result<()> {
     }
     paths.add_layer(Workspace(workspace_root()));
 
+    let kotlin = languages.iter().any(|l| matches!(l, TargetLanguage::Kotlin))
+        && crate_filter.as_deref().is_none_or(|c| c == "snapsign_ffi");
     let options = GenerateOptions {
         languages,
         source,
-        out_dir,
+        out_dir: out_dir.clone(),
         config_override,
         format: false,
         crate_filter,
         metadata_no_deps: true,
     };
-    generate_with_bindgen_paths(options, paths)
+    generate_with_bindgen_paths(options, paths)?;
+    if kotlin {
+        let kotlin_file = out_dir.join(KOTLIN_FILE);
+        let text = std::fs::read_to_string(&kotlin_file).with_context(|| format!("read {kotlin_file}"))?;
+        let text = kotlin_message_is_reason(&text).with_context(|| format!("{kotlin_file}"))?;
+        std::fs::write(&kotlin_file, text).with_context(|| format!("write {kotlin_file}"))?;
+    }
+    Ok(())
+}
+
+/// The Kotlin file of the `snapsign_ffi` crate under `--out-dir` (`package_name` and the
+/// namespace in `ffi/uniffi.toml`).
+const KOTLIN_FILE: &str = "id/snapsign/snapsign.kt";
+
+/// The first line of uniffi's Kotlin class for the `SnapError` enum.
+const KOTLIN_ERROR_CLASS: &str = "sealed class SnapException: kotlin.Exception() {";
+
+/// Makes `message` of every `SnapException` variant its `reason`. uniffi 0.32's Kotlin template
+/// writes each variant as
+///
+/// ```text
+///     class InvalidJson(
+///         val `offset`: kotlin.ULong,
+///         val `reason`: kotlin.String
+///         ) : SnapException() {
+///         override val message
+///             get() = "offset=${ `offset` }, reason=${ `reason` }"
+///     }
+/// ```
+///
+/// and only that `get()` line changes. Fails, instead of writing a half-changed file, when the
+/// class or a variant does not have that shape (another uniffi version: check its
+/// `ErrorTemplate.kt`) or a variant has no `reason`.
+fn kotlin_message_is_reason(text: &str) -> Result<String> {
+    const VARIANT_END: &str = "        ) : SnapException() {";
+    const MESSAGE: &str = "        override val message";
+    const GETTER: &str = "            get() = \"";
+    const REASON: &str = "reason=${ `reason` }";
+    const NEW_GETTER: &str = "            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)";
+
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim_end() == KOTLIN_ERROR_CLASS)
+        .with_context(|| format!("no `{KOTLIN_ERROR_CLASS}` line"))?;
+    let end = start
+        + lines[start..].iter().position(|l| l.trim_end() == "}").context("the SnapException class does not end")?;
+    let mut out = String::with_capacity(text.len());
+    let mut variants = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        out.push_str(line);
+        i += 1;
+        if !(start..end).contains(&(i - 1)) || line.trim_end() != VARIANT_END {
+            continue;
+        }
+        variants += 1;
+        let (message, getter) = match (lines.get(i), lines.get(i + 1)) {
+            (Some(m), Some(g)) if m.trim_end() == MESSAGE && g.starts_with(GETTER) => (m, g),
+            _ => bail!("SnapException variant {variants}: no `override val message` getter after line {i}"),
+        };
+        if !getter.contains(REASON) {
+            bail!("SnapException variant {variants} has no `reason` field: {}", getter.trim());
+        }
+        out.push_str(message);
+        out.push_str(NEW_GETTER);
+        out.push('\n');
+        i += 2;
+    }
+    if variants == 0 {
+        bail!("the SnapException class has no variant of the expected shape");
+    }
+    Ok(out)
 }
 
 fn main() -> ExitCode {
@@ -137,5 +218,50 @@ fn main() -> ExitCode {
             eprintln!("uniffi-bindgen: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_class(variants: &str) -> String {
+        format!(
+            "val x = 1\n/**\n * Everything.\n */\n{KOTLIN_ERROR_CLASS}\n    \n{variants}\n    companion object ErrorHandler : \
+             UniffiRustCallStatusErrorHandler<SnapException> {{\n        override fun lift(b: RustBuffer.ByValue): \
+             SnapException = FfiConverterTypeSnapError.lift(b)\n    }}\n}}\n\nclass Other(\n        ) : SnapException() {{\n"
+        )
+    }
+
+    const INVALID_JSON: &str = "    class InvalidJson(\n        \n        val `offset`: kotlin.ULong, \n        \n        \
+                                val `reason`: kotlin.String\n        ) : SnapException() {\n        override val message\n            \
+                                get() = \"offset=${ `offset` }, reason=${ `reason` }\"\n    }\n";
+    const RNG: &str =
+        "    class Rng(\n        \n        val `reason`: kotlin.String\n        ) : SnapException() {\n        \
+                       override val message\n            get() = \"reason=${ `reason` }\"\n    }\n";
+
+    #[test]
+    fn every_variant_message_becomes_reason_and_nothing_else_changes() {
+        let before = error_class(&format!("{INVALID_JSON}    \n{RNG}"));
+        let after = kotlin_message_is_reason(&before).unwrap();
+        let getter = "            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)\n";
+        let expected = before
+            .replace("            get() = \"offset=${ `offset` }, reason=${ `reason` }\"\n", getter)
+            .replace("            get() = \"reason=${ `reason` }\"\n", getter);
+        assert_eq!(after, expected);
+        assert_eq!(after.matches("get() = `reason`").count(), 2);
+        assert!(after.contains("val `offset`: kotlin.ULong"));
+    }
+
+    #[test]
+    fn refuses_another_shape() {
+        // No SnapException class, no variant, a variant without `reason`, another getter form.
+        assert!(kotlin_message_is_reason("class A\n").is_err());
+        assert!(kotlin_message_is_reason(&error_class("")).is_err());
+        let no_reason = "    class A(\n        ) : SnapException() {\n        override val message\n            \
+                         get() = \"\"\n    }\n";
+        assert!(kotlin_message_is_reason(&error_class(&format!("{RNG}{no_reason}"))).is_err());
+        let other = RNG.replace("override val message\n", "override val message: String\n");
+        assert!(kotlin_message_is_reason(&error_class(&other)).is_err());
     }
 }

@@ -6552,7 +6552,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "needed=${ `needed` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6565,7 +6565,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6578,7 +6578,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6589,7 +6589,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6604,7 +6604,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "skewSeconds=${ `skewSeconds` }, allowedSeconds=${ `allowedSeconds` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6617,7 +6617,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6632,7 +6632,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, max=${ `max` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6647,7 +6647,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6662,7 +6662,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6675,7 +6675,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "offset=${ `offset` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6686,7 +6686,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6697,7 +6697,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6708,7 +6708,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6719,7 +6719,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6732,7 +6732,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "field=${ `field` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6746,7 +6746,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "kind=${ `kind` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6759,7 +6759,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "bits=${ `bits` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6774,7 +6774,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "expected=${ `expected` }, actual=${ `actual` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6785,7 +6785,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6796,7 +6796,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6807,7 +6807,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6818,7 +6818,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6833,7 +6833,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "needed=${ `needed` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6846,7 +6846,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "name=${ `name` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6863,7 +6863,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "responseCode=${ `responseCode` }, responseMessage=${ `responseMessage` }, reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6875,7 +6875,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
     /**
@@ -6886,7 +6886,7 @@ sealed class SnapException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : SnapException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
 
