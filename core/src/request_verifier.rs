@@ -259,62 +259,28 @@ impl Rejection {
     /// assert_eq!(r.http_status(), 400);
     /// ```
     pub fn new(profile: &Profile, reason: Reason, service_code: u8) -> Self {
-        let code = |http_status, case_code| ResponseCode { http_status, service_code, case_code };
+        // The HTTP status, the case code, and the message in pieces (the header name between).
+        let (http_status, case_code, parts): (u16, u8, [&str; 3]) = match reason {
+            Reason::MissingHeader { header } => match profile.missing_header.value {
+                MissingHeaderAnswer::Standard => (400, 2, ["Invalid Mandatory Field {", header, "}"]),
+                MissingHeaderAnswer::BadRequestIsRequired => (400, 0, ["Bad Request - ", header, " is Required"]),
+            },
+            Reason::MalformedHeader { header, .. } => (400, 1, ["Invalid Field Format {", header, "}"]),
+            Reason::BadRequest { .. } => (400, 0, ["Bad Request", "", ""]),
+            Reason::UnknownClient => (401, 0, ["Unauthorized. Unknown Client", "", ""]),
+            Reason::NoKey => (401, 0, ["Unauthorized. Key Not Found", "", ""]),
+            Reason::Timestamp { .. } => (401, 0, ["Unauthorized. Timestamp", "", ""]),
+            Reason::WrongSignature { .. } => (401, 0, ["Unauthorized. Signature", "", ""]),
+            Reason::InvalidToken { .. } => (401, 1, ["Invalid Token (B2B)", "", ""]),
+            Reason::Replayed => (409, 0, ["Conflict", "", ""]),
+            Reason::ReplayGuardFailed => (500, 0, ["General Error", "", ""]),
+        };
         let mut message = heapless::String::new();
         // Header names are at most 22 bytes, so every message fits MAX_REJECTION_MESSAGE_LEN.
-        let mut say = |parts: &[&str]| {
-            for p in parts {
-                let _ = message.push_str(p);
-            }
-        };
-        let code = match reason {
-            Reason::MissingHeader { header } => match profile.missing_header.value {
-                MissingHeaderAnswer::Standard => {
-                    say(&["Invalid Mandatory Field {", header, "}"]);
-                    code(400, 2)
-                }
-                MissingHeaderAnswer::BadRequestIsRequired => {
-                    say(&["Bad Request - ", header, " is Required"]);
-                    code(400, 0)
-                }
-            },
-            Reason::MalformedHeader { header, .. } => {
-                say(&["Invalid Field Format {", header, "}"]);
-                code(400, 1)
-            }
-            Reason::BadRequest { .. } => {
-                say(&["Bad Request"]);
-                code(400, 0)
-            }
-            Reason::UnknownClient => {
-                say(&["Unauthorized. Unknown Client"]);
-                code(401, 0)
-            }
-            Reason::NoKey => {
-                say(&["Unauthorized. Key Not Found"]);
-                code(401, 0)
-            }
-            Reason::Timestamp { .. } => {
-                say(&["Unauthorized. Timestamp"]);
-                code(401, 0)
-            }
-            Reason::WrongSignature { .. } => {
-                say(&["Unauthorized. Signature"]);
-                code(401, 0)
-            }
-            Reason::InvalidToken { .. } => {
-                say(&["Invalid Token (B2B)"]);
-                code(401, 1)
-            }
-            Reason::Replayed => {
-                say(&["Conflict"]);
-                code(409, 0)
-            }
-            Reason::ReplayGuardFailed => {
-                say(&["General Error"]);
-                code(500, 0)
-            }
-        };
+        for part in parts {
+            let _ = message.push_str(part);
+        }
+        let code = ResponseCode { http_status, service_code, case_code };
         Rejection { reason, code, message }
     }
 
