@@ -2,9 +2,9 @@
 //! (tests/oracle/snap_oracle.py, op `endpoint`: `urlsplit`, `unquote_to_bytes`, `quote`).
 //! The targets come from a fixed seed, so every run compares the same cases.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+#[path = "support/oracle.rs"]
+mod support_oracle;
+use support_oracle::oracle;
 
 use serde_json::{json, Value};
 use snapsign_core::endpoint::{as_sent, canonical_query, path_only, EndpointRule};
@@ -12,27 +12,6 @@ use snapsign_core::string_to_sign::{check_path, MAX_PATH_LEN};
 use snapsign_core::{Error, Field};
 
 const CASES: usize = 5000;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Sends a batch of cases to the oracle and returns its answers, one per case.
-fn oracle(cases: &[Value]) -> Vec<Value> {
-    let python = std::env::var("SNAPSIGN_PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut child = Command::new(python)
-        .arg(repo().join("tests/oracle/snap_oracle.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 must be installed (with the `cryptography` package)");
-    child.stdin.take().unwrap().write_all(Value::from(cases.to_vec()).to_string().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "oracle failed (is `cryptography` installed?)");
-    let answers: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(answers.len(), cases.len());
-    answers
-}
 
 /// SplitMix64: deterministic, and independent of any crate's idea of randomness.
 struct Rng(u64);

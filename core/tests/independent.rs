@@ -2,9 +2,9 @@
 //! (tests/oracle/snap_oracle.py: Python's json, hashlib, hmac and the `cryptography` package).
 //! Nothing here compares the core with itself.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+#[path = "support/oracle.rs"]
+mod support_oracle;
+use support_oracle::{oracle, repo};
 
 use base64ct::{Base64, Encoding};
 use proptest::prelude::*;
@@ -13,29 +13,8 @@ use snapsign_core::minify::minify_to;
 use snapsign_core::timestamp::{Timestamp, TimestampFormat};
 use snapsign_core::{body_digest, string_to_sign, HmacSigner, KeyOptions, RsaSigner, RsaVerifier};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn key_path(name: &str) -> String {
     repo().join("tests/vectors/keys").join(name).to_string_lossy().into_owned()
-}
-
-/// Sends a batch of cases to the oracle and returns its answers, one per case.
-fn oracle(cases: &[Value]) -> Vec<Value> {
-    let python = std::env::var("SNAPSIGN_PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut child = Command::new(python)
-        .arg(repo().join("tests/oracle/snap_oracle.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 must be installed (with the `cryptography` package)");
-    child.stdin.take().unwrap().write_all(Value::from(cases.to_vec()).to_string().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "oracle failed (is `cryptography` installed?)");
-    let answers: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(answers.len(), cases.len());
-    answers
 }
 
 fn b64(bytes: &[u8]) -> String {

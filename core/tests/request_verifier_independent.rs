@@ -3,37 +3,19 @@
 //! then verified by the `RequestVerifier`; every one must be accepted, and every one with a
 //! changed byte (body, query, timestamp) rejected as a wrong signature.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+#[path = "support/oracle.rs"]
+mod support_oracle;
+use support_oracle::{oracle, repo};
 
 use base64ct::{Base64, Encoding};
 use proptest::prelude::*;
-use serde_json::{json, Value};
-use snapsign_core::provider::{self, Profile};
+use serde_json::json;
+use snapsign_core::provider;
 use snapsign_core::replay_guard::NoReplayGuard;
 use snapsign_core::request_verifier::{Reason, Received, RequestVerifier, TokenState};
 use snapsign_core::{HmacSigner, KeyOptions, RsaVerifier};
 
 const NOW: i64 = 1_577_826_600_000;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn oracle(cases: &[Value]) -> Vec<Value> {
-    let python = std::env::var("SNAPSIGN_PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut child = Command::new(python)
-        .arg(repo().join("tests/oracle/snap_oracle.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 must be installed (with the `cryptography` package)");
-    child.stdin.take().unwrap().write_all(Value::from(cases.to_vec()).to_string().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "oracle failed (is `cryptography` installed?)");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn tokens(t: &str, _: i64) -> TokenState {
     if t.starts_with("tok") {
@@ -110,18 +92,10 @@ fn headers<'a>(token: &'a str, ts: &'a str, sig: &'a str, id: &'a str) -> [(&'a 
     ]
 }
 
-fn check(
-    profile: &Profile,
-    v: &RequestVerifier<'_>,
-    r: &Req,
-    sig: &str,
-    body: &str,
-    target: &str,
-) -> Result<(), Reason> {
+fn check(v: &RequestVerifier<'_>, r: &Req, sig: &str, body: &str, target: &str) -> Result<(), Reason> {
     let h = headers(&r.token, r.timestamp, sig, "1");
     let pairs: Vec<(&str, &str)> = h.iter().map(|(n, v)| (*n, v.as_str())).collect();
     let received = Received { method: r.method, target, headers: &pairs[..], body: body.as_bytes() };
-    let _ = profile;
     v.verify(&received, NOW, 0, &tokens, &NoReplayGuard).map(|_| ()).map_err(|e| e.reason())
 }
 
@@ -140,13 +114,13 @@ proptest! {
             for (r, answer) in cases.iter().zip(signed) {
                 let sig = answer["signature"].as_str().unwrap();
                 let v = RequestVerifier::new(profile).with_client_secret(HmacSigner::new(r.secret.as_bytes()).unwrap());
-                prop_assert_eq!(check(profile, &v, r, sig, &r.body, &r.target), Ok(()), "{}: {:?}", profile.name, r);
+                prop_assert_eq!(check(&v, r, sig, &r.body, &r.target), Ok(()), "{}: {:?}", profile.name, r);
                 // One more byte in the body, or a changed query: a wrong signature.
                 let longer = if r.body.is_empty() { "{}".to_string() } else { r.body.replacen('{', "{\"x\":1,", 1).replace(",}", "}") };
-                let changed = check(profile, &v, r, sig, &longer, &r.target);
+                let changed = check(&v, r, sig, &longer, &r.target);
                 prop_assert!(matches!(changed, Err(Reason::WrongSignature { .. })), "{:?}", changed);
                 let other_target = format!("{}{}z=1", r.target, if r.target.contains('?') { "&" } else { "?" });
-                let changed = check(profile, &v, r, sig, &r.body, &other_target);
+                let changed = check(&v, r, sig, &r.body, &other_target);
                 prop_assert!(matches!(changed, Err(Reason::WrongSignature { .. })), "{:?}", changed);
             }
         }
@@ -163,9 +137,9 @@ proptest! {
         let v = RequestVerifier::new(&provider::DANA).with_public_key(RsaVerifier::from_bytes(&public, &KeyOptions::default()).unwrap());
         for (r, answer) in cases.iter().zip(signed) {
             let sig = answer["signature"].as_str().unwrap();
-            prop_assert_eq!(check(&provider::DANA, &v, r, sig, &r.body, &r.target), Ok(()), "{:?}", r);
+            prop_assert_eq!(check(&v, r, sig, &r.body, &r.target), Ok(()), "{:?}", r);
             let other_target = format!("{}{}z=1", r.target, if r.target.contains('?') { "&" } else { "?" });
-            let changed = check(&provider::DANA, &v, r, sig, &r.body, &other_target);
+            let changed = check(&v, r, sig, &r.body, &other_target);
             prop_assert!(matches!(changed, Err(Reason::WrongSignature { .. })), "{:?}", changed);
         }
     }
