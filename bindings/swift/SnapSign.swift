@@ -1138,6 +1138,17 @@ public protocol RequestVerifierProtocol: AnyObject, Sendable {
     func callKind(target: String)  -> CallKind
     
     /**
+     * Why a received request's signature does not verify with this verifier's key or secret:
+     * the variants of the received inputs that it does verify (the timestamp in another form,
+     * the query left out, a re-serialised body, ...). Call it for a request [`verify`](Self::verify)
+     * rejected as `WrongSignature`, to log the cause; it tries up to a few thousand variants
+     * (under one second for a 1 KiB body), so do not call it on every request. The arguments
+     * are [`verify`](Self::verify)'s. `None` when the verifier has no key or secret for this
+     * kind of call. Errors: a signature that cannot be checked at all (a weak key).
+     */
+    func explain(method: String, target: String, headers: [Header], body: Data) throws  -> SignatureDiagnosis?
+    
+    /**
      * The allowed skew in seconds.
      */
     func maxSkewSeconds()  -> UInt32
@@ -1254,6 +1265,28 @@ open func callKind(target: String) -> CallKind  {
     uniffi_snapsign_ffi_fn_method_requestverifier_call_kind(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(target),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Why a received request's signature does not verify with this verifier's key or secret:
+     * the variants of the received inputs that it does verify (the timestamp in another form,
+     * the query left out, a re-serialised body, ...). Call it for a request [`verify`](Self::verify)
+     * rejected as `WrongSignature`, to log the cause; it tries up to a few thousand variants
+     * (under one second for a 1 KiB body), so do not call it on every request. The arguments
+     * are [`verify`](Self::verify)'s. `None` when the verifier has no key or secret for this
+     * kind of call. Errors: a signature that cannot be checked at all (a weak key).
+     */
+open func explain(method: String, target: String, headers: [Header], body: Data)throws  -> SignatureDiagnosis?  {
+    return try  FfiConverterOptionTypeSignatureDiagnosis.lift(try rustCallWithError(FfiConverterTypeSnapError_lift) {
+        uniffiCallStatus in
+    uniffi_snapsign_ffi_fn_method_requestverifier_explain(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(method),
+        FfiConverterString.lower(target),
+        FfiConverterSequenceTypeHeader.lower(headers),
+        FfiConverterData.lower(body),uniffiCallStatus
     )
 })
 }
@@ -3375,6 +3408,211 @@ public func FfiConverterTypeResponseCodeInfo_lift(_ buf: RustBuffer) throws -> R
 #endif
 public func FfiConverterTypeResponseCodeInfo_lower(_ value: ResponseCodeInfo) -> RustBuffer {
     return FfiConverterTypeResponseCodeInfo.lower(value)
+}
+
+
+/**
+ * One variant of the received inputs that the received signature verifies: the likely cause of
+ * a wrong signature, as `snapsign explain --json` names it.
+ */
+public struct SignatureCause: Equatable, Hashable {
+    /**
+     * The stable identifier (`timestamp-format`, `python-json-dumps`, `hex-signature`, ...; two
+     * changes at once are joined with `+`).
+     */
+    public var id: String
+    /**
+     * What the sender did, in words.
+     */
+    public var cause: String
+    /**
+     * How to fix it, in one line.
+     */
+    public var fix: String
+    /**
+     * The string-to-sign the signature verifies.
+     */
+    public var stringToSign: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stable identifier (`timestamp-format`, `python-json-dumps`, `hex-signature`, ...; two
+         * changes at once are joined with `+`).
+         */id: String, 
+        /**
+         * What the sender did, in words.
+         */cause: String, 
+        /**
+         * How to fix it, in one line.
+         */fix: String, 
+        /**
+         * The string-to-sign the signature verifies.
+         */stringToSign: String) {
+        self.id = id
+        self.cause = cause
+        self.fix = fix
+        self.stringToSign = stringToSign
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignatureCause: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignatureCause: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignatureCause {
+        return
+            try SignatureCause(
+                id: FfiConverterString.read(from: &buf), 
+                cause: FfiConverterString.read(from: &buf), 
+                fix: FfiConverterString.read(from: &buf), 
+                stringToSign: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignatureCause, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.cause, into: &buf)
+        FfiConverterString.write(value.fix, into: &buf)
+        FfiConverterString.write(value.stringToSign, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureCause_lift(_ buf: RustBuffer) throws -> SignatureCause {
+    return try FfiConverterTypeSignatureCause.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureCause_lower(_ value: SignatureCause) -> RustBuffer {
+    return FfiConverterTypeSignatureCause.lower(value)
+}
+
+
+/**
+ * What [`RequestVerifier::explain`] found out about a request's signature.
+ */
+public struct SignatureDiagnosis: Equatable, Hashable {
+    /**
+     * The signature verifies over the request exactly as received (then a rejection was for
+     * another reason).
+     */
+    public var valid: Bool
+    /**
+     * The string-to-sign the verifier checked the signature against.
+     */
+    public var expectedStringToSign: String
+    /**
+     * The variants the signature verifies, most likely first; empty when none does.
+     */
+    public var causes: [SignatureCause]
+    /**
+     * When no variant verifies: `no variant verifies (N checked): the key/client secret is
+     * probably not the one that signed`, with what was tried.
+     */
+    public var unexplained: String?
+    /**
+     * What the core would refuse in the received inputs (an absolute URL, invalid JSON, ...).
+     */
+    public var problems: [String]
+    /**
+     * Invisible or suspicious characters in the received inputs.
+     */
+    public var warnings: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The signature verifies over the request exactly as received (then a rejection was for
+         * another reason).
+         */valid: Bool, 
+        /**
+         * The string-to-sign the verifier checked the signature against.
+         */expectedStringToSign: String, 
+        /**
+         * The variants the signature verifies, most likely first; empty when none does.
+         */causes: [SignatureCause], 
+        /**
+         * When no variant verifies: `no variant verifies (N checked): the key/client secret is
+         * probably not the one that signed`, with what was tried.
+         */unexplained: String?, 
+        /**
+         * What the core would refuse in the received inputs (an absolute URL, invalid JSON, ...).
+         */problems: [String], 
+        /**
+         * Invisible or suspicious characters in the received inputs.
+         */warnings: [String]) {
+        self.valid = valid
+        self.expectedStringToSign = expectedStringToSign
+        self.causes = causes
+        self.unexplained = unexplained
+        self.problems = problems
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignatureDiagnosis: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignatureDiagnosis: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignatureDiagnosis {
+        return
+            try SignatureDiagnosis(
+                valid: FfiConverterBool.read(from: &buf), 
+                expectedStringToSign: FfiConverterString.read(from: &buf), 
+                causes: FfiConverterSequenceTypeSignatureCause.read(from: &buf), 
+                unexplained: FfiConverterOptionString.read(from: &buf), 
+                problems: FfiConverterSequenceString.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignatureDiagnosis, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.valid, into: &buf)
+        FfiConverterString.write(value.expectedStringToSign, into: &buf)
+        FfiConverterSequenceTypeSignatureCause.write(value.causes, into: &buf)
+        FfiConverterOptionString.write(value.unexplained, into: &buf)
+        FfiConverterSequenceString.write(value.problems, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureDiagnosis_lift(_ buf: RustBuffer) throws -> SignatureDiagnosis {
+    return try FfiConverterTypeSignatureDiagnosis.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureDiagnosis_lower(_ value: SignatureDiagnosis) -> RustBuffer {
+    return FfiConverterTypeSignatureDiagnosis.lower(value)
 }
 
 
@@ -5770,6 +6008,30 @@ fileprivate struct FfiConverterOptionTypeTokenStore: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSignatureDiagnosis: FfiConverterRustBuffer {
+    typealias SwiftType = SignatureDiagnosis?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSignatureDiagnosis.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSignatureDiagnosis.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRejectionKind: FfiConverterRustBuffer {
     typealias SwiftType = RejectionKind?
 
@@ -5861,6 +6123,31 @@ fileprivate struct FfiConverterSequenceTypeProviderProfile: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeProviderProfile.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSignatureCause: FfiConverterRustBuffer {
+    typealias SwiftType = [SignatureCause]
+
+    public static func write(_ value: [SignatureCause], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSignatureCause.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SignatureCause] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SignatureCause]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSignatureCause.read(from: &buf))
         }
         return seq
     }
@@ -6252,6 +6539,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind() != 30715) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_snapsign_ffi_checksum_method_requestverifier_explain() != 15086) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds() != 50888) {

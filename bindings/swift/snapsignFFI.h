@@ -505,6 +505,11 @@ uint64_t uniffi_snapsign_ffi_fn_constructor_requestverifier_new(RustBuffer provi
 RustBuffer uniffi_snapsign_ffi_fn_method_requestverifier_call_kind(uint64_t ptr, RustBuffer target, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_EXPLAIN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_EXPLAIN
+RustBuffer uniffi_snapsign_ffi_fn_method_requestverifier_explain(uint64_t ptr, RustBuffer method, RustBuffer target, RustBuffer headers, RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_MAX_SKEW_SECONDS
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_FN_METHOD_REQUESTVERIFIER_MAX_SKEW_SECONDS
 uint32_t uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1141,6 +1146,12 @@ uint16_t uniffi_snapsign_ffi_checksum_method_replayguard_check_and_record(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_CALL_KIND
 #define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_CALL_KIND
 uint16_t uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_EXPLAIN
+#define UNIFFI_FFIDEF_UNIFFI_SNAPSIGN_FFI_CHECKSUM_METHOD_REQUESTVERIFIER_EXPLAIN
+uint16_t uniffi_snapsign_ffi_checksum_method_requestverifier_explain(void
     
 );
 #endif

@@ -413,6 +413,18 @@ impl<'p> RequestVerifier<'p> {
         self.max_skew_seconds
     }
 
+    /// The public key that token calls and SHA256withRSA transactions are verified with: what a
+    /// diagnosis of a wrong signature checks its variants with.
+    pub fn public_key(&self) -> Option<&RsaVerifier> {
+        self.public_key.as_ref()
+    }
+
+    /// The client secret that HMAC-SHA512 transactions are verified with (it signs and verifies
+    /// only; the secret bytes never leave it).
+    pub fn client_secret(&self) -> Option<&HmacSigner> {
+        self.client_secret.as_ref()
+    }
+
     /// Which call `target` is for this profile: its token paths are matched exactly (without
     /// the query), anything else is a transaction.
     ///

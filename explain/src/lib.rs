@@ -42,6 +42,7 @@ mod fold;
 mod key;
 mod parts;
 mod problems;
+pub mod received;
 mod reserialize;
 mod signature;
 mod url;

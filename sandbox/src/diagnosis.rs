@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 use snapsign_core::provider::Profile;
-use snapsign_core::request_verifier::{CallKind, HeaderLookup, Reason, Rejection, RequestVerifier};
+use snapsign_core::request_verifier::{CallKind, HeaderLookup, Reason, Received, Rejection, RequestVerifier};
 use snapsign_core::response_code::ResponseCode;
-use snapsign_explain::{Checker, Inputs, Kind, Parts};
+use snapsign_explain::Checker;
 
 use crate::{Answer, Client, Incoming};
 
@@ -143,36 +143,14 @@ pub(crate) fn explain(ctx: &Context<'_>, r: &Rejection) -> Explain {
 /// Runs `snapsign-explain` over the received request with the right key or secret.
 fn wrong_signature(ctx: &Context<'_>, summary: String, token_call: bool, standard: Vec<String>) -> Explain {
     let req = ctx.request;
-    let timestamp = header(ctx, "X-TIMESTAMP").to_string();
-    let signature = Some(header(ctx, "X-SIGNATURE").to_string());
-    let inputs = if token_call {
-        let parts = Parts { client_id: header(ctx, "X-CLIENT-KEY").to_string(), timestamp, ..Parts::default() };
-        Inputs { parts, checker: Some(Checker::Rsa(ctx.client.public_key.clone())), ..Inputs::new(Kind::Token) }
+    let checker = if ctx.hmac && !token_call {
+        Checker::Hmac { secret: Box::new(ctx.client.secret.clone()), unstripped: None }
     } else {
-        let token = header(ctx, "Authorization");
-        let token = token.get(7..).filter(|_| token.len() > 7).unwrap_or_default().to_string();
-        let (kind, token, checker) = if ctx.hmac {
-            let checker = Checker::Hmac { secret: Box::new(ctx.client.secret.clone()), unstripped: None };
-            (Kind::Transaction, token, checker)
-        } else {
-            (Kind::Service, String::new(), Checker::Rsa(ctx.client.public_key.clone()))
-        };
-        let parts = Parts {
-            method: req.method.to_string(),
-            path: req.target.to_string(),
-            token,
-            timestamp,
-            ..Parts::default()
-        };
-        Inputs {
-            parts,
-            body: req.body.to_vec(),
-            body_name: "the received body".into(),
-            checker: Some(checker),
-            ..Inputs::new(kind)
-        }
+        Checker::Rsa(ctx.client.public_key.clone())
     };
-    let inputs = Inputs { profile: Some(ctx.profile), signature, ..inputs };
+    let received = Received { method: req.method, target: req.target, headers: req.headers, body: req.body };
+    let call = RequestVerifier::new(ctx.profile).call_kind(req.target);
+    let inputs = snapsign_explain::received::inputs(ctx.profile, &received, call, checker);
     let Ok(e) = snapsign_explain::explain(inputs) else {
         return Explain::new(summary, standard);
     };

@@ -9,6 +9,7 @@ import id.snapsign.RequestSigner
 import id.snapsign.RequestVerifier
 import id.snapsign.TokenStore
 import id.snapsign.examples.KotlinWebhook
+import id.snapsign.explainRequest
 import id.snapsign.verifyRequest
 import java.net.URI
 import java.net.http.HttpClient
@@ -58,6 +59,22 @@ internal fun receiveTests(eq: (String, Any?, Any?) -> Unit) {
         eq("receive: rejected requests never reach the guard", guard.calls.get(), calls)
         // The rejected id 4 is still fresh once the request is right.
         eq("receive: a rejected id stays usable", verifyRequest(verifier, "POST", path, signed("4"), body, tokens, guard).accepted, true)
+
+        // A sender that left the query out of its string-to-sign, signed with the JDK's own
+        // SHA-256 and HmacSHA512 (not snapsign).
+        val query = "$path?page=2"
+        val sent = signed("7").toMutableMap()
+        val ts = sent.getValue("X-TIMESTAMP").first()
+        val digest = java.security.MessageDigest.getInstance("SHA-256").digest(body).joinToString("") { "%02x".format(it) }
+        val mac = javax.crypto.Mac.getInstance("HmacSHA512").apply { init(javax.crypto.spec.SecretKeySpec(secret.toByteArray(), "HmacSHA512")) }
+        val wrong = java.util.Base64.getEncoder().encodeToString(mac.doFinal("POST:$path:$token:$digest:$ts".toByteArray()))
+        sent["X-SIGNATURE"] = listOf(wrong)
+        val refused = verifyRequest(verifier, "POST", query, sent, body, tokens, guard)
+        eq("receive: query left out is a wrong signature", refused.responseCode, "4012500")
+        val diagnosis = explainRequest(verifier, "POST", query, sent, body)
+        eq("receive: explain names the cause", diagnosis?.causes?.firstOrNull()?.id, "path-without-query")
+        eq("receive: explain's expected string-to-sign", diagnosis?.expectedStringToSign, "POST:$query:$token:$digest:$ts")
+        eq("receive: a valid signature explains as valid", explainRequest(verifier, "POST", path, signed("8"), body)?.valid, true)
 
         val memory = MemoryReplayGuard()
         val racing = signed("6")

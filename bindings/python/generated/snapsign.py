@@ -570,6 +570,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind() != 30715:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_snapsign_ffi_checksum_method_requestverifier_explain() != 15086:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds() != 50888:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_snapsign_ffi_checksum_method_requestverifier_provider() != 54832:
@@ -732,6 +734,9 @@ _UniffiLib.uniffi_snapsign_ffi_checksum_constructor_requestsigner_with_private_k
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind.restype = ctypes.c_uint16
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_explain.argtypes = (
+)
+_UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_explain.restype = ctypes.c_uint16
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds.argtypes = (
 )
 _UniffiLib.uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds.restype = ctypes.c_uint16
@@ -991,6 +996,15 @@ _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_call_kind.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_call_kind.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_explain.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_explain.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -2338,6 +2352,144 @@ class _UniffiFfiConverterTypeResponseCodeInfo(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.message, buf)
         _UniffiFfiConverterOptionalString.write(value.description, buf)
         _UniffiFfiConverterSequenceString.write(value.likely_causes, buf)
+
+@dataclass
+class SignatureCause:
+    """
+    One variant of the received inputs that the received signature verifies: the likely cause of
+    a wrong signature, as `snapsign explain --json` names it.
+"""
+    def __init__(self, *, id:str, cause:str, fix:str, string_to_sign:str):
+        self.id = id
+        self.cause = cause
+        self.fix = fix
+        self.string_to_sign = string_to_sign
+        
+        
+
+    
+    def __str__(self):
+        return "SignatureCause(id={}, cause={}, fix={}, string_to_sign={})".format(self.id, self.cause, self.fix, self.string_to_sign)
+    def __eq__(self, other):
+        if self.id != other.id:
+            return False
+        if self.cause != other.cause:
+            return False
+        if self.fix != other.fix:
+            return False
+        if self.string_to_sign != other.string_to_sign:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSignatureCause(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SignatureCause(
+            id=_UniffiFfiConverterString.read(buf),
+            cause=_UniffiFfiConverterString.read(buf),
+            fix=_UniffiFfiConverterString.read(buf),
+            string_to_sign=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.id)
+        _UniffiFfiConverterString.check_lower(value.cause)
+        _UniffiFfiConverterString.check_lower(value.fix)
+        _UniffiFfiConverterString.check_lower(value.string_to_sign)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.id, buf)
+        _UniffiFfiConverterString.write(value.cause, buf)
+        _UniffiFfiConverterString.write(value.fix, buf)
+        _UniffiFfiConverterString.write(value.string_to_sign, buf)
+
+class _UniffiFfiConverterSequenceTypeSignatureCause(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeSignatureCause.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeSignatureCause.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeSignatureCause.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class SignatureDiagnosis:
+    """
+    What [`RequestVerifier::explain`] found out about a request's signature.
+"""
+    def __init__(self, *, valid:bool, expected_string_to_sign:str, causes:typing.List[SignatureCause], unexplained:typing.Optional[str], problems:typing.List[str], warnings:typing.List[str]):
+        self.valid = valid
+        self.expected_string_to_sign = expected_string_to_sign
+        self.causes = causes
+        self.unexplained = unexplained
+        self.problems = problems
+        self.warnings = warnings
+        
+        
+
+    
+    def __str__(self):
+        return "SignatureDiagnosis(valid={}, expected_string_to_sign={}, causes={}, unexplained={}, problems={}, warnings={})".format(self.valid, self.expected_string_to_sign, self.causes, self.unexplained, self.problems, self.warnings)
+    def __eq__(self, other):
+        if self.valid != other.valid:
+            return False
+        if self.expected_string_to_sign != other.expected_string_to_sign:
+            return False
+        if self.causes != other.causes:
+            return False
+        if self.unexplained != other.unexplained:
+            return False
+        if self.problems != other.problems:
+            return False
+        if self.warnings != other.warnings:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSignatureDiagnosis(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SignatureDiagnosis(
+            valid=_UniffiFfiConverterBoolean.read(buf),
+            expected_string_to_sign=_UniffiFfiConverterString.read(buf),
+            causes=_UniffiFfiConverterSequenceTypeSignatureCause.read(buf),
+            unexplained=_UniffiFfiConverterOptionalString.read(buf),
+            problems=_UniffiFfiConverterSequenceString.read(buf),
+            warnings=_UniffiFfiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterBoolean.check_lower(value.valid)
+        _UniffiFfiConverterString.check_lower(value.expected_string_to_sign)
+        _UniffiFfiConverterSequenceTypeSignatureCause.check_lower(value.causes)
+        _UniffiFfiConverterOptionalString.check_lower(value.unexplained)
+        _UniffiFfiConverterSequenceString.check_lower(value.problems)
+        _UniffiFfiConverterSequenceString.check_lower(value.warnings)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterBoolean.write(value.valid, buf)
+        _UniffiFfiConverterString.write(value.expected_string_to_sign, buf)
+        _UniffiFfiConverterSequenceTypeSignatureCause.write(value.causes, buf)
+        _UniffiFfiConverterOptionalString.write(value.unexplained, buf)
+        _UniffiFfiConverterSequenceString.write(value.problems, buf)
+        _UniffiFfiConverterSequenceString.write(value.warnings, buf)
 
 @dataclass
 class SignedRequest:
@@ -4526,6 +4678,31 @@ class _UniffiFfiConverterTypeRequestSigner:
     def write(cls, value: RequestSigner, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 
+class _UniffiFfiConverterOptionalTypeSignatureDiagnosis(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeSignatureDiagnosis.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeSignatureDiagnosis.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeSignatureDiagnosis.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 class _UniffiFfiConverterOptionalUInt8(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -4888,6 +5065,17 @@ class RequestVerifierProtocol(typing.Protocol):
         Which call `target` is (the profile's token paths, matched exactly without the query).
 """
         raise NotImplementedError
+    def explain(self, method: str,target: str,headers: typing.List[Header],body: bytes) -> typing.Optional[SignatureDiagnosis]:
+        """
+        Why a received request's signature does not verify with this verifier's key or secret:
+        the variants of the received inputs that it does verify (the timestamp in another form,
+        the query left out, a re-serialised body, ...). Call it for a request [`verify`](Self::verify)
+        rejected as `WrongSignature`, to log the cause; it tries up to a few thousand variants
+        (under one second for a 1 KiB body), so do not call it on every request. The arguments
+        are [`verify`](Self::verify)'s. `None` when the verifier has no key or secret for this
+        kind of call. Errors: a signature that cannot be checked at all (a weak key).
+"""
+        raise NotImplementedError
     def max_skew_seconds(self, ) -> int:
         """
         The allowed skew in seconds.
@@ -5004,6 +5192,39 @@ class RequestVerifier(RequestVerifierProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_call_kind,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def explain(self, method: str,target: str,headers: typing.List[Header],body: bytes) -> typing.Optional[SignatureDiagnosis]:
+        """
+        Why a received request's signature does not verify with this verifier's key or secret:
+        the variants of the received inputs that it does verify (the timestamp in another form,
+        the query left out, a re-serialised body, ...). Call it for a request [`verify`](Self::verify)
+        rejected as `WrongSignature`, to log the cause; it tries up to a few thousand variants
+        (under one second for a 1 KiB body), so do not call it on every request. The arguments
+        are [`verify`](Self::verify)'s. `None` when the verifier has no key or secret for this
+        kind of call. Errors: a signature that cannot be checked at all (a weak key).
+"""
+        
+        _UniffiFfiConverterString.check_lower(method)
+
+        _UniffiFfiConverterString.check_lower(target)
+
+        _UniffiFfiConverterSequenceTypeHeader.check_lower(headers)
+
+        _UniffiFfiConverterBytes.check_lower(body)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(method),
+            _UniffiFfiConverterString.lower(target),
+            _UniffiFfiConverterSequenceTypeHeader.lower(headers),
+            _UniffiFfiConverterBytes.lower(body),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalTypeSignatureDiagnosis.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeSnapError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_explain,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -6570,6 +6791,8 @@ __all__ = [
     "ProviderProfile",
     "ReplayKey",
     "ResponseCodeInfo",
+    "SignatureCause",
+    "SignatureDiagnosis",
     "SignedRequest",
     "TokenResponse",
     "Verification",

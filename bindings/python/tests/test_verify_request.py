@@ -211,3 +211,52 @@ def test_a_token_call_is_verified_with_the_public_key():
     h["X-CLIENT-KEY"] = "SOMEONE"
     r = snapsign.verify_request(v, "POST", path, h, b"{}")
     assert (r.response_code, r.response_message) == ("4017300", "Unauthorized. Unknown Client")
+
+
+def _signed_over(h: dict, path: str, digest_body: bytes, ts: str) -> dict:
+    """`h` with X-SIGNATURE replaced by an HMAC (hmac/hashlib only) over the digest of
+    `digest_body` as it is (not minified) and the timestamp `ts`: a sender's mistake."""
+    import base64
+    import hashlib
+    import hmac
+
+    digest = hashlib.sha256(digest_body).hexdigest()
+    message = f"POST:{path}:{TOKEN}:{digest}:{ts}".encode()
+    sig = base64.b64encode(hmac.new(SECRET.encode(), message, hashlib.sha512).digest()).decode()
+    return {**h, "X-SIGNATURE": sig}
+
+
+def test_explain_names_what_the_sender_did(verifier, tokens):
+    import json
+
+    h = headers(eid())
+    ts = h["X-TIMESTAMP"]
+    # json.dumps with its default separators re-serialised the body before hashing.
+    dumped = json.dumps(json.loads(BODY)).encode()
+    wrong = _signed_over(h, PATH, dumped, ts)
+    r = check(verifier, wrong, tokens=tokens)
+    assert r.reason == snapsign.RejectionKind.WRONG_SIGNATURE
+    d = snapsign.explain_request(verifier, "POST", PATH, wrong, BODY)
+    assert d is not None and not d.valid
+    assert d.causes[0].id == "python-json-dumps", d
+    assert d.causes[0].fix
+    assert d.expected_string_to_sign.startswith(f"POST:{PATH}:{TOKEN}:")
+    assert d.expected_string_to_sign.endswith(ts)
+    # The timestamp signed in UTC but sent in WIB.
+    import datetime
+
+    utc = datetime.datetime.fromisoformat(ts).astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    minified = json.dumps(json.loads(BODY), separators=(",", ":")).encode()
+    wrong = _signed_over(h, PATH, minified, utc)
+    d = snapsign.explain_request(verifier, "POST", PATH, wrong, BODY)
+    assert [c.id for c in d.causes][:1] == ["timestamp-format"], d
+    assert d.causes[0].string_to_sign.endswith(":" + utc)
+    # Another secret: nothing fits, and it says so.
+    d = snapsign.explain_request(verifier, "POST", PATH, headers(eid(), secret="another-secret"), BODY)
+    assert d.causes == [] and d.unexplained.startswith("no variant verifies"), d
+    # The request as signed is valid.
+    d = snapsign.explain_request(verifier, "POST", PATH, h, BODY)
+    assert d.valid and d.causes == []
+    # A verifier without the call's key has nothing to explain with.
+    no_secret = snapsign.RequestVerifier("generic", partner_id=PARTNER)
+    assert snapsign.explain_request(no_secret, "POST", PATH, h, BODY) is None

@@ -112,6 +112,40 @@ pub struct Verification {
     pub timestamp: Option<String>,
 }
 
+/// One variant of the received inputs that the received signature verifies: the likely cause of
+/// a wrong signature, as `snapsign explain --json` names it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SignatureCause {
+    /// The stable identifier (`timestamp-format`, `python-json-dumps`, `hex-signature`, ...; two
+    /// changes at once are joined with `+`).
+    pub id: String,
+    /// What the sender did, in words.
+    pub cause: String,
+    /// How to fix it, in one line.
+    pub fix: String,
+    /// The string-to-sign the signature verifies.
+    pub string_to_sign: String,
+}
+
+/// What [`RequestVerifier::explain`] found out about a request's signature.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SignatureDiagnosis {
+    /// The signature verifies over the request exactly as received (then a rejection was for
+    /// another reason).
+    pub valid: bool,
+    /// The string-to-sign the verifier checked the signature against.
+    pub expected_string_to_sign: String,
+    /// The variants the signature verifies, most likely first; empty when none does.
+    pub causes: Vec<SignatureCause>,
+    /// When no variant verifies: `no variant verifies (N checked): the key/client secret is
+    /// probably not the one that signed`, with what was tried.
+    pub unexplained: Option<String>,
+    /// What the core would refuse in the received inputs (an absolute URL, invalid JSON, ...).
+    pub problems: Vec<String>,
+    /// Invisible or suspicious characters in the received inputs.
+    pub warnings: Vec<String>,
+}
+
 // ---------------------------------------------------------------- replay guard
 
 /// One `X-EXTERNAL-ID` of one partner on one WIB day, as a [`ReplayGuard`] records it.
@@ -461,6 +495,45 @@ impl RequestVerifier {
         self.inner.call_kind(&target)
     }
 
+    /// Why a received request's signature does not verify with this verifier's key or secret:
+    /// the variants of the received inputs that it does verify (the timestamp in another form,
+    /// the query left out, a re-serialised body, ...). Call it for a request [`verify`](Self::verify)
+    /// rejected as `WrongSignature`, to log the cause; it tries up to a few thousand variants
+    /// (under one second for a 1 KiB body), so do not call it on every request. The arguments
+    /// are [`verify`](Self::verify)'s. `None` when the verifier has no key or secret for this
+    /// kind of call. Errors: a signature that cannot be checked at all (a weak key).
+    pub fn explain(
+        &self,
+        method: String,
+        target: String,
+        headers: Vec<Header>,
+        body: Vec<u8>,
+    ) -> Result<Option<SignatureDiagnosis>, SnapError> {
+        let pairs: Vec<(&str, &str)> = headers.iter().map(|h| (h.name.as_str(), h.value.as_str())).collect();
+        let received = Received { method: &method, target: &target, headers: &pairs[..], body: &body };
+        let Some(explanation) = snapsign_explain::received::explain_received(&self.inner, &received) else {
+            return Ok(None);
+        };
+        let e = explanation?;
+        Ok(Some(SignatureDiagnosis {
+            valid: e.valid() == Some(true),
+            causes: e
+                .causes()
+                .iter()
+                .map(|c| SignatureCause {
+                    id: c.id.clone(),
+                    cause: c.message.clone(),
+                    fix: c.fix.clone(),
+                    string_to_sign: c.string_to_sign.clone(),
+                })
+                .collect(),
+            unexplained: e.unexplained().map(|u| u.message.clone()),
+            problems: e.problems.clone(),
+            warnings: e.warnings.clone(),
+            expected_string_to_sign: e.string_to_sign,
+        }))
+    }
+
     /// Checks one received request. `target`: the request target exactly as on the request line
     /// (path and undecoded query). `headers`: every header as received, in order, as
     /// `(name, value)` pairs; names compare case-insensitively and, for a repeated header, the
@@ -584,6 +657,36 @@ mod tests {
         let s = Arc::new(TokenStore::new("generic".into()).unwrap());
         s.register("tok".into(), NOW + 900_000);
         s
+    }
+
+    #[test]
+    fn explain_names_the_variant_a_wrong_signature_verifies() {
+        let v = verifier();
+        let mut h = signed("9");
+        // A valid signature is valid.
+        let d = v.explain("POST".into(), TARGET.into(), h.clone(), BODY.to_vec()).unwrap().unwrap();
+        assert!(d.valid && d.causes.is_empty(), "{d:?}");
+        assert!(d.expected_string_to_sign.starts_with("POST:/v1.0/transfer-va/payment:tok:"), "{d:?}");
+        // The same headers over a path with a query the sender left out of its string-to-sign.
+        let with_query = format!("{TARGET}?page=1");
+        let d = v.explain("POST".into(), with_query.clone(), h.clone(), BODY.to_vec()).unwrap().unwrap();
+        assert!(!d.valid);
+        assert_eq!(d.causes.first().map(|c| c.id.as_str()), Some("path-without-query"), "{d:?}");
+        assert!(d.expected_string_to_sign.starts_with("POST:/v1.0/transfer-va/payment?page=1:tok:"));
+        // A signature of another secret: nothing fits, and it says so.
+        for header in h.iter_mut().filter(|h| h.name == "x-signature") {
+            header.value = secret_signature_of_another_secret();
+        }
+        let d = v.explain("POST".into(), TARGET.into(), h, BODY.to_vec()).unwrap().unwrap();
+        assert!(!d.valid && d.causes.is_empty());
+        assert!(d.unexplained.as_deref().is_some_and(|u| u.starts_with("no variant verifies")), "{d:?}");
+        // No key for the call: no diagnosis.
+        let rsa_only = RequestVerifier::new("generic".into(), None, None, None, None, 900, false).unwrap();
+        assert_eq!(rsa_only.explain("POST".into(), TARGET.into(), signed("9"), BODY.to_vec()).unwrap(), None);
+    }
+
+    fn secret_signature_of_another_secret() -> String {
+        HmacSigner::new(b"another-secret").unwrap().sign(b"POST:/v1.0/transfer-va/payment:tok:x:y").to_string()
     }
 
     #[test]

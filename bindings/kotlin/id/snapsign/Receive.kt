@@ -32,3 +32,18 @@ fun verifyRequest(
 
 /** The built-in one-process replay guard ([memoryReplayGuard]). */
 fun MemoryReplayGuard(capacity: UInt = 100000u): ReplayGuard = memoryReplayGuard(capacity)
+
+/**
+ * Why a received request's signature does not verify with the verifier's key or secret
+ * ([RequestVerifier.explain]), with [verifyRequest]'s header map: the variants of the received
+ * inputs that the signature verifies (`causes`, each with a stable `id` and a `fix`), or
+ * `unexplained` when none does. For logging a `WRONG_SIGNATURE` rejection, not for every
+ * request. `null` when the verifier has no key or secret for this kind of call.
+ */
+fun explainRequest(
+    verifier: RequestVerifier,
+    method: String,
+    target: String,
+    headers: Map<String, List<String>>,
+    body: ByteArray,
+): SignatureDiagnosis? = verifier.explain(method, target, headers.flatMap { (name, values) -> values.map { Header(name, it) } }, body)

@@ -795,6 +795,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind(
     ): Int
+    external fun uniffi_snapsign_ffi_checksum_method_requestverifier_explain(
+    ): Int
     external fun uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds(
     ): Int
     external fun uniffi_snapsign_ffi_checksum_method_requestverifier_provider(
@@ -942,6 +944,8 @@ internal object UniffiLib {
     external fun uniffi_snapsign_ffi_fn_constructor_requestverifier_new(`provider`: RustBuffer.ByValue,`publicKey`: RustBuffer.ByValue,`clientSecret`: RustBuffer.ByValue,`clientId`: RustBuffer.ByValue,`partnerId`: RustBuffer.ByValue,`maxSkewSeconds`: Int,`allowWeakKey`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_snapsign_ffi_fn_method_requestverifier_call_kind(`ptr`: Long,`target`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_snapsign_ffi_fn_method_requestverifier_explain(`ptr`: Long,`method`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`headers`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_snapsign_ffi_fn_method_requestverifier_max_skew_seconds(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
@@ -1234,6 +1238,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_snapsign_ffi_checksum_method_requestverifier_call_kind() and 0xFFFF) != 30715) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_snapsign_ffi_checksum_method_requestverifier_explain() and 0xFFFF) != 15086) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_snapsign_ffi_checksum_method_requestverifier_max_skew_seconds() and 0xFFFF) != 50888) {
@@ -2573,6 +2580,17 @@ public interface RequestVerifierInterface {
     fun `callKind`(`target`: kotlin.String): CallKind
     
     /**
+     * Why a received request's signature does not verify with this verifier's key or secret:
+     * the variants of the received inputs that it does verify (the timestamp in another form,
+     * the query left out, a re-serialised body, ...). Call it for a request [`verify`](Self::verify)
+     * rejected as `WrongSignature`, to log the cause; it tries up to a few thousand variants
+     * (under one second for a 1 KiB body), so do not call it on every request. The arguments
+     * are [`verify`](Self::verify)'s. `None` when the verifier has no key or secret for this
+     * kind of call. Errors: a signature that cannot be checked at all (a weak key).
+     */
+    fun `explain`(`method`: kotlin.String, `target`: kotlin.String, `headers`: List<Header>, `body`: kotlin.ByteArray): SignatureDiagnosis?
+    
+    /**
      * The allowed skew in seconds.
      */
     fun `maxSkewSeconds`(): kotlin.UInt
@@ -2741,6 +2759,33 @@ open class RequestVerifier: Disposable, AutoCloseable, RequestVerifierInterface
         it,
         
         FfiConverterString.lower(`target`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Why a received request's signature does not verify with this verifier's key or secret:
+     * the variants of the received inputs that it does verify (the timestamp in another form,
+     * the query left out, a re-serialised body, ...). Call it for a request [`verify`](Self::verify)
+     * rejected as `WrongSignature`, to log the cause; it tries up to a few thousand variants
+     * (under one second for a 1 KiB body), so do not call it on every request. The arguments
+     * are [`verify`](Self::verify)'s. `None` when the verifier has no key or secret for this
+     * kind of call. Errors: a signature that cannot be checked at all (a weak key).
+     */
+    @Throws(SnapException::class)override fun `explain`(`method`: kotlin.String, `target`: kotlin.String, `headers`: List<Header>, `body`: kotlin.ByteArray): SignatureDiagnosis? {
+            return FfiConverterOptionalTypeSignatureDiagnosis.lift(
+    callWithHandle {
+    uniffiRustCallWithError(SnapException) { _status ->
+    UniffiLib.uniffi_snapsign_ffi_fn_method_requestverifier_explain(
+        it,
+        
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`target`),
+        FfiConverterSequenceTypeHeader.lower(`headers`),
+        FfiConverterByteArray.lower(`body`),_status)
 }
     }
     )
@@ -5575,6 +5620,152 @@ public object FfiConverterTypeResponseCodeInfo: FfiConverterRustBuffer<ResponseC
 
 
 /**
+ * One variant of the received inputs that the received signature verifies: the likely cause of
+ * a wrong signature, as `snapsign explain --json` names it.
+ */
+data class SignatureCause (
+    /**
+     * The stable identifier (`timestamp-format`, `python-json-dumps`, `hex-signature`, ...; two
+     * changes at once are joined with `+`).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * What the sender did, in words.
+     */
+    var `cause`: kotlin.String
+    , 
+    /**
+     * How to fix it, in one line.
+     */
+    var `fix`: kotlin.String
+    , 
+    /**
+     * The string-to-sign the signature verifies.
+     */
+    var `stringToSign`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignatureCause: FfiConverterRustBuffer<SignatureCause> {
+    override fun read(buf: ByteBuffer): SignatureCause {
+        return SignatureCause(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignatureCause) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`cause`) +
+            FfiConverterString.allocationSize(value.`fix`) +
+            FfiConverterString.allocationSize(value.`stringToSign`)
+    )
+
+    override fun write(value: SignatureCause, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`cause`, buf)
+            FfiConverterString.write(value.`fix`, buf)
+            FfiConverterString.write(value.`stringToSign`, buf)
+    }
+}
+
+
+
+/**
+ * What [`RequestVerifier::explain`] found out about a request's signature.
+ */
+data class SignatureDiagnosis (
+    /**
+     * The signature verifies over the request exactly as received (then a rejection was for
+     * another reason).
+     */
+    var `valid`: kotlin.Boolean
+    , 
+    /**
+     * The string-to-sign the verifier checked the signature against.
+     */
+    var `expectedStringToSign`: kotlin.String
+    , 
+    /**
+     * The variants the signature verifies, most likely first; empty when none does.
+     */
+    var `causes`: List<SignatureCause>
+    , 
+    /**
+     * When no variant verifies: `no variant verifies (N checked): the key/client secret is
+     * probably not the one that signed`, with what was tried.
+     */
+    var `unexplained`: kotlin.String?
+    , 
+    /**
+     * What the core would refuse in the received inputs (an absolute URL, invalid JSON, ...).
+     */
+    var `problems`: List<kotlin.String>
+    , 
+    /**
+     * Invisible or suspicious characters in the received inputs.
+     */
+    var `warnings`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignatureDiagnosis: FfiConverterRustBuffer<SignatureDiagnosis> {
+    override fun read(buf: ByteBuffer): SignatureDiagnosis {
+        return SignatureDiagnosis(
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeSignatureCause.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignatureDiagnosis) = (
+            FfiConverterBoolean.allocationSize(value.`valid`) +
+            FfiConverterString.allocationSize(value.`expectedStringToSign`) +
+            FfiConverterSequenceTypeSignatureCause.allocationSize(value.`causes`) +
+            FfiConverterOptionalString.allocationSize(value.`unexplained`) +
+            FfiConverterSequenceString.allocationSize(value.`problems`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`)
+    )
+
+    override fun write(value: SignatureDiagnosis, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`valid`, buf)
+            FfiConverterString.write(value.`expectedStringToSign`, buf)
+            FfiConverterSequenceTypeSignatureCause.write(value.`causes`, buf)
+            FfiConverterOptionalString.write(value.`unexplained`, buf)
+            FfiConverterSequenceString.write(value.`problems`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
+    }
+}
+
+
+
+/**
  * The transaction signature with its source.
  */
 data class SignatureFact (
@@ -7680,6 +7871,38 @@ public object FfiConverterOptionalTypeTokenStore: FfiConverterRustBuffer<TokenSt
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeSignatureDiagnosis: FfiConverterRustBuffer<SignatureDiagnosis?> {
+    override fun read(buf: ByteBuffer): SignatureDiagnosis? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSignatureDiagnosis.read(buf)
+    }
+
+    override fun allocationSize(value: SignatureDiagnosis?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSignatureDiagnosis.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SignatureDiagnosis?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSignatureDiagnosis.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeRejectionKind: FfiConverterRustBuffer<RejectionKind?> {
     override fun read(buf: ByteBuffer): RejectionKind? {
         if (buf.get().toInt() == 0) {
@@ -7786,6 +8009,34 @@ public object FfiConverterSequenceTypeProviderProfile: FfiConverterRustBuffer<Li
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeProviderProfile.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSignatureCause: FfiConverterRustBuffer<List<SignatureCause>> {
+    override fun read(buf: ByteBuffer): List<SignatureCause> {
+        val len = buf.getInt()
+        return List<SignatureCause>(len) {
+            FfiConverterTypeSignatureCause.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SignatureCause>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSignatureCause.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SignatureCause>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSignatureCause.write(it, buf)
         }
     }
 }

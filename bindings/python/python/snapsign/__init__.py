@@ -430,6 +430,27 @@ def verify_request(
     )
 
 
+def explain_request(
+    verifier: RequestVerifier,
+    method: str,
+    path: str,
+    headers: HeaderSource,
+    body: _typing.Union[bytes, bytearray, memoryview, str],
+) -> _typing.Optional[SignatureDiagnosis]:
+    """Why a received request's signature does not verify with `verifier`'s key or secret
+    (RequestVerifier.explain), taking the same arguments as `verify_request`: the generated
+    `SignatureDiagnosis`, whose `causes` are the variants of the received inputs the signature
+    verifies (`id` such as "timestamp-format" or "python-json-dumps", `cause`, `fix`), or
+    `unexplained` when none does. Call it to log a `WrongSignature` rejection, not on every
+    request: it tries up to a few thousand variants. None when the verifier has no key or secret
+    for this kind of call."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    elif not isinstance(body, bytes):
+        body = bytes(body)
+    return verifier.explain(method, path, _header_list(headers), body)
+
+
 def MemoryReplayGuard(capacity: int = 100_000) -> ReplayGuard:  # noqa: N802 - reads as a class
     """The built-in in-memory ReplayGuard for one process (`memory_replay_guard`): at most
     `capacity` live ids, thread-safe. Processes behind a load balancer need a shared guard:
@@ -437,4 +458,4 @@ def MemoryReplayGuard(capacity: int = 100_000) -> ReplayGuard:  # noqa: N802 - r
     return _gen.memory_replay_guard(capacity)
 
 
-__all__ += ["verify_request", "MemoryReplayGuard", "HeaderSource"]
+__all__ += ["verify_request", "explain_request", "MemoryReplayGuard", "HeaderSource"]
