@@ -3005,6 +3005,67 @@ public func FfiConverterTypeIssuedToken_lower(_ value: IssuedToken) -> RustBuffe
 
 
 /**
+ * [`MissingHeaderAnswer`] with its source.
+ */
+public struct MissingHeaderFact: Equatable, Hashable {
+    public var value: MissingHeaderAnswer
+    public var source: String
+    public var confidence: Confidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(value: MissingHeaderAnswer, source: String, confidence: Confidence) {
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MissingHeaderFact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMissingHeaderFact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MissingHeaderFact {
+        return
+            try MissingHeaderFact(
+                value: FfiConverterTypeMissingHeaderAnswer.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf), 
+                confidence: FfiConverterTypeConfidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MissingHeaderFact, into buf: inout [UInt8]) {
+        FfiConverterTypeMissingHeaderAnswer.write(value.value, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterTypeConfidence.write(value.confidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMissingHeaderFact_lift(_ buf: RustBuffer) throws -> MissingHeaderFact {
+    return try FfiConverterTypeMissingHeaderFact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMissingHeaderFact_lower(_ value: MissingHeaderFact) -> RustBuffer {
+    return FfiConverterTypeMissingHeaderFact.lower(value)
+}
+
+
+/**
  * What one provider expects as the inputs of the standard's formulas (`snapsign providers`):
  * every value with the document it comes from and how sure it is. Check your provider's current
  * documentation before relying on a `Weak` one.
@@ -3047,6 +3108,10 @@ public struct ProviderProfile: Equatable, Hashable {
      */
     public var deviceIdRequired: FlagFact
     /**
+     * How the provider answers a missing mandatory header (the receiving side answers alike).
+     */
+    public var missingHeader: MissingHeaderFact
+    /**
      * Whatever else an integrator must know.
      */
     public var notes: String
@@ -3082,6 +3147,9 @@ public struct ProviderProfile: Equatable, Hashable {
          * `X-DEVICE-ID` must be sent on every transaction call.
          */deviceIdRequired: FlagFact, 
         /**
+         * How the provider answers a missing mandatory header (the receiving side answers alike).
+         */missingHeader: MissingHeaderFact, 
+        /**
          * Whatever else an integrator must know.
          */notes: String) {
         self.name = name
@@ -3093,6 +3161,7 @@ public struct ProviderProfile: Equatable, Hashable {
         self.channelId = channelId
         self.partnerIdIsClientId = partnerIdIsClientId
         self.deviceIdRequired = deviceIdRequired
+        self.missingHeader = missingHeader
         self.notes = notes
     }
 
@@ -3121,6 +3190,7 @@ public struct FfiConverterTypeProviderProfile: FfiConverterRustBuffer {
                 channelId: FfiConverterTypeTextFact.read(from: &buf), 
                 partnerIdIsClientId: FfiConverterTypeFlagFact.read(from: &buf), 
                 deviceIdRequired: FfiConverterTypeFlagFact.read(from: &buf), 
+                missingHeader: FfiConverterTypeMissingHeaderFact.read(from: &buf), 
                 notes: FfiConverterString.read(from: &buf)
         )
     }
@@ -3135,6 +3205,7 @@ public struct FfiConverterTypeProviderProfile: FfiConverterRustBuffer {
         FfiConverterTypeTextFact.write(value.channelId, into: &buf)
         FfiConverterTypeFlagFact.write(value.partnerIdIsClientId, into: &buf)
         FfiConverterTypeFlagFact.write(value.deviceIdRequired, into: &buf)
+        FfiConverterTypeMissingHeaderFact.write(value.missingHeader, into: &buf)
         FfiConverterString.write(value.notes, into: &buf)
     }
 }
@@ -4939,6 +5010,77 @@ public func FfiConverterTypeKeyErrorKind_lift(_ buf: RustBuffer) throws -> KeyEr
 #endif
 public func FfiConverterTypeKeyErrorKind_lower(_ value: KeyErrorKind) -> RustBuffer {
     return FfiConverterTypeKeyErrorKind.lower(value)
+}
+
+
+
+/**
+ * How a provider answers a request that lacks a mandatory header: the standard's `400xx02
+ * Invalid Mandatory Field {X-TIMESTAMP}`, or iFortepay's `400xx00 Bad Request - X-TIMESTAMP is
+ * Required`.
+ */
+
+public enum MissingHeaderAnswer: Equatable, Hashable {
+    
+    case standard
+    case badRequestIsRequired
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MissingHeaderAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMissingHeaderAnswer: FfiConverterRustBuffer {
+    typealias SwiftType = MissingHeaderAnswer
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MissingHeaderAnswer {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .standard
+        
+        case 2: return .badRequestIsRequired
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MissingHeaderAnswer, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .standard:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .badRequestIsRequired:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMissingHeaderAnswer_lift(_ buf: RustBuffer) throws -> MissingHeaderAnswer {
+    return try FfiConverterTypeMissingHeaderAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMissingHeaderAnswer_lower(_ value: MissingHeaderAnswer) -> RustBuffer {
+    return FfiConverterTypeMissingHeaderAnswer.lower(value)
 }
 
 

@@ -1756,6 +1756,96 @@ class _UniffiFfiConverterTypeIssuedToken(_UniffiConverterRustBuffer):
         _UniffiFfiConverterSequenceTypeHeader.write(value.headers, buf)
         _UniffiFfiConverterString.write(value.body, buf)
 
+
+
+
+
+
+class MissingHeaderAnswer(enum.Enum):
+    """
+    How a provider answers a request that lacks a mandatory header: the standard's `400xx02
+    Invalid Mandatory Field {X-TIMESTAMP}`, or iFortepay's `400xx00 Bad Request - X-TIMESTAMP is
+    Required`.
+"""
+    
+    STANDARD = 0
+    
+    BAD_REQUEST_IS_REQUIRED = 1
+    
+
+
+class _UniffiFfiConverterTypeMissingHeaderAnswer(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return MissingHeaderAnswer.STANDARD
+        if variant == 2:
+            return MissingHeaderAnswer.BAD_REQUEST_IS_REQUIRED
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == MissingHeaderAnswer.STANDARD:
+            return
+        if value == MissingHeaderAnswer.BAD_REQUEST_IS_REQUIRED:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == MissingHeaderAnswer.STANDARD:
+            buf.write_i32(1)
+        if value == MissingHeaderAnswer.BAD_REQUEST_IS_REQUIRED:
+            buf.write_i32(2)
+
+
+
+@dataclass
+class MissingHeaderFact:
+    """
+    [`MissingHeaderAnswer`] with its source.
+"""
+    def __init__(self, *, value:MissingHeaderAnswer, source:str, confidence:Confidence):
+        self.value = value
+        self.source = source
+        self.confidence = confidence
+        
+        
+
+    
+    def __str__(self):
+        return "MissingHeaderFact(value={}, source={}, confidence={})".format(self.value, self.source, self.confidence)
+    def __eq__(self, other):
+        if self.value != other.value:
+            return False
+        if self.source != other.source:
+            return False
+        if self.confidence != other.confidence:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeMissingHeaderFact(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return MissingHeaderFact(
+            value=_UniffiFfiConverterTypeMissingHeaderAnswer.read(buf),
+            source=_UniffiFfiConverterString.read(buf),
+            confidence=_UniffiFfiConverterTypeConfidence.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTypeMissingHeaderAnswer.check_lower(value.value)
+        _UniffiFfiConverterString.check_lower(value.source)
+        _UniffiFfiConverterTypeConfidence.check_lower(value.confidence)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTypeMissingHeaderAnswer.write(value.value, buf)
+        _UniffiFfiConverterString.write(value.source, buf)
+        _UniffiFfiConverterTypeConfidence.write(value.confidence, buf)
+
 class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -2065,7 +2155,7 @@ class ProviderProfile:
     every value with the document it comes from and how sure it is. Check your provider's current
     documentation before relying on a `Weak` one.
 """
-    def __init__(self, *, name:str, token_path_b2b:TextFact, token_path_b2b2c:TextFact, timestamp:TimestampFact, transaction_signature:SignatureFact, endpoint_rule:EndpointFact, channel_id:TextFact, partner_id_is_client_id:FlagFact, device_id_required:FlagFact, notes:str):
+    def __init__(self, *, name:str, token_path_b2b:TextFact, token_path_b2b2c:TextFact, timestamp:TimestampFact, transaction_signature:SignatureFact, endpoint_rule:EndpointFact, channel_id:TextFact, partner_id_is_client_id:FlagFact, device_id_required:FlagFact, missing_header:MissingHeaderFact, notes:str):
         self.name = name
         self.token_path_b2b = token_path_b2b
         self.token_path_b2b2c = token_path_b2b2c
@@ -2075,13 +2165,14 @@ class ProviderProfile:
         self.channel_id = channel_id
         self.partner_id_is_client_id = partner_id_is_client_id
         self.device_id_required = device_id_required
+        self.missing_header = missing_header
         self.notes = notes
         
         
 
     
     def __str__(self):
-        return "ProviderProfile(name={}, token_path_b2b={}, token_path_b2b2c={}, timestamp={}, transaction_signature={}, endpoint_rule={}, channel_id={}, partner_id_is_client_id={}, device_id_required={}, notes={})".format(self.name, self.token_path_b2b, self.token_path_b2b2c, self.timestamp, self.transaction_signature, self.endpoint_rule, self.channel_id, self.partner_id_is_client_id, self.device_id_required, self.notes)
+        return "ProviderProfile(name={}, token_path_b2b={}, token_path_b2b2c={}, timestamp={}, transaction_signature={}, endpoint_rule={}, channel_id={}, partner_id_is_client_id={}, device_id_required={}, missing_header={}, notes={})".format(self.name, self.token_path_b2b, self.token_path_b2b2c, self.timestamp, self.transaction_signature, self.endpoint_rule, self.channel_id, self.partner_id_is_client_id, self.device_id_required, self.missing_header, self.notes)
     def __eq__(self, other):
         if self.name != other.name:
             return False
@@ -2101,6 +2192,8 @@ class ProviderProfile:
             return False
         if self.device_id_required != other.device_id_required:
             return False
+        if self.missing_header != other.missing_header:
+            return False
         if self.notes != other.notes:
             return False
         return True
@@ -2118,6 +2211,7 @@ class _UniffiFfiConverterTypeProviderProfile(_UniffiConverterRustBuffer):
             channel_id=_UniffiFfiConverterTypeTextFact.read(buf),
             partner_id_is_client_id=_UniffiFfiConverterTypeFlagFact.read(buf),
             device_id_required=_UniffiFfiConverterTypeFlagFact.read(buf),
+            missing_header=_UniffiFfiConverterTypeMissingHeaderFact.read(buf),
             notes=_UniffiFfiConverterString.read(buf),
         )
 
@@ -2132,6 +2226,7 @@ class _UniffiFfiConverterTypeProviderProfile(_UniffiConverterRustBuffer):
         _UniffiFfiConverterTypeTextFact.check_lower(value.channel_id)
         _UniffiFfiConverterTypeFlagFact.check_lower(value.partner_id_is_client_id)
         _UniffiFfiConverterTypeFlagFact.check_lower(value.device_id_required)
+        _UniffiFfiConverterTypeMissingHeaderFact.check_lower(value.missing_header)
         _UniffiFfiConverterString.check_lower(value.notes)
 
     @staticmethod
@@ -2145,6 +2240,7 @@ class _UniffiFfiConverterTypeProviderProfile(_UniffiConverterRustBuffer):
         _UniffiFfiConverterTypeTextFact.write(value.channel_id, buf)
         _UniffiFfiConverterTypeFlagFact.write(value.partner_id_is_client_id, buf)
         _UniffiFfiConverterTypeFlagFact.write(value.device_id_required, buf)
+        _UniffiFfiConverterTypeMissingHeaderFact.write(value.missing_header, buf)
         _UniffiFfiConverterString.write(value.notes, buf)
 
 class _UniffiFfiConverterUInt64(_UniffiConverterPrimitiveInt):
@@ -6770,6 +6866,7 @@ __all__ = [
     "InternalError",
     "EndpointRule",
     "Confidence",
+    "MissingHeaderAnswer",
     "TransactionSignature",
     "CallKind",
     "RejectionKind",
@@ -6783,6 +6880,7 @@ __all__ = [
     "FlagFact",
     "Header",
     "IssuedToken",
+    "MissingHeaderFact",
     "TextFact",
     "TimestampFormat",
     "TimestampStyle",

@@ -190,7 +190,7 @@ def test_provider_profiles_are_complete_and_equal_the_cli():
     assert [p.name for p in profiles] == ["generic", "doku", "ifortepay", "midtrans", "dana", "bca", "bri",
                                           "mandiri", "winpay", "ovo"]
     facts = ("token_path_b2b", "token_path_b2b2c", "timestamp", "transaction_signature", "endpoint_rule",
-             "channel_id", "partner_id_is_client_id", "device_id_required")
+             "channel_id", "partner_id_is_client_id", "device_id_required", "missing_header")
     for p in profiles:
         for f in facts:
             fact = getattr(p, f)
@@ -202,6 +202,8 @@ def test_provider_profiles_are_complete_and_equal_the_cli():
     rule = {snapsign.EndpointRule.AS_SENT: "as-sent", snapsign.EndpointRule.PATH_ONLY: "path-only",
             snapsign.EndpointRule.CANONICAL_QUERY: "canonical-query"}
     signature = {snapsign.TransactionSignature.HMAC: "hmac", snapsign.TransactionSignature.RSA_SERVICE: "rsa-service"}
+    missing = {snapsign.MissingHeaderAnswer.STANDARD: "standard",
+               snapsign.MissingHeaderAnswer.BAD_REQUEST_IS_REQUIRED: "bad-request-is-required"}
     for p, j in zip(profiles, cli_json("providers", "--json"), strict=True):
         assert p.name == j["name"] and p.notes == j["notes"]
         for f, value in (("token_path_b2b", p.token_path_b2b.value), ("token_path_b2b2c", p.token_path_b2b2c.value),
@@ -209,7 +211,8 @@ def test_provider_profiles_are_complete_and_equal_the_cli():
                          ("partner_id_is_client_id", p.partner_id_is_client_id.value),
                          ("device_id_required", p.device_id_required.value),
                          ("transaction_signature", signature[p.transaction_signature.value]),
-                         ("endpoint_rule", rule[p.endpoint_rule.value])):
+                         ("endpoint_rule", rule[p.endpoint_rule.value]),
+                         ("missing_header", missing[p.missing_header.value])):
             fact = getattr(p, f)
             assert (value, fact.source, names[fact.confidence]) == \
                 (j[f]["value"], j[f]["source"], j[f]["confidence"]), (p.name, f)

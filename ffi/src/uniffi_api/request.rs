@@ -1,7 +1,9 @@
 //! Provider profiles, complete signed transaction headers and `responseCode` descriptions.
 
 use snapsign_core::endpoint::EndpointRule;
-use snapsign_core::provider::{self, Confidence, Fact, Profile, TimestampStyle, TransactionSignature, PROFILES};
+use snapsign_core::provider::{
+    self, Confidence, Fact, MissingHeaderAnswer, Profile, TimestampStyle, TransactionSignature, PROFILES,
+};
 use snapsign_core::request::{Call, Customer, ProfileSigner, SigningKey, When};
 use snapsign_core::timestamp::TimestampFormat;
 use snapsign_core::{describe_response_code as core_describe, Error, Field, KeyOptions, RsaSigner};
@@ -27,6 +29,15 @@ pub enum Confidence {
 pub enum TransactionSignature {
     Hmac,
     RsaService,
+}
+
+/// How a provider answers a request that lacks a mandatory header: the standard's `400xx02
+/// Invalid Mandatory Field {X-TIMESTAMP}`, or iFortepay's `400xx00 Bad Request - X-TIMESTAMP is
+/// Required`.
+#[uniffi::remote(Enum)]
+pub enum MissingHeaderAnswer {
+    Standard,
+    BadRequestIsRequired,
 }
 
 /// What `EndpointUrl` is in the string-to-sign: the target as sent (the standard), the path
@@ -117,8 +128,18 @@ pub struct ProviderProfile {
     pub partner_id_is_client_id: FlagFact,
     /// `X-DEVICE-ID` must be sent on every transaction call.
     pub device_id_required: FlagFact,
+    /// How the provider answers a missing mandatory header (the receiving side answers alike).
+    pub missing_header: MissingHeaderFact,
     /// Whatever else an integrator must know.
     pub notes: String,
+}
+
+/// [`MissingHeaderAnswer`] with its source.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MissingHeaderFact {
+    pub value: MissingHeaderAnswer,
+    pub source: String,
+    pub confidence: Confidence,
 }
 
 fn text_fact(f: &Fact<Option<&'static str>>) -> TextFact {
@@ -157,6 +178,11 @@ fn profile_record(p: &Profile) -> ProviderProfile {
         channel_id: text_fact(&p.channel_id),
         partner_id_is_client_id: flag_fact(&p.partner_id_is_client_id),
         device_id_required: flag_fact(&p.device_id_required),
+        missing_header: MissingHeaderFact {
+            value: p.missing_header.value,
+            source: p.missing_header.source.to_owned(),
+            confidence: p.missing_header.confidence,
+        },
         notes: p.notes.to_owned(),
     }
 }

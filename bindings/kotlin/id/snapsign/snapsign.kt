@@ -5321,6 +5321,52 @@ public object FfiConverterTypeIssuedToken: FfiConverterRustBuffer<IssuedToken> {
 
 
 /**
+ * [`MissingHeaderAnswer`] with its source.
+ */
+data class MissingHeaderFact (
+    var `value`: MissingHeaderAnswer
+    , 
+    var `source`: kotlin.String
+    , 
+    var `confidence`: Confidence
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMissingHeaderFact: FfiConverterRustBuffer<MissingHeaderFact> {
+    override fun read(buf: ByteBuffer): MissingHeaderFact {
+        return MissingHeaderFact(
+            FfiConverterTypeMissingHeaderAnswer.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeConfidence.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MissingHeaderFact) = (
+            FfiConverterTypeMissingHeaderAnswer.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterTypeConfidence.allocationSize(value.`confidence`)
+    )
+
+    override fun write(value: MissingHeaderFact, buf: ByteBuffer) {
+            FfiConverterTypeMissingHeaderAnswer.write(value.`value`, buf)
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterTypeConfidence.write(value.`confidence`, buf)
+    }
+}
+
+
+
+/**
  * What one provider expects as the inputs of the standard's formulas (`snapsign providers`):
  * every value with the document it comes from and how sure it is. Check your provider's current
  * documentation before relying on a `Weak` one.
@@ -5372,6 +5418,11 @@ data class ProviderProfile (
     var `deviceIdRequired`: FlagFact
     , 
     /**
+     * How the provider answers a missing mandatory header (the receiving side answers alike).
+     */
+    var `missingHeader`: MissingHeaderFact
+    , 
+    /**
      * Whatever else an integrator must know.
      */
     var `notes`: kotlin.String
@@ -5400,6 +5451,7 @@ public object FfiConverterTypeProviderProfile: FfiConverterRustBuffer<ProviderPr
             FfiConverterTypeTextFact.read(buf),
             FfiConverterTypeFlagFact.read(buf),
             FfiConverterTypeFlagFact.read(buf),
+            FfiConverterTypeMissingHeaderFact.read(buf),
             FfiConverterString.read(buf),
         )
     }
@@ -5414,6 +5466,7 @@ public object FfiConverterTypeProviderProfile: FfiConverterRustBuffer<ProviderPr
             FfiConverterTypeTextFact.allocationSize(value.`channelId`) +
             FfiConverterTypeFlagFact.allocationSize(value.`partnerIdIsClientId`) +
             FfiConverterTypeFlagFact.allocationSize(value.`deviceIdRequired`) +
+            FfiConverterTypeMissingHeaderFact.allocationSize(value.`missingHeader`) +
             FfiConverterString.allocationSize(value.`notes`)
     )
 
@@ -5427,6 +5480,7 @@ public object FfiConverterTypeProviderProfile: FfiConverterRustBuffer<ProviderPr
             FfiConverterTypeTextFact.write(value.`channelId`, buf)
             FfiConverterTypeFlagFact.write(value.`partnerIdIsClientId`, buf)
             FfiConverterTypeFlagFact.write(value.`deviceIdRequired`, buf)
+            FfiConverterTypeMissingHeaderFact.write(value.`missingHeader`, buf)
             FfiConverterString.write(value.`notes`, buf)
     }
 }
@@ -6562,6 +6616,45 @@ public object FfiConverterTypeKeyErrorKind: FfiConverterRustBuffer<KeyErrorKind>
     override fun allocationSize(value: KeyErrorKind) = 4UL
 
     override fun write(value: KeyErrorKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a provider answers a request that lacks a mandatory header: the standard's `400xx02
+ * Invalid Mandatory Field {X-TIMESTAMP}`, or iFortepay's `400xx00 Bad Request - X-TIMESTAMP is
+ * Required`.
+ */
+
+enum class MissingHeaderAnswer {
+    
+    STANDARD,
+    BAD_REQUEST_IS_REQUIRED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMissingHeaderAnswer: FfiConverterRustBuffer<MissingHeaderAnswer> {
+    override fun read(buf: ByteBuffer) = try {
+        MissingHeaderAnswer.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: MissingHeaderAnswer) = 4UL
+
+    override fun write(value: MissingHeaderAnswer, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
