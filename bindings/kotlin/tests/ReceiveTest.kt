@@ -76,6 +76,8 @@ internal fun receiveTests(eq: (String, Any?, Any?) -> Unit) {
         eq("receive: explain's expected string-to-sign", diagnosis?.expectedStringToSign, "POST:$query:$token:$digest:$ts")
         eq("receive: a valid signature explains as valid", explainRequest(verifier, "POST", path, signed("8"), body)?.valid, true)
 
+        eq("receive: ReplayGuardException's message is its reason", id.snapsign.ReplayGuardException.Unavailable("db down").message, "db down")
+
         val memory = MemoryReplayGuard()
         val racing = signed("6")
         val accepted = AtomicInteger()

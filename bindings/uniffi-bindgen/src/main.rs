@@ -138,7 +138,10 @@ fn run(args: &[String]) -> Result<()> {
     if kotlin {
         let kotlin_file = out_dir.join(KOTLIN_FILE);
         let text = std::fs::read_to_string(&kotlin_file).with_context(|| format!("read {kotlin_file}"))?;
-        let text = kotlin_message_is_reason(&text).with_context(|| format!("{kotlin_file}"))?;
+        let mut text = text;
+        for class in KOTLIN_ERROR_CLASSES {
+            text = kotlin_message_is_reason(&text, class).with_context(|| format!("{kotlin_file}: {class}"))?;
+        }
         std::fs::write(&kotlin_file, text).with_context(|| format!("write {kotlin_file}"))?;
     }
     Ok(())
@@ -148,10 +151,11 @@ fn run(args: &[String]) -> Result<()> {
 /// namespace in `ffi/uniffi.toml`).
 const KOTLIN_FILE: &str = "id/snapsign/snapsign.kt";
 
-/// The first line of uniffi's Kotlin class for the `SnapError` enum.
-const KOTLIN_ERROR_CLASS: &str = "sealed class SnapException: kotlin.Exception() {";
+/// uniffi's Kotlin classes for the `SnapError` and `ReplayGuardError` enums: every variant of
+/// both has a `reason`, the core's (or the guard's) sentence.
+const KOTLIN_ERROR_CLASSES: [&str; 2] = ["SnapException", "ReplayGuardException"];
 
-/// Makes `message` of every `SnapException` variant its `reason`. uniffi 0.32's Kotlin template
+/// Makes `message` of every variant of the Kotlin exception class `class` its `reason`. uniffi 0.32's Kotlin template
 /// writes each variant as
 ///
 /// ```text
@@ -167,20 +171,22 @@ const KOTLIN_ERROR_CLASS: &str = "sealed class SnapException: kotlin.Exception()
 /// and only that `get()` line changes. Fails, instead of writing a half-changed file, when the
 /// class or a variant does not have that shape (another uniffi version: check its
 /// `ErrorTemplate.kt`) or a variant has no `reason`.
-fn kotlin_message_is_reason(text: &str) -> Result<String> {
-    const VARIANT_END: &str = "        ) : SnapException() {";
+fn kotlin_message_is_reason(text: &str, class: &str) -> Result<String> {
+    let class_line = format!("sealed class {class}: kotlin.Exception() {{");
+    let variant_end = format!("        ) : {class}() {{");
     const MESSAGE: &str = "        override val message";
     const GETTER: &str = "            get() = \"";
     const REASON: &str = "reason=${ `reason` }";
     const NEW_GETTER: &str = "            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)";
 
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let start = lines
-        .iter()
-        .position(|l| l.trim_end() == KOTLIN_ERROR_CLASS)
-        .with_context(|| format!("no `{KOTLIN_ERROR_CLASS}` line"))?;
+    let start =
+        lines.iter().position(|l| l.trim_end() == class_line).with_context(|| format!("no `{class_line}` line"))?;
     let end = start
-        + lines[start..].iter().position(|l| l.trim_end() == "}").context("the SnapException class does not end")?;
+        + lines[start..]
+            .iter()
+            .position(|l| l.trim_end() == "}")
+            .with_context(|| format!("the {class} class does not end"))?;
     let mut out = String::with_capacity(text.len());
     let mut variants = 0;
     let mut i = 0;
@@ -188,16 +194,16 @@ fn kotlin_message_is_reason(text: &str) -> Result<String> {
         let line = lines[i];
         out.push_str(line);
         i += 1;
-        if !(start..end).contains(&(i - 1)) || line.trim_end() != VARIANT_END {
+        if !(start..end).contains(&(i - 1)) || line.trim_end() != variant_end {
             continue;
         }
         variants += 1;
         let (message, getter) = match (lines.get(i), lines.get(i + 1)) {
             (Some(m), Some(g)) if m.trim_end() == MESSAGE && g.starts_with(GETTER) => (m, g),
-            _ => bail!("SnapException variant {variants}: no `override val message` getter after line {i}"),
+            _ => bail!("{class} variant {variants}: no `override val message` getter after line {i}"),
         };
         if !getter.contains(REASON) {
-            bail!("SnapException variant {variants} has no `reason` field: {}", getter.trim());
+            bail!("{class} variant {variants} has no `reason` field: {}", getter.trim());
         }
         out.push_str(message);
         out.push_str(NEW_GETTER);
@@ -205,7 +211,7 @@ fn kotlin_message_is_reason(text: &str) -> Result<String> {
         i += 2;
     }
     if variants == 0 {
-        bail!("the SnapException class has no variant of the expected shape");
+        bail!("the {class} class has no variant of the expected shape");
     }
     Ok(out)
 }
@@ -227,7 +233,7 @@ mod tests {
 
     fn error_class(variants: &str) -> String {
         format!(
-            "val x = 1\n/**\n * Everything.\n */\n{KOTLIN_ERROR_CLASS}\n    \n{variants}\n    companion object ErrorHandler : \
+            "val x = 1\n/**\n * Everything.\n */\nsealed class SnapException: kotlin.Exception() {{\n    \n{variants}\n    companion object ErrorHandler : \
              UniffiRustCallStatusErrorHandler<SnapException> {{\n        override fun lift(b: RustBuffer.ByValue): \
              SnapException = FfiConverterTypeSnapError.lift(b)\n    }}\n}}\n\nclass Other(\n        ) : SnapException() {{\n"
         )
@@ -243,7 +249,7 @@ mod tests {
     #[test]
     fn every_variant_message_becomes_reason_and_nothing_else_changes() {
         let before = error_class(&format!("{INVALID_JSON}    \n{RNG}"));
-        let after = kotlin_message_is_reason(&before).unwrap();
+        let after = kotlin_message_is_reason(&before, "SnapException").unwrap();
         let getter = "            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)\n";
         let expected = before
             .replace("            get() = \"offset=${ `offset` }, reason=${ `reason` }\"\n", getter)
@@ -256,12 +262,12 @@ mod tests {
     #[test]
     fn refuses_another_shape() {
         // No SnapException class, no variant, a variant without `reason`, another getter form.
-        assert!(kotlin_message_is_reason("class A\n").is_err());
-        assert!(kotlin_message_is_reason(&error_class("")).is_err());
+        assert!(kotlin_message_is_reason("class A\n", "SnapException").is_err());
+        assert!(kotlin_message_is_reason(&error_class(""), "SnapException").is_err());
         let no_reason = "    class A(\n        ) : SnapException() {\n        override val message\n            \
                          get() = \"\"\n    }\n";
-        assert!(kotlin_message_is_reason(&error_class(&format!("{RNG}{no_reason}"))).is_err());
+        assert!(kotlin_message_is_reason(&error_class(&format!("{RNG}{no_reason}")), "SnapException").is_err());
         let other = RNG.replace("override val message\n", "override val message: String\n");
-        assert!(kotlin_message_is_reason(&error_class(&other)).is_err());
+        assert!(kotlin_message_is_reason(&error_class(&other), "SnapException").is_err());
     }
 }

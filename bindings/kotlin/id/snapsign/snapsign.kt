@@ -6760,7 +6760,7 @@ sealed class ReplayGuardException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : ReplayGuardException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason` // the core's sentence (snapsign's uniffi-bindgen)
     }
     
 
