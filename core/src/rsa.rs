@@ -414,6 +414,62 @@ impl RsaVerifier {
         self.key.verify_prehash(&hash.finalize(), &sig).map_err(|_| Error::SignatureMismatch)
     }
 
+    /// The SHA-256 digest that `signature` (base64) signs under this key: RFC 8017 §8.2.2
+    /// (RSAVP1, then the EMSA-PKCS1-v1_5 encoding checked byte for byte) done once, so that
+    /// checking many candidate messages against one signature costs one hash each instead of
+    /// one RSA operation each. [`verify`](Self::verify) of a message succeeds exactly when its
+    /// SHA-256 equals this digest. `snapsign explain` searches its variants with it.
+    ///
+    /// ```
+    /// # use snapsign_core::{KeyOptions, RsaSigner, RsaVerifier};
+    /// # use sha2::{Digest, Sha256};
+    /// # let pem = std::fs::read("../tests/vectors/keys/rsa2048-pkcs8.pem").unwrap();
+    /// # let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default())?;
+    /// # let verifier = signer.verifier();
+    /// let sig = signer.sign(b"clientId|2020-01-01T00:00:00+07:00", &mut getrandom::SysRng)?;
+    /// let digest = verifier.signed_digest(sig.as_bytes())?;
+    /// assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(b"clientId|2020-01-01T00:00:00+07:00")));
+    /// # Ok::<(), snapsign_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidBase64`], [`Error::SignatureLength`], or [`Error::SignatureMismatch`]
+    /// (made with another key or hash algorithm: the encoding is not a SHA-256 DigestInfo).
+    pub fn signed_digest(&self, signature: &[u8]) -> Result<[u8; 32]> {
+        // EMSA-PKCS1-v1_5 for SHA-256: 00 01 FF..FF 00, the DigestInfo prefix, the digest.
+        const DIGEST_INFO: [u8; 19] = [
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
+            0x20,
+        ];
+        let key: &PublicKey = self.key.as_ref();
+        let k = key.size();
+        let mut buf = [0u8; MAX_SIGNATURE_BYTES];
+        let raw = decode_signature(signature, k, &mut buf)?;
+        let s = rsa::BoxedUint::from_be_slice(raw, key.n_bits_precision()).map_err(|_| Error::SignatureMismatch)?;
+        if s >= *key.n().as_ref() {
+            return Err(Error::SignatureMismatch);
+        }
+        let m = rsa::hazmat::rsa_encrypt(key, &s).map_err(|_| Error::SignatureMismatch)?;
+        let bytes = m.to_be_bytes();
+        // The integer is stored at the modulus' limb precision: its leading bytes beyond k are 0.
+        let (high, em) = bytes.split_at(bytes.len().saturating_sub(k));
+        if em.len() != k || high.iter().any(|&b| b != 0) || k < 3 + 8 + DIGEST_INFO.len() + 32 {
+            return Err(Error::SignatureMismatch);
+        }
+        let (padding, t) = em.split_at(k - DIGEST_INFO.len() - 32);
+        let (ps, zero) = padding[2..].split_at(padding.len() - 3);
+        let well_formed = padding[..2] == [0x00, 0x01]
+            && ps.iter().all(|&b| b == 0xff)
+            && zero == [0x00]
+            && t[..DIGEST_INFO.len()] == DIGEST_INFO;
+        if !well_formed {
+            return Err(Error::SignatureMismatch);
+        }
+        let mut digest = [0u8; 32];
+        digest.copy_from_slice(&t[DIGEST_INFO.len()..]);
+        Ok(digest)
+    }
+
     /// Verifies an access-token signature over `clientId|timestamp`.
     ///
     /// ```

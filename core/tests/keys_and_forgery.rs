@@ -295,6 +295,66 @@ fn other_hash_algorithms_and_malformed_digest_info_are_refused() {
     let mut bad_len = honest.clone();
     bad_len[1] = 0x32;
     assert_eq!(verifier.verify(message.as_bytes(), raw_sign(&bad_len).as_bytes()), Err(Error::SignatureMismatch));
+    // signed_digest (one RSA operation for many candidate messages) refuses exactly what verify
+    // refuses, and gives the honest signature's SHA-256.
+    assert_eq!(verifier.signed_digest(VECTOR_SIG.as_bytes()), Ok(<[u8; 32]>::from(sha256)));
+    for forged in [&sha1_info[..], &sha256[..], &bad_len[..]] {
+        assert_eq!(verifier.signed_digest(raw_sign(forged).as_bytes()), Err(Error::SignatureMismatch));
+    }
+    // Another block type, a padding byte that is not FF, a missing separator.
+    let block = |edit: &dyn Fn(&mut Vec<u8>)| {
+        let mut em = vec![0u8; 256];
+        em[1] = 1;
+        em[2..256 - honest.len() - 1].fill(0xFF);
+        em[256 - honest.len()..].copy_from_slice(&honest);
+        edit(&mut em);
+        let m = BoxedUint::from_be_slice(&em, 2048).unwrap();
+        let params =
+            crypto_bigint::modular::BoxedMontyParams::new(crypto_bigint::Odd::new(key.n().as_ref().clone()).unwrap());
+        Base64::encode_string(
+            &crypto_bigint::modular::BoxedMontyForm::new(m, &params).pow(key.d()).retrieve().to_be_bytes(),
+        )
+    };
+    assert_eq!(block(&|_| {}), VECTOR_SIG);
+    for edit in [
+        &(|em: &mut Vec<u8>| em[1] = 2) as &dyn Fn(&mut Vec<u8>),
+        &|em: &mut Vec<u8>| em[50] = 0xFE,
+        &|em: &mut Vec<u8>| em[256 - 51 + 5] = 0x07,
+        &|em: &mut Vec<u8>| em[256 - 52] = 0xFF,
+    ] {
+        let sig = block(edit);
+        assert_eq!(verifier.verify(message.as_bytes(), sig.as_bytes()), Err(Error::SignatureMismatch));
+        assert_eq!(verifier.signed_digest(sig.as_bytes()), Err(Error::SignatureMismatch));
+    }
+}
+
+/// `signed_digest` agrees with `verify` for every key size, on the honest message and on others,
+/// and refuses what `verify` refuses before any arithmetic (length, base64, a value >= n).
+#[test]
+fn signed_digest_agrees_with_verify() {
+    use sha2::Digest;
+    for name in ["rsa2048", "rsa3072", "rsa4096"] {
+        let signer =
+            RsaSigner::from_bytes(&read(&format!("vectors/keys/{name}-pkcs8.pem")), &KeyOptions::default()).unwrap();
+        let verifier = signer.verifier();
+        for i in 0..4u8 {
+            let message = format!("{CLIENT}{i}|{TS}");
+            let sig = signer.sign(message.as_bytes(), &mut getrandom::SysRng).unwrap();
+            let digest = verifier.signed_digest(sig.as_bytes()).unwrap();
+            for candidate in [message.clone(), format!("{message} "), format!("{CLIENT}|{TS}")] {
+                let by_digest = digest == <[u8; 32]>::from(sha2::Sha256::digest(candidate.as_bytes()));
+                assert_eq!(
+                    by_digest,
+                    verifier.verify(candidate.as_bytes(), sig.as_bytes()).is_ok(),
+                    "{name} {candidate}"
+                );
+            }
+        }
+        assert!(matches!(verifier.signed_digest(b"AAAA"), Err(Error::SignatureLength { actual: 3, .. })));
+        assert_eq!(verifier.signed_digest(b"not base64!"), Err(Error::InvalidBase64 { field: Field::Signature }));
+        let big = Base64::encode_string(&vec![0xFF; verifier.modulus_bits() / 8]);
+        assert_eq!(verifier.signed_digest(big.as_bytes()), Err(Error::SignatureMismatch));
+    }
 }
 
 #[test]

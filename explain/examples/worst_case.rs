@@ -2,12 +2,14 @@
 //! can (a lower-case method with a space, an absolute URL with a query to sort, percent escapes
 //! and a no-break space, a 1 KiB body that every serialiser writes differently, a timestamp with
 //! milliseconds in an offset outside the list, BCA's rule, the secret file's newline), and the
-//! signature is made with another key, so that every variant is checked.
+//! signature is over another message (RSA: made with the same key, so that its signed digest is
+//! well-formed and every variant is hashed and compared; HMAC: another secret), so that every
+//! variant is checked.
 //!
 //!     cargo run --release -p snapsign-explain --example worst_case
 //!
-//! Prints, for the service (RSA-2048) and transaction (HMAC-SHA512) signatures, how many variants
-//! were checked and the slowest of 5 runs.
+//! Prints, for the service (RSA-2048 and RSA-4096) and transaction (HMAC-SHA512) signatures, how
+//! many variants were checked and the slowest of 5 runs.
 
 use std::time::{Duration, Instant};
 
@@ -26,7 +28,7 @@ pub fn body() -> Vec<u8> {
         .into_bytes()
 }
 
-fn inputs(kind: Kind, checker: Checker) -> Inputs {
+fn inputs(kind: Kind, checker: Checker, rsa_signature: &str) -> Inputs {
     Inputs {
         parts: Parts {
             method: "post ".into(),
@@ -39,10 +41,10 @@ fn inputs(kind: Kind, checker: Checker) -> Inputs {
         body_name: "worst case".into(),
         profile: snapsign_core::provider::find("bca"),
         checker: Some(checker),
-        // A well-formed signature of another key: nothing verifies, so every variant is checked.
+        // A well-formed signature of another message: nothing verifies, so every variant is checked.
         signature: Some(match kind {
             Kind::Transaction => HmacSigner::new(b"another").unwrap().sign(b"x").to_string(),
-            _ => "A".repeat(342) + "==",
+            _ => rsa_signature.to_owned(),
         }),
         ..Inputs::new(kind)
     }
@@ -65,12 +67,17 @@ fn time(name: &str, make: impl Fn() -> Inputs) {
 fn main() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/keys/");
     println!("body: {} bytes", body().len());
-    let pem = std::fs::read(format!("{root}rsa2048-pkcs8.pem")).unwrap();
-    let verifier = RsaSigner::from_bytes(&pem, &KeyOptions::default()).unwrap().verifier();
-    time("service (RSA-2048)", || inputs(Kind::Service, Checker::Rsa(verifier.clone())));
+    for bits in [2048, 4096] {
+        let pem = std::fs::read(format!("{root}rsa{bits}-pkcs8.pem")).unwrap();
+        let signer = RsaSigner::from_bytes(&pem, &KeyOptions::default()).unwrap();
+        let other = signer.sign(b"another message", &mut getrandom::SysRng).unwrap().to_string();
+        let verifier = signer.verifier();
+        time(&format!("service (RSA-{bits})"), || inputs(Kind::Service, Checker::Rsa(verifier.clone()), &other));
+    }
     let secret = HmacSigner::new(b"a-secret").unwrap();
     let unstripped = Some(Box::new(HmacSigner::new(b"a-secret\n").unwrap()));
     time("transaction (HMAC-SHA512)", || {
-        inputs(Kind::Transaction, Checker::Hmac { secret: Box::new(secret.clone()), unstripped: unstripped.clone() })
+        let checker = Checker::Hmac { secret: Box::new(secret.clone()), unstripped: unstripped.clone() };
+        inputs(Kind::Transaction, checker, "")
     });
 }

@@ -137,10 +137,9 @@ impl Unexplained {
 pub(crate) fn search(ctx: &Context<'_>, checker: &Checker, signature: &str) -> Search {
     let all = variants(ctx);
     let checked = all.len();
-    let mut found: Vec<Variant> = all
-        .into_iter()
-        .filter(|v| checker.verify(v.string_to_sign.as_bytes(), signature.as_bytes(), v.unstripped_secret).is_ok())
-        .collect();
+    let prepared = checker.prepare(signature.as_bytes());
+    let mut found: Vec<Variant> =
+        all.into_iter().filter(|v| prepared.verifies(v.string_to_sign.as_bytes(), v.unstripped_secret)).collect();
     let fewest = found.iter().map(|v| v.changes.len()).min().unwrap_or(0);
     found.retain(|v| v.changes.len() == fewest);
     let unexplained = found.is_empty().then(|| {
