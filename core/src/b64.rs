@@ -27,7 +27,7 @@ pub(crate) fn decode_signature<'o>(signature: &[u8], expected: usize, out: &'o m
     if signature.is_empty() {
         return Err(Error::SignatureLength { expected, actual: 0 });
     }
-    if signature.len() % 4 != 0 {
+    if !signature.len().is_multiple_of(4) {
         return Err(invalid);
     }
     let padding = signature.iter().rev().take(2).take_while(|&&b| b == b'=').count();

@@ -453,21 +453,23 @@ impl RsaVerifier {
         let bytes = m.to_be_bytes();
         // The integer is stored at the modulus' limb precision: its leading bytes beyond k are 0.
         let (high, em) = bytes.split_at(bytes.len().saturating_sub(k));
-        if em.len() != k || high.iter().any(|&b| b != 0) || k < 3 + 8 + DIGEST_INFO.len() + 32 {
+        // 00 01, at least 8 bytes of FF, 00, then T: the DigestInfo prefix and the digest.
+        const T_LEN: usize = DIGEST_INFO.len() + 32;
+        const MIN_LEN: usize = 11 + T_LEN;
+        if em.len() != k || high.iter().any(|&b| b != 0) || k < MIN_LEN {
             return Err(Error::SignatureMismatch);
         }
-        let (padding, t) = em.split_at(k - DIGEST_INFO.len() - 32);
-        let (ps, zero) = padding[2..].split_at(padding.len() - 3);
-        let well_formed = padding[..2] == [0x00, 0x01]
+        let (head, t) = em.split_at(k.saturating_sub(T_LEN));
+        let (info, digest) = t.split_at(DIGEST_INFO.len());
+        let ps = head.get(2..head.len().saturating_sub(1)).unwrap_or_default();
+        let well_formed = head.starts_with(&[0x00, 0x01])
+            && head.ends_with(&[0x00])
             && ps.iter().all(|&b| b == 0xff)
-            && zero == [0x00]
-            && t[..DIGEST_INFO.len()] == DIGEST_INFO;
-        if !well_formed {
-            return Err(Error::SignatureMismatch);
+            && info == DIGEST_INFO;
+        match <[u8; 32]>::try_from(digest) {
+            Ok(digest) if well_formed => Ok(digest),
+            _ => Err(Error::SignatureMismatch),
         }
-        let mut digest = [0u8; 32];
-        digest.copy_from_slice(&t[DIGEST_INFO.len()..]);
-        Ok(digest)
     }
 
     /// Verifies an access-token signature over `clientId|timestamp`.

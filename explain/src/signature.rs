@@ -112,7 +112,7 @@ pub(crate) fn check(ctx: &Context<'_>, sts: &str, given: &str, checker: &Checker
 
 /// An RSA modulus size in bytes that keys are made with (1024 to 16384 bits, a multiple of 256).
 fn is_rsa_size(bytes: usize) -> bool {
-    (128..=2048).contains(&bytes) && bytes % 32 == 0
+    (128..=2048).contains(&bytes) && bytes.is_multiple_of(32)
 }
 
 /// A signature written in hex: `2 × len` hex digits (around whitespace), as standard base64.
@@ -130,7 +130,7 @@ fn hex_signature(sig: &str, len: usize) -> Option<String> {
 fn normalize_signature(sig: &str) -> Option<(String, CauseId, &'static str)> {
     let compact: String = sig.chars().filter(|c| !c.is_whitespace()).collect();
     let mut fixed = compact.replace('-', "+").replace('_', "/");
-    while fixed.len() % 4 != 0 {
+    while !fixed.len().is_multiple_of(4) {
         fixed.push('=');
     }
     if fixed == sig {

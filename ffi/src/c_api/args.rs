@@ -135,7 +135,7 @@ impl RawOut {
         if len.is_null() {
             return Err(fail(len_name, Problem::Null));
         }
-        if (len as usize) % align_of::<usize>() != 0 {
+        if !(len as usize).is_multiple_of(align_of::<usize>()) {
             return Err(fail(len_name, Problem::Misaligned));
         }
         // SAFETY: non-NULL and aligned; writable by the caller's contract.
@@ -220,7 +220,7 @@ impl<T: Copy> OptOut<T> {
     /// # Safety
     /// `ptr` is NULL or valid for writing a `T` for the duration of the C call.
     pub(crate) unsafe fn new(ptr: *mut T, name: &'static str) -> FfiResult<Self> {
-        if !ptr.is_null() && (ptr as usize) % align_of::<T>() != 0 {
+        if !ptr.is_null() && !(ptr as usize).is_multiple_of(align_of::<T>()) {
             return Err(fail(name, Problem::Misaligned));
         }
         Ok(OptOut { name, ptr })
@@ -269,7 +269,7 @@ pub(crate) unsafe fn borrow_struct<'a, T>(ptr: *const T, name: &'static str) -> 
     if ptr.is_null() {
         return Err(fail(name, Problem::Null));
     }
-    if (ptr as usize) % align_of::<T>() != 0 {
+    if !(ptr as usize).is_multiple_of(align_of::<T>()) {
         return Err(fail(name, Problem::Misaligned));
     }
     // SAFETY: non-NULL and aligned; readable by the caller's contract.
@@ -318,7 +318,7 @@ impl<T> HandleOut<T> {
         if ptr.is_null() {
             return Err(fail(name, Problem::Null));
         }
-        if (ptr as usize) % align_of::<*mut T>() != 0 {
+        if !(ptr as usize).is_multiple_of(align_of::<*mut T>()) {
             return Err(fail(name, Problem::Misaligned));
         }
         // SAFETY: non-NULL, aligned, writable by the caller's contract.
