@@ -47,6 +47,7 @@ suite "e2e: snapsign CLI against a SNAP server" bash tests/e2e/run.sh
 suite "C: vectors and every error code, plain, valgrind, ASan+UBSan" bash tests/c/run.sh
 suite "C++: RAII wrapper built with CMake" bash tests/cpp/run.sh
 suite "Python ctypes over libsnapsign.so" bash tests/python/run.sh
+suite "one version everywhere (Cargo, Python, Kotlin, CHANGELOG)" bash tests/version.sh
 suite "bindings: generated Kotlin/Swift/Python are fresh" bash bindings/check-fresh.sh
 suite "bindings: Python package (maturin) with pytest" bash bindings/python/run.sh
 suite "bindings: Kotlin on the JVM" bash bindings/kotlin/run.sh

@@ -504,6 +504,11 @@ fun main(args: Array<String>) {
 
     receiveTests { name, actual, expected -> eq(name, actual, expected) }
 
+    // One version: the Kotlin constant, the loaded library's snapsign_version() and Cargo.toml's.
+    eq("SnapSignVersion.library() is VERSION", SnapSignVersion.library(), SnapSignVersion.VERSION)
+    val cargo = Regex("""(?ms)^\[workspace\.package\].*?^version = "([^"]+)"""").find(File(root, "Cargo.toml").readText())
+    eq("SnapSignVersion.VERSION is the workspace version", SnapSignVersion.VERSION, cargo?.groupValues?.get(1))
+
     println("$passed passed, $failed failed")
     if (failed != 0) exitProcess(1)
 }

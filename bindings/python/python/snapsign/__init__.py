@@ -20,6 +20,14 @@ functions stay reachable as `snapsign.snapsign.<name>`.
 
 TransactionSigner also has close() and is a context manager.
 
+`__version__` is the bundled library's snapsign_version(): the workspace version of Cargo.toml, which
+is also the package's version (maturin takes it from there) and the jar's SnapSignVersion.VERSION.
+
+The package is typed (py.typed): this front has complete annotations (checked with mypy --strict by
+tests/packaging/python.sh), the generated module has uniffi's. One name no type checker sees:
+SignedRequest.headers_dict(), which is attached to the generated class at import time; with mypy
+write `{h.name: h.value for h in signed.headers}` or cast.
+
 Two conveniences on top of generated classes (no logic of their own):
 
     SignedRequest.headers_dict()   the headers of RequestSigner.sign() as a dict in the standard's
@@ -42,7 +50,12 @@ import typing as _typing
 # itself, whose __all__ is the API (SnapError carries its variants as attributes:
 # SnapError.InvalidJson, ...); the subpackage's namespace also holds the name `snapsign` (the
 # module), which must not replace `snapsign.snapsign` in this package.
-from .snapsign.snapsign import *  # noqa: F401,F403 (the uniffi-generated API)
+#
+# For type checkers the star import is at the end of this file instead (mypy skips this block): a
+# name defined here first and then star-imported keeps the type of the definition here, so
+# TransactionSigner, TokenCache and the fast functions have the types of this file's definitions.
+if not _typing.TYPE_CHECKING:
+    from .snapsign.snapsign import *  # noqa: F401,F403 (the uniffi-generated API)
 from .snapsign import snapsign as _gen  # the generated module
 
 __all__ = list(_gen.__all__)
@@ -61,15 +74,17 @@ else:
 _lib = _C.CDLL(_os.path.join(_os.path.dirname(_gen.__file__), _LIB_FILE))
 
 _u8p, _size, _sizep, _ptr = _C.c_char_p, _C.c_size_t, _C.POINTER(_C.c_size_t), _C.c_void_p
-_TEXT = [_u8p, _size]
-_OUT = [_C.c_void_p, _size, _sizep]  # out, out_cap, out_len
+_TEXT: _typing.List[_typing.Any] = [_u8p, _size]
+_OUT: _typing.List[_typing.Any] = [_C.c_void_p, _size, _sizep]  # out, out_cap, out_len
+_F = _typing.TypeVar("_F", bound=_typing.Callable[..., _typing.Any])
 
 
-def _fn(name, argtypes, restype=_C.c_uint32):  # snapsign_result
+def _fn(name: str, argtypes: _typing.List[_typing.Any],
+        restype: _typing.Any = _C.c_uint32) -> _typing.Callable[..., _typing.Any]:  # snapsign_result
     f = getattr(_lib, name)
     f.argtypes = argtypes
     f.restype = restype
-    return f
+    return _typing.cast(_typing.Callable[..., _typing.Any], f)
 
 
 _hmac_new = _fn("snapsign_hmac_new", _TEXT + [_C.POINTER(_ptr)])
@@ -80,6 +95,8 @@ _sign_tx_secret = _fn("snapsign_hmac_sign_transaction_with_secret", _TEXT * 6 + 
 _verify_tx_secret = _fn("snapsign_hmac_verify_transaction_with_secret", _TEXT * 7)
 _minify = _fn("snapsign_minify", _TEXT + _OUT)
 _body_digest = _fn("snapsign_body_digest", _TEXT + _OUT)
+# The version of the library loaded (a static NUL-terminated ASCII string).
+__version__: str = _typing.cast(bytes, _fn("snapsign_version", [], _C.c_char_p)()).decode("ascii")
 del _fn
 
 _OK = 0  # SNAPSIGN_RESULT_OK: the only result code this module looks at
@@ -91,7 +108,10 @@ class _Buffers(_threading.local):
     """Per-thread output buffers of the exact size of the one result they receive (the C ABI's
     fixed lengths), so a successful call fills them: (bytearray, ctypes view of it, out_len)."""
 
-    def __init__(self):
+    sig: _typing.Tuple[bytearray, _C.Array[_C.c_char], _C.c_size_t]
+    digest: _typing.Tuple[bytearray, _C.Array[_C.c_char], _C.c_size_t]
+
+    def __init__(self) -> None:
         n = _size()
         sig, digest = bytearray(_HMAC_SIGNATURE_LEN), bytearray(_BODY_DIGEST_LEN)
         self.sig = (sig, (_C.c_char * _HMAC_SIGNATURE_LEN).from_buffer(sig), n)
@@ -101,8 +121,8 @@ class _Buffers(_threading.local):
 _buffers = _Buffers()
 
 
-def _same_doc(generated):
-    def wrap(fn):
+def _same_doc(generated: _typing.Callable[..., _typing.Any]) -> _typing.Callable[[_F], _F]:
+    def wrap(fn: _F) -> _F:
         fn.__doc__ = generated.__doc__
         return fn
     return wrap
@@ -125,11 +145,14 @@ class _Keys:
 
     __slots__ = ("ptr", "generated", "__weakref__")
 
-    def __init__(self, ptr, generated):
+    ptr: _typing.Optional[_C.c_void_p]
+    generated: _gen.TransactionSigner
+
+    def __init__(self, ptr: _C.c_void_p, generated: _gen.TransactionSigner) -> None:
         self.ptr = ptr
         self.generated = generated
 
-    def __del__(self, _free=_hmac_free):
+    def __del__(self, _free: _typing.Callable[..., _typing.Any] = _hmac_free) -> None:
         ptr, self.ptr = self.ptr, None
         if ptr:
             _free(ptr)
@@ -138,7 +161,9 @@ class _Keys:
 class TransactionSigner(_gen.TransactionSignerProtocol):
     __doc__ = _gen.TransactionSigner.__doc__
 
-    def __init__(self, client_secret: str):
+    _key: _typing.Optional[_Keys]
+
+    def __init__(self, client_secret: str):  # no "-> None": the generated signature, exactly
         # The generated object first: it checks the argument and raises whatever the secret is
         # wrong with. The secret's UTF-8 copy below lives only for the snapsign_hmac_new call.
         generated = _gen.TransactionSigner(client_secret)
@@ -199,7 +224,7 @@ class TransactionSigner(_gen.TransactionSignerProtocol):
     def __enter__(self) -> TransactionSigner:
         return self
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> _typing.Literal[False]:
         self.close()
         return False
 
@@ -261,13 +286,14 @@ def minify_json(body: bytes) -> bytes:
 
 # --- conveniences over generated classes ----------------------------------------------------------
 
-def _headers_dict(self) -> dict:
+def _headers_dict(self: SignedRequest) -> _typing.Dict[str, str]:
     """The headers as a dict, in the standard's order (Content-Type, Authorization, X-TIMESTAMP,
     X-SIGNATURE, ..., CHANNEL-ID), ready for `requests` / `httpx`: `headers=signed.headers_dict()`."""
     return {h.name: h.value for h in self.headers}
 
 
-_gen.SignedRequest.headers_dict = _headers_dict
+# Attached with setattr: the generated class has no such method, so type checkers do not see it.
+setattr(_gen.SignedRequest, "headers_dict", _headers_dict)
 del _headers_dict
 
 
@@ -282,14 +308,14 @@ def _error_repr(self: Exception) -> str:
     return f"SnapError.{type(self).__name__}({fields})"
 
 
-_gen.SnapError.__str__ = _error_str
+setattr(_gen.SnapError, "__str__", _error_str)
 for _variant in vars(_gen.SnapError).values():
     if isinstance(_variant, type) and issubclass(_variant, _gen.SnapError):
-        _variant.__repr__ = _error_repr
+        setattr(_variant, "__repr__", _error_repr)
 del _error_str, _error_repr, _variant
 
 
-def _real_defaults(fn) -> None:
+def _real_defaults(fn: _typing.Callable[..., _typing.Any]) -> None:
     """uniffi's Python marks an optional argument's `None` default with a bare `object()`
     sentinel, which `help()` prints as `<object object at 0x...>` with a `Union[object, ...]`
     type; give the signature the real default and type. Calls are unchanged: the function still
@@ -298,10 +324,11 @@ def _real_defaults(fn) -> None:
         sig = _inspect.signature(fn)
     except (TypeError, ValueError):
         return
-    params, changed = [], False
+    params: _typing.List[_inspect.Parameter] = []
+    changed = False
     for p in sig.parameters.values():
         if type(p.default) is object:
-            ann = p.annotation
+            ann: _typing.Any = p.annotation
             if isinstance(ann, str) and ann.startswith("typing.Union[object, ") and ann.endswith("]"):
                 ann = ann[len("typing.Union[object, ") : -1]
                 try:
@@ -312,7 +339,7 @@ def _real_defaults(fn) -> None:
             changed = True
         params.append(p)
     if changed:
-        fn.__signature__ = sig.replace(parameters=params)
+        setattr(fn, "__signature__", sig.replace(parameters=params))
 
 
 def _fix_generated_signatures() -> None:
@@ -333,7 +360,7 @@ class _FunctionFetcher(_gen.TokenFetcher):
 
     __slots__ = ("_fetch",)
 
-    def __init__(self, fetch):
+    def __init__(self, fetch: _typing.Callable[[], bytes]) -> None:
         self._fetch = fetch
 
     def fetch(self) -> bytes:
@@ -341,16 +368,18 @@ class _FunctionFetcher(_gen.TokenFetcher):
 
 
 class TokenCache(_gen.TokenCache):
-    __doc__ = _gen.TokenCache.__doc__ + """
+    __doc__ = (_gen.TokenCache.__doc__ or "") + """
     In Python `fetcher` may also be a plain function taking no argument and returning the response
     body (bytes), e.g. `TokenCache(lambda: requests.post(url, headers=h, data=body).content)`. An
     exception it raises that is not a SnapError reaches the callers as SnapError.FetchFailed, its
     repr() in `reason`."""
 
-    def __init__(self, fetcher, *args, **kwargs):
+    def __init__(self, fetcher: _typing.Union[TokenFetcher, _typing.Callable[[], bytes]],
+                 margin_seconds: int = 60) -> None:
+        inner: _typing.Any = fetcher  # anything else: the generated constructor raises TypeError
         if callable(fetcher) and not isinstance(fetcher, _gen.TokenFetcher):
-            fetcher = _FunctionFetcher(fetcher)
-        super().__init__(fetcher, *args, **kwargs)
+            inner = _FunctionFetcher(fetcher)
+        super().__init__(inner, margin_seconds)
 
     __init__.__doc__ = _gen.TokenCache.__init__.__doc__
 
@@ -370,13 +399,14 @@ def _header_list(headers: HeaderSource) -> _typing.List[Header]:
     """Every (name, value) of `headers` in order, repeated ones included (the Rust side compares
     names case-insensitively and takes the first of a repeated header). `items()` of werkzeug's
     and starlette's Headers and of HTTPMessage yield every repeated header; a dict has one."""
+    pairs: _typing.Iterable[_typing.Tuple[_typing.Any, _typing.Any]]
     if isinstance(headers, (list, tuple)):
         pairs = headers
     elif hasattr(headers, "items"):
         pairs = headers.items()
     else:
         pairs = headers
-    out = []
+    out: _typing.List[Header] = []
     for name, value in pairs:
         if isinstance(name, bytes):
             name = name.decode("latin-1")
@@ -459,3 +489,9 @@ def MemoryReplayGuard(capacity: int = 100_000) -> ReplayGuard:  # noqa: N802 - r
 
 
 __all__ += ["verify_request", "explain_request", "MemoryReplayGuard", "HeaderSource"]
+
+if _typing.TYPE_CHECKING:
+    # The generated API for type checkers (see the runtime import at the top). The names this file
+    # redefines keep this file's types; for the two classes mypy notes that the generated class
+    # differs ("incompatible import"), which is the point.
+    from .snapsign.snapsign import *  # type: ignore[assignment]  # noqa: F401,F403,E402

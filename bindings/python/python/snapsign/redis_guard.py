@@ -35,4 +35,7 @@ class RedisReplayGuard(ReplayGuard):
             # SET returns True when it set the key, None when NX found it there.
             return bool(self._client.set(self._prefix + key.storage_key, b"1", nx=True, ex=max(1, key.ttl_seconds)))
         except Exception as e:  # noqa: BLE001 - any client error means "cannot answer"
-            raise ReplayGuardError.Unavailable(reason=f"redis: {e!r}") from e
+            # uniffi's generated module attaches the variants to ReplayGuardError at run time, where
+            # type checkers do not see them.
+            unavailable = typing.cast(typing.Any, ReplayGuardError).Unavailable
+            raise unavailable(reason=f"redis: {e!r}") from e
