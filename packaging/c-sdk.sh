@@ -25,11 +25,11 @@ for cc in aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc; do
   command -v "$cc" >/dev/null || { echo "c-sdk: $cc is missing (run tests/setup.sh)" >&2; exit 1; }
 done
 
-# The version and URL, as Cargo resolves them from the workspace Cargo.toml ([workspace.package]).
-read -r version url < <(cargo metadata --no-deps --format-version 1 | python3 -c '
+# The version, as Cargo resolves it from the workspace Cargo.toml ([workspace.package]).
+read -r version < <(cargo metadata --no-deps --format-version 1 | python3 -c '
 import json, sys
 pkg = next(p for p in json.load(sys.stdin)["packages"] if p["name"] == "libsnapsign")
-print(pkg["version"], pkg["repository"] or "")')
+print(pkg["version"])')
 IFS=. read -r major minor _ <<<"$version"
 # The SONAME follows Cargo semver: 0.MINOR before 1.0 (0.1 and 0.2 are incompatible), then MAJOR.
 if [ "$major" -eq 0 ]; then soname="libsnapsign.so.0.$minor"; else soname="libsnapsign.so.$major"; fi
@@ -74,7 +74,7 @@ for t in "${targets[@]}"; do
   libs_cmake="$(sed 's/^-l//; s/ -l/;/g' <<<"$libs_private")"
   fill() {
     sed -e "s|@VERSION@|$version|g" -e "s|@VERSION_MAJOR@|$major|g" -e "s|@VERSION_MINOR@|$minor|g" \
-      -e "s|@TARGET@|$t|g" -e "s|@URL@|$url|g" -e "s|@SONAME@|$soname|g" \
+      -e "s|@TARGET@|$t|g" -e "s|@SONAME@|$soname|g" \
       -e "s|@SHARED_FILE@|$shared_file|g" -e "s|@LIBS_PRIVATE@|$libs_private|g" \
       -e "s|@LIBS_PRIVATE_CMAKE@|$libs_cmake|g" -e "s|@SIZEOF_VOID_P@|$ptr|g" "packaging/c-sdk/$1" >"$2"
     if grep -q '@[A-Z_]*@' "$2"; then echo "c-sdk: unfilled placeholder in $2" >&2; exit 1; fi
@@ -93,7 +93,7 @@ for t in "${targets[@]}"; do
   # 4. The tarball: one top folder snapsign-<version>-<target>/, fixed owners and times.
   name="snapsign-$version-$t"
   tar -C "$out/c" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
-    --transform "s|^$t|$name|" -cf - "$t" | gzip -n -9 >"$out/$name.tar.gz"
+    --transform "s|^$t|$name|" -cf - "$t" | gzip -n >"$out/$name.tar.gz"
   echo "c-sdk: $t: $out/$name.tar.gz (Libs.private: $libs_private)"
 done
 
