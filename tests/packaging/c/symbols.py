@@ -72,16 +72,38 @@ def defined(lib: str, dynamic: bool, macho: bool) -> dict:
     return syms
 
 
+def macho_platforms(lib: str) -> dict:
+    """Per archive member: (cputype, platform), the platform from LC_BUILD_VERSION ("2" iOS,
+    "7" iOS simulator) or "2" for LC_VERSION_MIN_IPHONEOS (what rustc writes for deployment
+    targets below iOS 12, which predate LC_BUILD_VERSION)."""
+    members, current = {}, None
+    out = run("llvm-objdump", "--macho", "--private-headers", lib)
+    for line in out.splitlines():
+        m = re.match(r"^\S.*\((.+)\):$", line)
+        if m:
+            current = m.group(1)
+            members[current] = [None, None]
+        elif current is None:
+            continue
+        elif re.match(r"^MH_MAGIC", line):
+            members[current][0] = line.split()[1]
+        elif re.match(r"^\s*cmd LC_VERSION_MIN_IPHONEOS$", line):
+            members[current][1] = "2"
+        elif re.match(r"^\s*platform \S+$", line):
+            members[current][1] = line.split()[1]
+    return members
+
+
 def check_machine(lib: str, key: str) -> list:
     if key in MACHO_PLATFORM:
-        out = run("llvm-objdump", "--macho", "--private-headers", lib)
-        platforms = re.findall(r"^\s*platform (\S+)", out, flags=re.M)
-        want = MACHO_PLATFORM[key]
-        if not platforms:
-            return [f"{lib}: no LC_BUILD_VERSION in any object"]
-        bad = sorted(set(p for p in platforms if p != want))
-        return [f"{lib}: objects for Mach-O platform {bad}, want {want} ({key})"] if bad else []
-    out = run("llvm-readelf", "--file-header", lib)
+        members = macho_platforms(lib)
+        want = ("ARM64", MACHO_PLATFORM[key])
+        bad = sorted(name for name, got in members.items() if tuple(got) != want)
+        if not members or bad:
+            return [f"{lib}: {len(bad)} of {len(members)} objects are not (cputype, platform) "
+                    f"{want}, e.g. {bad[:3]} {[members[b] for b in bad[:3]]}"]
+        return []
+    out = run("llvm-readobj", "--file-headers", lib)
     machines = set(re.findall(r"Machine:\s+(\S+)", out))
     want = ELF_MACHINE[key]
     if machines != {want}:
