@@ -14,12 +14,10 @@ command -v openssl >/dev/null || need_apt+=(openssl)
 dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 # The C SDK (packaging/c-sdk.sh) and its consumer tests (tests/packaging/c.sh): cross linkers and
-# C libraries for aarch64 and armv7, qemu-user to run their tests, llvm-nm/llvm-readelf/
-# llvm-objdump for the symbol check of every library (ELF and Mach-O).
+# C libraries for aarch64 and armv7, qemu-user to run their tests.
 command -v aarch64-linux-gnu-gcc >/dev/null || need_apt+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 command -v arm-linux-gnueabihf-gcc >/dev/null || need_apt+=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross)
 { command -v qemu-aarch64 >/dev/null && command -v qemu-arm >/dev/null; } || need_apt+=(qemu-user)
-command -v llvm-nm >/dev/null || need_apt+=(llvm)
 # explain's PHP json_encode fixtures are checked against real PHP when it is there.
 command -v php >/dev/null || need_apt+=(php-cli)
 # snapsign.redis_guard is tested against a real Redis (bindings/python/tests/test_redis_guard.py).
@@ -42,6 +40,9 @@ for target in aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf aarch64-ap
   aarch64-linux-android armv7-linux-androideabi; do
   rustup target add "$target" >/dev/null
 done
+# llvm-nm/llvm-objdump/llvm-readobj of rustc's own LLVM for the symbol check of every library
+# (tests/packaging/c/symbols.py); Debian 12's llvm 14 cannot read what rustc's LLVM writes.
+rustup component add llvm-tools >/dev/null
 # The iOS simulator's prebuilt standard library is missing from some mirrors (this project's
 # machines get a 404); packaging/mobile.sh then builds it from the toolchain's rust-src.
 rustup target add aarch64-apple-ios-sim >/dev/null 2>&1 || {

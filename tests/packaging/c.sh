@@ -11,8 +11,8 @@
 #      CMake (find_package + snapsign::snapsign, shared and static), plus the CMake version rules;
 #   3. aarch64 and armv7: the same C tests cross-compiled with the SDK's pkg-config files, static
 #      and shared, run under qemu-user.
-# Needs: gcc, pkg-config, cmake, llvm (llvm-nm), gcc-aarch64-linux-gnu, gcc-arm-linux-gnueabihf,
-# qemu-user (tests/setup.sh). Usage: tests/packaging/c.sh OUT
+# Needs: gcc, pkg-config, cmake, rustup's llvm-tools (llvm-nm), gcc-aarch64-linux-gnu,
+# gcc-arm-linux-gnueabihf, qemu-user (tests/setup.sh). Usage: tests/packaging/c.sh OUT
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -29,7 +29,7 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/snapsign-c-consumer.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-echo "--- symbols (llvm-nm)"
+echo "--- symbols (llvm-nm of rustup's llvm-tools)"
 python3 tests/packaging/c/symbols.py "$out" include/snapsign.h bindings/swift/snapsignFFI.h
 
 # The tests, copied; the vector header generated from the vectors. They run from $tmp/run, where

@@ -30,8 +30,10 @@ ELF_MACHINE = {
     "arm64-v8a": "EM_AARCH64",
     "armeabi-v7a": "EM_ARM",
 }
-# LC_BUILD_VERSION platforms (mach-o/loader.h): PLATFORM_IOS = 2, PLATFORM_IOSSIMULATOR = 7.
-MACHO_PLATFORM = {"ios-arm64": "2", "ios-arm64-simulator": "7"}
+# LC_BUILD_VERSION platforms (mach-o/loader.h): PLATFORM_IOS = 2, PLATFORM_IOSSIMULATOR = 7;
+# llvm-objdump prints the name, or the number for one it does not know.
+MACHO_PLATFORM = {"ios-arm64": "ios", "ios-arm64-simulator": "iossimulator"}
+PLATFORM_NAMES = {"2": "ios", "7": "iossimulator"}
 # Exported on purpose but not declared: tests/c/test_snapsign.c declares it itself.
 UNDECLARED = {"snapsign_internal_test_panic"}
 # uniffi's own exports that its C header need not declare: the interface metadata that
@@ -49,7 +51,26 @@ def declared_functions(header: str, prefix: str) -> set:
     return set(re.findall(r"\b(" + prefix + r"\w*)\s*\(", text))
 
 
-def run(*cmd: str) -> str:
+def llvm_bin() -> str:
+    """rustup's llvm-tools: the LLVM of the rustc that built the libraries. An older LLVM (such as
+    Debian 12's llvm 14) cannot read the objects rustc's LLVM writes into the archives."""
+    sysroot = subprocess.run(["rustc", "--print", "sysroot"], check=True, capture_output=True,
+                             text=True).stdout.strip()
+    host = re.search(r"^host: (\S+)$", subprocess.run(["rustc", "-vV"], check=True,
+                     capture_output=True, text=True).stdout, flags=re.M).group(1)
+    path = os.path.join(sysroot, "lib", "rustlib", host, "bin")
+    if not os.path.isfile(os.path.join(path, "llvm-nm")):
+        sys.exit(f"{path}/llvm-nm is missing: rustup component add llvm-tools")
+    return path
+
+
+LLVM_BIN = None
+
+
+def run(tool: str, *args: str) -> str:
+    global LLVM_BIN
+    LLVM_BIN = LLVM_BIN or llvm_bin()
+    cmd = [os.path.join(LLVM_BIN, tool), *args]
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
@@ -73,9 +94,9 @@ def defined(lib: str, dynamic: bool, macho: bool) -> dict:
 
 
 def macho_platforms(lib: str) -> dict:
-    """Per archive member: (cputype, platform), the platform from LC_BUILD_VERSION ("2" iOS,
-    "7" iOS simulator) or "2" for LC_VERSION_MIN_IPHONEOS (what rustc writes for deployment
-    targets below iOS 12, which predate LC_BUILD_VERSION)."""
+    """Per archive member: (cputype, platform), the platform from LC_BUILD_VERSION, or "ios" for
+    LC_VERSION_MIN_IPHONEOS (what rustc writes for deployment targets below iOS 12, which
+    predate LC_BUILD_VERSION)."""
     members, current = {}, None
     out = run("llvm-objdump", "--macho", "--private-headers", lib)
     for line in out.splitlines():
@@ -88,9 +109,10 @@ def macho_platforms(lib: str) -> dict:
         elif re.match(r"^MH_MAGIC", line):
             members[current][0] = line.split()[1]
         elif re.match(r"^\s*cmd LC_VERSION_MIN_IPHONEOS$", line):
-            members[current][1] = "2"
+            members[current][1] = "ios"
         elif re.match(r"^\s*platform \S+$", line):
-            members[current][1] = line.split()[1]
+            platform = line.split()[1]
+            members[current][1] = PLATFORM_NAMES.get(platform, platform)
     return members
 
 
