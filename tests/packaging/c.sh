@@ -53,6 +53,16 @@ for t in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu armv7-unknown-linux-
   [ "$(readlink "${sdk[$t]}/lib/libsnapsign.so")" = "$soname" ] || fail "$t: lib/libsnapsign.so is not a link to $soname"
 done
 
+# The oldest glibc the shared libraries run on, as docs/packaging.md states it: the newest
+# GLIBC_ symbol version they need.
+glibc_max=2.34
+for t in "${!sdk[@]}"; do
+  need="$(objdump -T "${sdk[$t]}/lib/libsnapsign.so.$version" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)"
+  [ "$(printf '%s\n%s\n' "$need" "$glibc_max" | sort -V | tail -1)" = "$glibc_max" ] ||
+    fail "$t: libsnapsign.so needs glibc $need, docs/packaging.md says $glibc_max"
+  echo "ok: $t: libsnapsign.so needs glibc $need (at most $glibc_max)"
+done
+
 # needed BINARY: its DT_NEEDED entries, one a line.
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 expect_linked() { # BINARY shared|static
