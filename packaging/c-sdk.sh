@@ -11,7 +11,6 @@
 # targets; tests/setup.sh installs them. Usage: packaging/c-sdk.sh OUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 out="${1:?usage: packaging/c-sdk.sh OUT}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
@@ -26,10 +25,12 @@ for cc in aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc; do
 done
 
 # The version, as Cargo resolves it from the workspace Cargo.toml ([workspace.package]).
-read -r version < <(cargo metadata --no-deps --format-version 1 | python3 -c '
+# Also cargo's target dir (CARGO_TARGET_DIR or target/).
+read -r version target_dir < <(cargo metadata --no-deps --format-version 1 | python3 -c '
 import json, sys
-pkg = next(p for p in json.load(sys.stdin)["packages"] if p["name"] == "libsnapsign")
-print(pkg["version"])')
+meta = json.load(sys.stdin)
+pkg = next(p for p in meta["packages"] if p["name"] == "libsnapsign")
+print(pkg["version"], meta["target_directory"])')
 IFS=. read -r major minor _ <<<"$version"
 # The SONAME follows Cargo semver: 0.MINOR before 1.0 (0.1 and 0.2 are incompatible), then MAJOR.
 if [ "$major" -eq 0 ]; then soname="libsnapsign.so.0.$minor"; else soname="libsnapsign.so.$major"; fi
@@ -48,7 +49,7 @@ cargo build --release --quiet -p snapsign-ffi "${target_args[@]}"
 for t in "${targets[@]}"; do
   # 2. The bundle itself (staticlib + cdylib), with the SONAME on the shared library, asking rustc
   #    which system libraries the static library needs. Only this crate sees the extra flags.
-  log="$root/target/$t/release/c-sdk-rustc.log"
+  log="$target_dir/$t/release/c-sdk-rustc.log"
   mkdir -p "$(dirname "$log")"
   cargo rustc --release --quiet -p libsnapsign --target "$t" -- \
     --print native-static-libs -C "link-arg=-Wl,-soname,$soname" 2>"$log" || { cat "$log" >&2; exit 1; }
@@ -56,7 +57,7 @@ for t in "${targets[@]}"; do
   if [ -z "$libs_private" ]; then
     echo "c-sdk: rustc printed no native-static-libs for $t:" >&2; cat "$log" >&2; exit 1
   fi
-  built="$root/target/$t/release"
+  built="$target_dir/$t/release"
   got_soname="$(readelf -d "$built/libsnapsign.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')"
   [ "$got_soname" = "$soname" ] || { echo "c-sdk: $t: SONAME '$got_soname', want $soname" >&2; exit 1; }
 
@@ -99,7 +100,7 @@ done
 
 # 5. The version the library reports is the one in the file names (host build, through the SDK's
 #    own pkg-config file; the consumer tests check the ARM builds under qemu).
-check="$root/target/c-sdk-version-check"
+check="$target_dir/c-sdk-version-check"
 mkdir -p "$check"
 printf '#include <stdio.h>\n#include "snapsign.h"\nint main(void) { puts(snapsign_version()); return 0; }\n' >"$check/version.c"
 # shellcheck disable=SC2046

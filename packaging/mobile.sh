@@ -11,7 +11,6 @@
 # needed. Usage: packaging/mobile.sh OUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 out="${1:?usage: packaging/mobile.sh OUT}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
@@ -24,7 +23,10 @@ declare -A abi=([aarch64-linux-android]=arm64-v8a [armv7-linux-androideabi]=arme
 # The simulator slice needs the standard library for aarch64-apple-ios-sim. rustup's prebuilt one
 # is used when installed; where it cannot be downloaded (this project's machines' mirror has no
 # rust-std for it) the same toolchain's rust-src builds it (cargo -Zbuild-std, with
-# RUSTC_BOOTSTRAP=1 on stable), in a separate target dir so the main one keeps its fingerprints.
+# RUSTC_BOOTSTRAP=1 on stable), in a target dir of its own: proc-macro2's build script watches
+# RUSTC_BOOTSTRAP, so sharing target/ would rebuild every proc macro here and again in the next
+# ordinary build.
+target_dir="$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 installed="$(rustup target list --installed)"
 prebuilt=("$ios" "${android_targets[@]}")
 for t in "${prebuilt[@]}"; do
@@ -47,11 +49,11 @@ cargo build --release --quiet -p snapsign-ffi "${target_args[@]}"
 declare -A lib_of
 for t in "${prebuilt[@]}"; do
   cargo rustc --release --quiet -p libsnapsign --target "$t" --crate-type staticlib
-  lib_of[$t]="$root/target/$t/release/libsnapsign.a"
+  lib_of[$t]="$target_dir/$t/release/libsnapsign.a"
 done
 if [ "$sim_std" = build-std ]; then
   echo "mobile: $sim: no prebuilt rust-std; building the standard library from rust-src"
-  sim_dir="$root/target/build-std"
+  sim_dir="$target_dir/build-std"
   RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$sim_dir" cargo rustc --release --quiet -p libsnapsign \
     --target "$sim" --crate-type staticlib -Zbuild-std=std,panic_unwind
   lib_of[$sim]="$sim_dir/$sim/release/libsnapsign.a"
