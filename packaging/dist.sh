@@ -5,13 +5,16 @@
 #   OUT/python/*.whl, *.tar.gz                                         wheels and sdist (packaging/python.sh)
 #   OUT/kotlin/snapsign-<version>.jar                                  JVM jar (packaging/jvm.sh)
 # Run after the README's set-up command (tests/setup.sh), which installs the cross linkers.
+# SNAPSIGN_DIST_PARTS="c-sdk mobile" builds only those parts (default: all four).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-dist}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-for part in c-sdk mobile python jvm; do
+for part in ${SNAPSIGN_DIST_PARTS:-c-sdk mobile python jvm}; do
   echo "dist: $part"
+  start=$SECONDS
   bash "packaging/$part.sh" "$out"
+  echo "dist: $part done ($((SECONDS - start)) s)"
 done
 echo "dist: done, artefacts in $out"

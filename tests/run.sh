@@ -51,6 +51,7 @@ suite "one version everywhere (Cargo, Python, Kotlin, CHANGELOG)" bash tests/ver
 suite "bindings: generated Kotlin/Swift/Python are fresh" bash bindings/check-fresh.sh
 suite "bindings: Python package (maturin) with pytest" bash bindings/python/run.sh
 suite "bindings: Kotlin on the JVM" bash bindings/kotlin/run.sh
+suite "packaging: dist.sh and consumer tests (C SDK x86-64/ARM under qemu, CMake, pkg-config, wheel, jar)" bash tests/packaging/run.sh
 suite "README: every example runs as pasted" bash tests/readme/run.sh
 suite "benchmarks: smoke run (criterion --test, compare.py --quick)" bash bench/smoke.sh
 suite "fuzz: every target for 15 s (ASan)" env FUZZ_JOBS=2 bash fuzz/run.sh 15

@@ -3,9 +3,12 @@
 # do, from OUT/ only (never the source tree).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# SNAPSIGN_DIST_PARTS (see packaging/dist.sh) and SNAPSIGN_CONSUMERS="c" select parts (default: all).
 out="${SNAPSIGN_DIST:-$PWD/target/dist}"
 bash packaging/dist.sh "$out"
-for consumer in c python java; do
+for consumer in ${SNAPSIGN_CONSUMERS:-c python java}; do
   echo "packaging: $consumer consumer"
+  start=$SECONDS
   bash "tests/packaging/$consumer.sh" "$out"
+  echo "packaging: $consumer consumer ok ($((SECONDS - start)) s)"
 done
