@@ -13,7 +13,7 @@
 # the build when the library needs a newer glibc symbol, or links a library outside the policy).
 # 2_34 is what a library built on this Debian 12 (glibc 2.36) needs: dlsym and pthread_key_* are
 # GLIBC_2.34 symbols. A lower floor needs building against an older glibc (a manylinux container,
-# or maturin --zig), neither of which this project's machines have; see docs/packaging-python-jvm.md.
+# or maturin --zig), neither of which this project's machines have; see docs/packaging.md.
 #
 # Needs: maturin (tests/requirements.txt), rustup targets x86_64/aarch64-unknown-linux-gnu, and
 # Debian's gcc-aarch64-linux-gnu as the aarch64 linker (tests/setup.sh installs them).

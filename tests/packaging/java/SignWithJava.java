@@ -6,7 +6,7 @@
 // It signs every token, transaction and service vector of tests/vectors/snap-vectors.json with the
 // TEST keys, checks each signature equals the vector's, verifies them, signs a complete provider
 // request, and checks a bad key is a typed exception. Prints "N passed, M failed"; exit 1 on any
-// failure. The Java-side rough edges of the Kotlin API are noted in docs/packaging-python-jvm.md.
+// failure. The Java-side rough edges of the Kotlin API are noted in docs/packaging.md.
 
 import id.snapsign.Header;
 import id.snapsign.RequestSigner;
