@@ -46,26 +46,28 @@ use snapsign_core::{Error, HmacSigner, KeyOptions, RsaVerifier};
 const THRESHOLD: f64 = 4.5;
 
 /// A cycle count (x86-64: `rdtsc` between fences, so the timed call neither starts early nor
-/// ends late); elsewhere nanoseconds.
+/// ends late).
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
+#[allow(unused_unsafe)]
 fn now() -> u64 {
-    #[cfg(target_arch = "x86_64")]
-    #[allow(unused_unsafe)]
+    use core::arch::x86_64::{_mm_lfence, _rdtsc};
     // SAFETY: lfence and rdtsc exist on every x86-64 CPU and touch no memory.
     unsafe {
-        use core::arch::x86_64::{_mm_lfence, _rdtsc};
         _mm_lfence();
         let t = _rdtsc();
         _mm_lfence();
         t
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        use std::sync::OnceLock;
-        use std::time::Instant;
-        static START: OnceLock<Instant> = OnceLock::new();
-        START.get_or_init(Instant::now).elapsed().as_nanos() as u64
-    }
+}
+
+/// Elsewhere: nanoseconds.
+#[cfg(not(target_arch = "x86_64"))]
+fn now() -> u64 {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Instant> = OnceLock::new();
+    u64::try_from(START.get_or_init(Instant::now).elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// xorshift64*: the class sequence (not a secret, only unpredictable to the timed code).

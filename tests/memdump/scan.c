@@ -78,8 +78,9 @@ struct scan {
   long found[NEEDLES_LEN];
 };
 
-/* Scans every readable mapping; prints each hit (needle, address, mapping) when `verbose`. */
-static void scan_memory(struct scan *s, int verbose) {
+/* Scans every readable mapping; prints each hit (needle, address, mapping) of the needles whose
+ * name starts with `show` (NULL: none, "": all). */
+static void scan_memory(struct scan *s, const char *show) {
   memset(s, 0, sizeof *s);
   FILE *maps = fopen("/proc/self/maps", "r");
   int mem = open("/proc/self/mem", O_RDONLY);
@@ -112,7 +113,7 @@ static void scan_memory(struct scan *s, int verbose) {
           const struct frag *f = &frags[bucket_list[k]];
           if (matches(chunk + i, f)) {
             s->found[f->needle]++;
-            if (verbose)
+            if (show && strncmp(NEEDLES[f->needle].name, show, strlen(show)) == 0)
               fprintf(stderr, "  found %s bytes %zu..%zu at %#lx in %s\n", NEEDLES[f->needle].name, f->off,
                       f->off + FRAG, at + (unsigned long)i, path[0] ? path : "[anonymous]");
           }
@@ -210,7 +211,7 @@ int main(void) {
 
   /* Control: the signer is alive, and so is the caller's copy of the secret. */
   struct scan s;
-  scan_memory(&s, 0);
+  scan_memory(&s, NULL);
   report("control (signer alive, caller's secret not yet wiped)", &s);
   REQUIRE(found_named(&s, "d ") > 0 && found_named(&s, "p ") > 0 && found_named(&s, "q ") > 0,
           "control: the live key's d, p and q are not found: the scan is blind");
@@ -219,7 +220,7 @@ int main(void) {
   /* The caller wipes its secret; the handle alone must not hold it. */
   explicit_bzero(secret, secret_len);
   free(secret);
-  scan_memory(&s, 1);
+  scan_memory(&s, "client secret");
   report("HMAC handle alive, caller's copy wiped", &s);
   REQUIRE(found_named(&s, "client secret") == 0, "the HMAC handle keeps the client secret");
 
@@ -227,7 +228,7 @@ int main(void) {
   snapsign_signer_free(signer);
   snapsign_hmac_free(hmac);
 
-  scan_memory(&s, 1);
+  scan_memory(&s, "");
   report("after freeing the signer, the verifier and the HMAC handle", &s);
   long total = 0;
   for (int k = 0; k < NEEDLES_LEN; k++) total += s.found[k];

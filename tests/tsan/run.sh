@@ -28,15 +28,28 @@ triple=x86_64-unknown-linux-gnu
 RUSTFLAGS="-Zsanitizer=thread" cargo +nightly build --quiet -Zbuild-std --target "$triple" \
   -p libsnapsign --target-dir "$root/target/tsan"
 lib="$root/target/tsan/$triple/debug/libsnapsign.a"
+# Instrumented, not merely built: the library's code (and std's) calls the TSan hooks.
+if [ "$(nm "$lib" 2>/dev/null | grep -c ' U __tsan_func_entry')" -eq 0 ]; then
+  echo "FAIL: $lib is not instrumented by ThreadSanitizer" >&2
+  exit 1
+fi
 
 python3 tests/c/gen_vectors.py tests/vectors/snap-vectors.json "$out/snap_vectors.h"
-# clang's own TSan runtime; the library's instrumentation (a newer LLVM) calls the same
-# __tsan_* entry points.
-clang -std=c99 -Wall -Wextra -Werror -g -O1 -fsanitize=thread -fno-omit-frame-pointer \
-  -I"$root/include" -I"$out" tests/tsan/stress.c "$lib" -lpthread -ldl -lm -o "$out/stress"
+# The C files are instrumented by clang (-fsanitize=thread at compile time), but the program is
+# linked with the TSan runtime of the nightly Rust toolchain, not clang's: the library's
+# instrumentation comes from nightly's newer LLVM, which calls entry points (__tsan_memcpy,
+# __tsan_memset) that Debian 12's clang 14 runtime lacks. The newer runtime serves both.
+rt="$(rustc +nightly --print sysroot)/lib/rustlib/$triple/lib/librustc-nightly_rt.tsan.a"
+[ -f "$rt" ] || { echo "FAIL: $rt not found (nightly's TSan runtime)" >&2; exit 1; }
+link() { clang -g "$@" -Wl,--whole-archive "$rt" -Wl,--no-whole-archive -lpthread -ldl -lm -lrt; }
+tsan_cc() { clang -std=c99 -g -O1 -fsanitize=thread -fno-omit-frame-pointer -I"$root/include" -I"$out" "$@"; }
 
-# A control first: the same build must report a real race, or a silent TSan proves nothing.
-clang -std=c99 -g -O1 -fsanitize=thread tests/tsan/race_control.c -lpthread -o "$out/race_control"
+tsan_cc -Wall -Wextra -Werror -c tests/tsan/stress.c -o "$out/stress.o"
+link "$out/stress.o" "$lib" -o "$out/stress"
+
+# A control first: the same setup must report a real race, or a silent TSan proves nothing.
+tsan_cc -c tests/tsan/race_control.c -o "$out/race_control.o"
+link "$out/race_control.o" -o "$out/race_control"
 set +e
 TSAN_OPTIONS="halt_on_error=1:exitcode=66" "$out/race_control" >"$out/race_control.log" 2>&1
 rc=$?
