@@ -122,7 +122,9 @@ fn token_responses_parse_and_bad_ones_are_typed_errors() {
 #[test]
 fn public_keys_in_every_form_and_bad_keys_are_typed_errors() {
     let o = KeyOptions::default();
-    for (name, key) in [("SPKI PEM", PUBLIC_PEM), ("SPKI DER", PUBLIC_DER), ("PKCS#1 PEM", PUBLIC_PKCS1), ("cert", CERT_DER)] {
+    for (name, key) in
+        [("SPKI PEM", PUBLIC_PEM), ("SPKI DER", PUBLIC_DER), ("PKCS#1 PEM", PUBLIC_PKCS1), ("cert", CERT_DER)]
+    {
         let v = RsaVerifier::from_bytes(key, &o).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(v.signature_len(), 344, "{name}");
     }
@@ -142,7 +144,10 @@ fn public_keys_in_every_form_and_bad_keys_are_typed_errors() {
         RsaSigner::from_bytes(PUBLIC_PEM, &o).unwrap_err(),
         Error::InvalidKey { kind: KeyErrorKind::PublicKeyGiven }
     );
-    assert_eq!(RsaSigner::from_bytes(CERT_DER, &o).unwrap_err(), Error::InvalidKey { kind: KeyErrorKind::CertificateGiven });
+    assert_eq!(
+        RsaSigner::from_bytes(CERT_DER, &o).unwrap_err(),
+        Error::InvalidKey { kind: KeyErrorKind::CertificateGiven }
+    );
 }
 
 #[test]

@@ -56,7 +56,10 @@ fn sign_token(s: &Signer, client_id: &str) -> (snapsign_result, String) {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "loads and signs with an RSA-2048 key (minutes under Miri); handles.rs has the panic boundary with HMAC")]
+#[cfg_attr(
+    miri,
+    ignore = "loads and signs with an RSA-2048 key (minutes under Miri); handles.rs has the panic boundary with HMAC"
+)]
 fn a_panic_becomes_internal_panic() {
     assert_eq!(catch_panic_for_tests(|| panic!("boom")), snapsign_result::InternalPanic);
     assert_eq!(catch_panic_for_tests(|| {}), snapsign_result::Ok);

@@ -61,10 +61,7 @@ fn hmac_handle_new_use_free() {
             snapsign_hmac_verify(h, msg.as_ptr(), msg.len(), bad.as_ptr(), bad.len()),
             snapsign_result::SignatureMismatch
         );
-        assert_eq!(
-            snapsign_hmac_verify(h, msg.as_ptr(), msg.len(), want.as_ptr(), 10),
-            snapsign_result::InvalidBase64
-        );
+        assert_eq!(snapsign_hmac_verify(h, msg.as_ptr(), msg.len(), want.as_ptr(), 10), snapsign_result::InvalidBase64);
         snapsign_hmac_free(h);
         snapsign_hmac_free(ptr::null_mut());
     }
@@ -76,7 +73,10 @@ fn verifier_handle_new_use_free() {
         let mut v = ptr::dangling_mut::<snapsign_verifier>();
         assert_eq!(snapsign_verifier_new(b"junk".as_ptr(), 4, 0, &mut v), snapsign_result::KeyMalformed);
         assert!(v.is_null());
-        assert_eq!(snapsign_verifier_new(PUBLIC_2048.as_ptr(), PUBLIC_2048.len(), 8, &mut v), snapsign_result::InvalidArgument);
+        assert_eq!(
+            snapsign_verifier_new(PUBLIC_2048.as_ptr(), PUBLIC_2048.len(), 8, &mut v),
+            snapsign_result::InvalidArgument
+        );
         assert_eq!(snapsign_verifier_new(PUBLIC_2048.as_ptr(), PUBLIC_2048.len(), 0, &mut v), snapsign_result::Ok);
         assert_eq!(snapsign_verifier_signature_len(v), 344);
         let (c, t, s) = (CLIENT_ID.as_bytes(), TS.as_bytes(), TOKEN_SIG.as_bytes());
@@ -110,7 +110,10 @@ fn signer_handle_new_use_free() {
     unsafe {
         let mut s = ptr::dangling_mut::<snapsign_signer>();
         // Weak keys are refused unless allowed.
-        assert_eq!(snapsign_signer_new(WEAK_480.as_ptr(), WEAK_480.len(), ptr::null(), 0, 0, &mut s), snapsign_result::WeakKey);
+        assert_eq!(
+            snapsign_signer_new(WEAK_480.as_ptr(), WEAK_480.len(), ptr::null(), 0, 0, &mut s),
+            snapsign_result::WeakKey
+        );
         assert!(s.is_null());
         assert_eq!(
             snapsign_signer_new(WEAK_480.as_ptr(), WEAK_480.len(), ptr::null(), 0, SNAPSIGN_KEY_ALLOW_WEAK, &mut s),
@@ -119,11 +122,14 @@ fn signer_handle_new_use_free() {
         assert_eq!(snapsign_signer_signature_len(s), 80);
         let (c, t) = (CLIENT_ID.as_bytes(), TS.as_bytes());
         // 480 bits cannot hold a SHA-256 DigestInfo: refused before any private-key operation.
-        let (rc, sig) = out_text(|o, cap, n| snapsign_signer_sign_token(s, c.as_ptr(), c.len(), t.as_ptr(), t.len(), o, cap, n));
+        let (rc, sig) =
+            out_text(|o, cap, n| snapsign_signer_sign_token(s, c.as_ptr(), c.len(), t.as_ptr(), t.len(), o, cap, n));
         assert_eq!((rc, sig.as_str()), (snapsign_result::Crypto, ""));
         // Input errors come before the buffer and the key.
         let bad = b"a|b";
-        let (rc, _) = out_text(|o, cap, n| snapsign_signer_sign_token(s, bad.as_ptr(), bad.len(), t.as_ptr(), t.len(), o, cap, n));
+        let (rc, _) = out_text(|o, cap, n| {
+            snapsign_signer_sign_token(s, bad.as_ptr(), bad.len(), t.as_ptr(), t.len(), o, cap, n)
+        });
         assert_eq!(rc, snapsign_result::PipeInClientId);
         assert_eq!(snapsign_last_error_offset(), 1);
 
@@ -143,7 +149,9 @@ fn token_response_handle_new_use_free() {
     let json = br#"{"responseCode":"2007300","responseMessage":"Successful","accessToken":"tok","tokenType":"Bearer","expiresIn":"900"}"#;
     unsafe {
         let mut r = ptr::dangling_mut::<snapsign_token_response>();
-        assert_eq!(snapsign_token_response_parse(json.as_ptr(), json.len() - 1, &mut r), snapsign_result::InvalidResponse);
+        assert_eq!(snapsign_token_response_parse(json.as_ptr(), json.len() - 1, &mut r), snapsign_result::InvalidJson);
+        assert!(r.is_null());
+        assert_eq!(snapsign_token_response_parse(b"[]".as_ptr(), 2, &mut r), snapsign_result::InvalidResponse);
         assert!(r.is_null());
         assert_eq!(snapsign_token_response_parse(json.as_ptr(), json.len(), &mut r), snapsign_result::Ok);
         let (mut status, mut service, mut case) = (0u16, 0u8, 0u8);
@@ -156,7 +164,10 @@ fn token_response_handle_new_use_free() {
         assert_eq!((rc, token.as_str()), (snapsign_result::Ok, "tok"));
         let mut two = [0u8; 2];
         let mut n = 0;
-        assert_eq!(snapsign_token_response_access_token(r, two.as_mut_ptr(), 2, &mut n), snapsign_result::BufferTooSmall);
+        assert_eq!(
+            snapsign_token_response_access_token(r, two.as_mut_ptr(), 2, &mut n),
+            snapsign_result::BufferTooSmall
+        );
         assert_eq!(n, 3);
         snapsign_token_response_free(r);
         snapsign_token_response_free(ptr::null_mut());
@@ -209,9 +220,15 @@ fn signed_headers() -> Vec<(String, String)> {
         let mut no_partner = call;
         no_partner.partner_id = ptr::null();
         no_partner.partner_id_len = 0;
-        assert_ne!(snapsign_request_signer_sign(s, &no_partner, 0, WIB_TS.as_ptr(), WIB_TS.len(), &mut h), snapsign_result::Ok);
+        assert_ne!(
+            snapsign_request_signer_sign(s, &no_partner, 0, WIB_TS.as_ptr(), WIB_TS.len(), &mut h),
+            snapsign_result::Ok
+        );
         assert!(h.is_null());
-        assert_eq!(snapsign_request_signer_sign(s, &call, 0, WIB_TS.as_ptr(), WIB_TS.len(), &mut h), snapsign_result::Ok);
+        assert_eq!(
+            snapsign_request_signer_sign(s, &call, 0, WIB_TS.as_ptr(), WIB_TS.len(), &mut h),
+            snapsign_result::Ok
+        );
         snapsign_request_signer_free(s);
         snapsign_request_signer_free(ptr::null_mut());
 
@@ -316,7 +333,19 @@ fn request_signer_headers_verifier_and_guards_new_use_free() {
         let mut v = ptr::dangling_mut::<snapsign_request_verifier>();
         assert_eq!(
             snapsign_request_verifier_new(
-                bca.as_ptr(), 3, ptr::null(), 0, 0, SECRET.as_ptr(), 0, ptr::null(), 0, ptr::null(), 0, 900, &mut v
+                bca.as_ptr(),
+                3,
+                ptr::null(),
+                0,
+                0,
+                SECRET.as_ptr(),
+                0,
+                ptr::null(),
+                0,
+                ptr::null(),
+                0,
+                900,
+                &mut v
             ),
             snapsign_result::EmptyField
         );
@@ -349,7 +378,10 @@ fn request_signer_headers_verifier_and_guards_new_use_free() {
         let id = std::slice::from_raw_parts(out.external_id, out.external_id_len);
         assert_eq!(id, b"12345678901234567890", "the accepted id points into the header value");
         let (rc, out) = verify(v, &headers, g);
-        assert_eq!((rc, out.accepted, out.reason, out.http_status), (snapsign_result::Ok, 0, snapsign_reason::Replayed, 409));
+        assert_eq!(
+            (rc, out.accepted, out.reason, out.http_status),
+            (snapsign_result::Ok, 0, snapsign_reason::Replayed, 409)
+        );
         snapsign_replay_guard_free(g);
 
         // The callback guard, with the application's store.
