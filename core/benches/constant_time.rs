@@ -265,7 +265,7 @@ fn rsa_inputs() -> RsaCase {
     let raw = [wrong_at(0), wrong_at(255)];
     let sigs = [base64(&raw[0].to_be_bytes()).into_bytes(), base64(&raw[1].to_be_bytes()).into_bytes()];
     let e = key.e().clone();
-    let e_bits = e.bits_vartime();
+    let e_bits = e.bit_width_vartime();
     RsaCase { verifier, msg, sigs, raw, expected_em: em, params, e, e_bits }
 }
 
