@@ -385,7 +385,7 @@ fn main() -> ExitCode {
         l.print();
     }
     if lines.iter().all(Line::ok) {
-        println!("constant time: every real target |t| < {THRESHOLD}, every control caught");
+        println!("constant time: every real target |t| < {THRESHOLD}, every required control caught");
         ExitCode::SUCCESS
     } else {
         println!("constant time: FAILED");
