@@ -1478,7 +1478,8 @@ void snapsign_request_signer_free(snapsign_request_signer *signer);
  * `timestamp` is NULL. `timestamp`/`timestamp_len`: an `X-TIMESTAMP` text to send and sign as it
  * is (validated), or NULL. A generated `X-EXTERNAL-ID` and RSA blinding use the OS RNG. On
  * success `*out` receives the headers (free them with `snapsign_request_headers_free`); on
- * error it is NULL.
+ * error it is NULL, except for an `out` inside `*call` (`SNAPSIGN_RESULT_OVERLAPPING_BUFFERS`),
+ * which is left unwritten.
  *
  * Errors: `SNAPSIGN_RESULT_EMPTY_FIELD` (a required header missing: the access token with the
  * client secret, `CHANNEL-ID` when the profile has none, `X-DEVICE-ID`; the message names it),

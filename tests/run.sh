@@ -45,6 +45,10 @@ suite "no_std proof" bash tests/no_std/check.sh
 suite "README first command, verified by openssl" bash tests/readme_check.sh
 suite "e2e: snapsign CLI against a SNAP server" bash tests/e2e/run.sh
 suite "C: vectors and every error code, plain, valgrind, ASan+UBSan" bash tests/c/run.sh
+# The promises of docs/security.md, measured (issue #15).
+suite "Miri: C ABI tests and core parsers, Stacked and Tree Borrows" bash tests/miri/run.sh
+suite "ThreadSanitizer: 16 C threads share a signer, a verifier and an HMAC handle" bash tests/tsan/run.sh
+suite "secrets: memory of a C process after free (/proc/self/mem)" bash tests/memdump/run.sh
 suite "C++: RAII wrapper built with CMake" bash tests/cpp/run.sh
 suite "Python ctypes over libsnapsign.so" bash tests/python/run.sh
 suite "one version everywhere (Cargo, Python, Kotlin, CHANGELOG)" bash tests/version.sh
@@ -54,6 +58,8 @@ suite "bindings: Kotlin on the JVM" bash bindings/kotlin/run.sh
 suite "packaging: dist.sh and consumer tests (C SDK x86-64/ARM under qemu, CMake, pkg-config, wheel, jar)" bash tests/packaging/run.sh
 suite "README: every example runs as pasted" bash tests/readme/run.sh
 suite "benchmarks: smoke run (criterion --test, compare.py --quick)" bash bench/smoke.sh
+suite "constant time: dudect smoke (10^5 samples; early-exit controls caught)" \
+  cargo bench -p snapsign-core --quiet --bench constant_time -- --smoke
 suite "fuzz: every target for 15 s (ASan)" env FUZZ_JOBS=2 bash fuzz/run.sh 15
 suite "supply chain: cargo deny (licenses, bans, sources)" supply_chain
 

@@ -27,6 +27,8 @@ command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v readelf >/dev/null || need_apt+=(binutils)
 command -v unzip >/dev/null || need_apt+=(unzip)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+# ThreadSanitizer (tests/tsan/run.sh) builds its C stress test with clang -fsanitize=thread.
+command -v clang >/dev/null || need_apt+=(clang)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
@@ -55,6 +57,10 @@ rustup target add aarch64-apple-ios-sim >/dev/null 2>&1 || {
   echo "setup: no prebuilt rust-std for aarch64-apple-ios-sim; packaging/mobile.sh will build it from rust-src"
   rustup component add rust-src >/dev/null
 }
+# Miri (tests/miri/run.sh) and the TSan build of the library and std (tests/tsan/run.sh, -Zbuild-std)
+# need nightly with miri and rust-src. Idempotent. If it cannot be had, those suites FAIL loudly.
+rustup toolchain install nightly --profile minimal -c miri,rust-src >/dev/null 2>&1 ||
+  echo "setup: nightly with miri and rust-src unavailable; the Miri and TSan suites will fail"
 # The fuzz smoke run (fuzz/run.sh) needs cargo-fuzz; from source, about 2 minutes.
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 echo "setup: done"

@@ -508,6 +508,20 @@ fun main(args: Array<String>) {
     eq("SnapSignVersion.library() is VERSION", SnapSignVersion.library(), SnapSignVersion.VERSION)
     val cargo = Regex("""(?ms)^\[workspace\.package\].*?^version = "([^"]+)"""").find(File(root, "Cargo.toml").readText())
     eq("SnapSignVersion.VERSION is the workspace version", SnapSignVersion.VERSION, cargo?.groupValues?.get(1))
+    // tests/tsan/stress.c from 16 JVM threads (StressTest.kt): the same totals as the C program.
+    val stressRounds = 4
+    val tokenRows = v["token_b2b"].objects()
+    val txRows = v["transaction_hmac"].objects()
+    val perRound = tokenRows.count { it["key"] == "rsa2048" } + txRows.count { it["client_secret"] == "a-secret" }
+    val calls = STRESS_THREADS * stressRounds * perRound
+    val stress = threadStress(root, tokenRows, txRows, stressRounds) { name, actual, expected -> eq(name, actual, expected) }
+    println(stress)
+    eq(
+        "thread stress totals",
+        stress,
+        "stress: $STRESS_THREADS threads x $stressRounds rounds: $calls signatures, $calls verifications, " +
+            "$calls rejections, ${STRESS_THREADS * stressRounds} own-error checks, 0 failures",
+    )
 
     println("$passed passed, $failed failed")
     if (failed != 0) exitProcess(1)

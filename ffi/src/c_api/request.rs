@@ -283,6 +283,20 @@ pub unsafe extern "C" fn snapsign_request_signer_free(signer: *mut snapsign_requ
 ///
 /// # Safety
 /// As for `snapsign_request_signer_sign`.
+/// `*out` is set to NULL before `call` is read, so an `out` inside the call struct is refused
+/// first: the library must not write into the caller's input, which it then borrows. (Found by
+/// Miri, tests/miri/run.sh: the NULL written through `out` invalidated the caller's read-only
+/// pointer to the struct before the struct was borrowed.)
+fn out_outside_call(out: *mut *mut snapsign_request_headers, call: *const snapsign_call) -> FfiResult {
+    if out.is_null() || call.is_null() {
+        return Ok(());
+    }
+    check_disjoint(
+        &[Region::of("out", out, size_of::<*mut snapsign_request_headers>())],
+        &[Region::of("call", call, size_of::<snapsign_call>())],
+    )
+}
+
 unsafe fn sign<R: TryCryptoRng + ?Sized>(
     signer: *const snapsign_request_signer,
     call: *const snapsign_call,
@@ -320,7 +334,8 @@ unsafe fn sign<R: TryCryptoRng + ?Sized>(
 /// `timestamp` is NULL. `timestamp`/`timestamp_len`: an `X-TIMESTAMP` text to send and sign as it
 /// is (validated), or NULL. A generated `X-EXTERNAL-ID` and RSA blinding use the OS RNG. On
 /// success `*out` receives the headers (free them with `snapsign_request_headers_free`); on
-/// error it is NULL.
+/// error it is NULL, except for an `out` inside `*call` (`SNAPSIGN_RESULT_OVERLAPPING_BUFFERS`),
+/// which is left unwritten.
 ///
 /// Errors: `SNAPSIGN_RESULT_EMPTY_FIELD` (a required header missing: the access token with the
 /// client secret, `CHANNEL-ID` when the profile has none, `X-DEVICE-ID`; the message names it),
@@ -342,6 +357,7 @@ pub unsafe extern "C" fn snapsign_request_signer_sign(
     out: *mut *mut snapsign_request_headers,
 ) -> snapsign_result {
     ffi_boundary! {
+        out_outside_call(out, call)?;
         // SAFETY: forwarded contract.
         let out = unsafe { handle_out!(out) }?;
         unsafe { sign(signer, call, now_unix_millis, timestamp, timestamp_len, &mut getrandom::SysRng, out) }
@@ -368,6 +384,7 @@ pub unsafe extern "C" fn snapsign_request_signer_sign_with_rng(
     out: *mut *mut snapsign_request_headers,
 ) -> snapsign_result {
     ffi_boundary! {
+        out_outside_call(out, call)?;
         // SAFETY: forwarded contract.
         let out = unsafe { handle_out!(out) }?;
         let callback = CallbackRng::new(fill, userdata)?;
