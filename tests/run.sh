@@ -46,7 +46,7 @@ suite "README first command, verified by openssl" bash tests/readme_check.sh
 suite "e2e: snapsign CLI against a SNAP server" bash tests/e2e/run.sh
 suite "C: vectors and every error code, plain, valgrind, ASan+UBSan" bash tests/c/run.sh
 # The promises of docs/security.md, measured (issue #15).
-suite "Miri: C ABI tests and core parsers, Stacked and Tree Borrows" bash tests/miri/run.sh
+suite "Miri: C ABI tests and core parsers, Stacked and Tree Borrows" bash tests/miri/run.sh --ci
 suite "ThreadSanitizer: 16 C threads share a signer, a verifier and an HMAC handle" bash tests/tsan/run.sh
 suite "secrets: memory of a C process after free (/proc/self/mem)" bash tests/memdump/run.sh
 suite "C++: RAII wrapper built with CMake" bash tests/cpp/run.sh
@@ -55,7 +55,7 @@ suite "one version everywhere (Cargo, Python, Kotlin, CHANGELOG)" bash tests/ver
 suite "bindings: generated Kotlin/Swift/Python are fresh" bash bindings/check-fresh.sh
 suite "bindings: Python package (maturin) with pytest" bash bindings/python/run.sh
 suite "bindings: Kotlin on the JVM" bash bindings/kotlin/run.sh
-suite "packaging: dist.sh and consumer tests (C SDK x86-64/ARM under qemu, CMake, pkg-config, wheel, jar)" bash tests/packaging/run.sh
+suite "packaging: dist.sh and consumer tests (C SDK x86-64/ARM under qemu, CMake, pkg-config, wheel, jar)" env SNAPSIGN_DIST_SMALL=1 bash tests/packaging/run.sh
 suite "README: every example runs as pasted" bash tests/readme/run.sh
 suite "benchmarks: smoke run (criterion --test, compare.py --quick)" bash bench/smoke.sh
 suite "constant time: dudect smoke (10^5 samples; early-exit controls caught)" \
