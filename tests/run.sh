@@ -37,6 +37,25 @@ supply_chain() {
   cargo deny --log-level error check licenses bans sources
 }
 
+# Miri (one core, about 10 minutes) and the ThreadSanitizer suite (its own nightly -Zbuild-std
+# build in target/tsan) need nothing the other suites build: start them now at the lowest
+# priority, like cargo-deny, so they run on the time the other suites leave idle; their suites
+# below wait for them and show their output.
+mkdir -p target/logs
+background() { # NAME COMMAND...: runs COMMAND at nice 19, output to target/logs/NAME.log
+  local name="$1"; shift
+  nice -n 19 "$@" >"target/logs/$name.log" 2>&1 &
+  eval "${name}_pid=$!"
+}
+collect() { # PID LOG: waits for a background suite, prints its output, returns its status
+  local rc=0
+  wait "$1" || rc=$?
+  cat "$2"
+  return "$rc"
+}
+background miri bash tests/miri/run.sh --ci
+background tsan bash tests/tsan/run.sh
+
 suite "rust: cargo fmt --check (workspace, fuzz, no_std proof)" bash -c \
   'cargo fmt --all --check && cargo fmt --check --manifest-path fuzz/Cargo.toml && cargo fmt --check --manifest-path tests/no_std/Cargo.toml'
 suite "rust: cargo test (workspace, with doc tests)" cargo test --workspace --quiet
@@ -46,8 +65,6 @@ suite "README first command, verified by openssl" bash tests/readme_check.sh
 suite "e2e: snapsign CLI against a SNAP server" bash tests/e2e/run.sh
 suite "C: vectors and every error code, plain, valgrind, ASan+UBSan" bash tests/c/run.sh
 # The promises of docs/security.md, measured (issue #15).
-suite "Miri: C ABI tests and core parsers, Stacked and Tree Borrows" bash tests/miri/run.sh --ci
-suite "ThreadSanitizer: 16 C threads share a signer, a verifier and an HMAC handle" bash tests/tsan/run.sh
 suite "secrets: memory of a C process after free (/proc/self/mem)" bash tests/memdump/run.sh
 suite "C++: RAII wrapper built with CMake" bash tests/cpp/run.sh
 suite "Python ctypes over libsnapsign.so" bash tests/python/run.sh
@@ -60,6 +77,9 @@ suite "README: every example runs as pasted" bash tests/readme/run.sh
 suite "benchmarks: smoke run (criterion --test, compare.py --quick)" bash bench/smoke.sh
 suite "constant time: dudect smoke (10^5 samples; early-exit controls caught)" \
   cargo bench -p snapsign-core --quiet --bench constant_time -- --smoke
+# Started in the background above.
+suite "Miri: C ABI tests and core parsers, Stacked and Tree Borrows" collect "$miri_pid" target/logs/miri.log
+suite "ThreadSanitizer: 16 C threads share a signer, a verifier and an HMAC handle" collect "$tsan_pid" target/logs/tsan.log
 suite "fuzz: every target for 15 s (ASan)" env FUZZ_JOBS=2 bash fuzz/run.sh 15
 suite "supply chain: cargo deny (licenses, bans, sources)" supply_chain
 
