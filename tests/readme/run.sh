@@ -7,8 +7,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 cargo build -p snapsign-core -p snapsign-cli -p libsnapsign --quiet
 
-# kotlinc: the one bindings/kotlin/run.sh installs (it runs first in tests/run.sh; alone, run it).
-kotlin_version="$(sed -n 's/^KOTLIN_VERSION="\${KOTLIN_VERSION:-\(.*\)}"$/\1/p' bindings/kotlin/run.sh)"
+# kotlinc: the one bindings/kotlin/run.sh installs through bindings/kotlin/tools.sh (it runs first in tests/run.sh; alone, run it).
+kotlin_version="$(sed -n 's/^KOTLIN_VERSION="\${KOTLIN_VERSION:-\(.*\)}"$/\1/p' bindings/kotlin/tools.sh)"
 kotlin_bin="${SNAPSIGN_TOOLS:-$root/.tools}/kotlin-compiler-$kotlin_version/bin"
 [ -x "$kotlin_bin/kotlinc" ] || bash bindings/kotlin/run.sh >/dev/null
 python3 -c 'import snapsign' 2>/dev/null || bash bindings/python/run.sh -q >/dev/null
