@@ -66,7 +66,7 @@ pub(crate) fn explain(ctx: &Context<'_>, r: &Rejection) -> Explain {
     let kind = RequestVerifier::new(ctx.profile).call_kind(ctx.request.target);
     let token_call = kind != CallKind::Transaction;
     let likely = match r.reason() {
-        Reason::WrongSignature { .. } => return wrong_signature(ctx, summary, token_call, standard),
+        Reason::WrongSignature { .. } => return wrong_signature(ctx, summary, kind, standard),
         Reason::MissingHeader { header } => vec![
             format!("the request was sent without {header}, or with it empty: this call needs it"),
             format!("a proxy or HTTP client dropped {header}, or it was set under another name"),
@@ -141,15 +141,14 @@ pub(crate) fn explain(ctx: &Context<'_>, r: &Rejection) -> Explain {
 }
 
 /// Runs `snapsign-explain` over the received request with the right key or secret.
-fn wrong_signature(ctx: &Context<'_>, summary: String, token_call: bool, standard: Vec<String>) -> Explain {
+fn wrong_signature(ctx: &Context<'_>, summary: String, call: CallKind, standard: Vec<String>) -> Explain {
     let req = ctx.request;
-    let checker = if ctx.hmac && !token_call {
+    let checker = if ctx.hmac && call == CallKind::Transaction {
         Checker::Hmac { secret: Box::new(ctx.client.secret.clone()), unstripped: None }
     } else {
         Checker::Rsa(ctx.client.public_key.clone())
     };
     let received = Received { method: req.method, target: req.target, headers: req.headers, body: req.body };
-    let call = RequestVerifier::new(ctx.profile).call_kind(req.target);
     let inputs = snapsign_explain::received::inputs(ctx.profile, &received, call, checker);
     let Ok(e) = snapsign_explain::explain(inputs) else {
         return Explain::new(summary, standard);
