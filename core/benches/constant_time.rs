@@ -376,9 +376,7 @@ fn main() -> ExitCode {
         });
         let leaky = measure(samples, [&case.raw[0], &case.raw[1]], |raw| {
             let s = BoxedUint::from_be_slice(raw, 2048).expect("signature");
-            let em = BoxedMontyForm::new(s, &case.params)
-                .pow_bounded_exp(&case.e, case.e_bits)
-                .retrieve();
+            let em = BoxedMontyForm::new(s, &case.params).pow_bounded_exp(&case.e, case.e_bits).retrieve();
             black_box(leaky_eq(&em.to_be_bytes(), &case.expected_em));
         });
         lines.push(Line {
