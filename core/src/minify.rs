@@ -12,6 +12,8 @@
 
 use crate::error::{Error, JsonErrorKind, Result};
 
+mod fast;
+
 /// The deepest nesting of arrays and objects accepted (the same limit as `serde_json`).
 pub const MAX_DEPTH: usize = 128;
 
@@ -253,12 +255,20 @@ impl Minifier {
     ///
     /// # Errors
     /// [`Error::InvalidJson`] at the first invalid byte; the minifier must not be used afterwards.
-    #[allow(clippy::arithmetic_side_effects, reason = "i counts bytes of the chunk, so it stays below chunk.len() + 1")]
     pub fn update<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<()> {
+        self.run::<true, S>(chunk, sink)
+    }
+
+    /// The state machine, with the token-level fast path (`FAST`) or without it (the reference).
+    #[allow(clippy::arithmetic_side_effects, reason = "i counts bytes of the chunk, so it stays below chunk.len() + 1")]
+    fn run<const FAST: bool, S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<()> {
         let mut run_start = 0usize;
         let mut i = 0usize;
         let mut stage = Stage::new();
         loop {
+            if FAST && self.between_tokens() {
+                i = self.fast(chunk, i, &mut run_start, &mut stage, sink);
+            }
             // Fast paths over the bulk of a body, which need no state change: the plain ASCII
             // content of a string, whitespace between tokens (dropped as one run), the digits of
             // a number. Each stops at the first byte that needs the state machine.
@@ -328,6 +338,14 @@ impl Minifier {
             }
             _ => Err(Error::InvalidJson { offset: self.offset, kind: JsonErrorKind::UnexpectedEnd }),
         }
+    }
+
+    /// Whether the state is between tokens, where the fast path can take over.
+    const fn between_tokens(&self) -> bool {
+        matches!(
+            self.state,
+            State::Value | State::ArrayFirst | State::ObjectFirst | State::Key | State::Colon | State::After
+        )
     }
 
     fn push(&mut self, object: bool, offset: usize) -> Result<()> {
@@ -666,6 +684,50 @@ fn skip_digits(chunk: &[u8], mut i: usize) -> usize {
 
 const fn unexpected(offset: usize) -> Error {
     Error::InvalidJson { offset, kind: JsonErrorKind::UnexpectedByte }
+}
+
+/// The byte-at-a-time state machine alone, without the fast path: the reference the fast path is
+/// tested against (core/tests/minify_fast.rs, fuzz target `minify_diff`). Same API, same results.
+#[doc(hidden)]
+pub mod reference {
+    use super::{Result, Sink};
+
+    /// [`super::Minifier`] without its fast path.
+    #[derive(Debug, Clone, Default)]
+    pub struct Minifier(super::Minifier);
+
+    impl Minifier {
+        /// A minifier at the start of a body.
+        pub const fn new() -> Self {
+            Minifier(super::Minifier::new())
+        }
+
+        /// As [`super::Minifier::update`].
+        ///
+        /// # Errors
+        /// As [`super::Minifier::update`].
+        pub fn update<S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<()> {
+            self.0.run::<false, S>(chunk, sink)
+        }
+
+        /// As [`super::Minifier::finish`].
+        ///
+        /// # Errors
+        /// As [`super::Minifier::finish`].
+        pub fn finish(self) -> Result<()> {
+            self.0.finish()
+        }
+    }
+
+    /// As [`super::minify_to`].
+    ///
+    /// # Errors
+    /// As [`super::minify_to`].
+    pub fn minify_to<S: Sink + ?Sized>(body: &[u8], sink: &mut S) -> Result<()> {
+        let mut m = Minifier::new();
+        m.update(body, sink)?;
+        m.finish()
+    }
 }
 
 #[cfg(test)]
