@@ -1,0 +1,215 @@
+//! Finding the first byte of a class in JSON text, many bytes per step: how the minifier consumes
+//! string contents and whitespace in bulk.
+//!
+//! On x86-64 the classifier is SSE2, sixteen bytes per step (every x86-64 CPU has SSE2, so there
+//! is nothing to detect at run time). Elsewhere (aarch64, Cortex-M) it is SWAR on `u64` words,
+//! eight bytes per step, in safe code. Both give the exact index, and agree with each other and
+//! with a byte loop (the tests below).
+
+/// The index of the first byte at or after `i` that ends the plain content of a string (`"`,
+/// `\`, a control character or a non-ASCII byte), or `s.len()`.
+#[inline]
+pub(crate) fn string_stop(s: &[u8], i: usize) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[allow(unsafe_code, reason = "calling an SSE2 function")]
+    // SAFETY: this is compiled only where SSE2 is enabled for the whole build (the cfg above;
+    // the x86-64 baseline), so the CPU running it has SSE2.
+    let i = match unsafe { sse2::string_stop(s, i) } {
+        Ok(found) => return found,
+        Err(tail) => tail,
+    };
+    swar::string_stop(s, i)
+}
+
+/// The index of the first byte at or after `i` that is not JSON whitespace (space, tab, LF, CR),
+/// or `s.len()`.
+#[inline]
+pub(crate) fn ws_stop(s: &[u8], i: usize) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[allow(unsafe_code, reason = "calling an SSE2 function")]
+    // SAFETY: as in `string_stop`: SSE2 is enabled for the whole build.
+    let i = match unsafe { sse2::ws_stop(s, i) } {
+        Ok(found) => return found,
+        Err(tail) => tail,
+    };
+    swar::ws_stop(s, i)
+}
+
+const fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Sixteen bytes per step. Each function returns `Ok` with the exact index of the first byte of
+/// its class, or `Err` with the index where fewer than sixteen bytes are left.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[allow(unsafe_code, reason = "the SSE2 load of sixteen bytes; each use states why it is sound")]
+mod sse2 {
+    use core::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+
+    /// The sixteen bytes at `i`, if there are sixteen.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn load(s: &[u8], i: usize) -> Option<__m128i> {
+        let block: &[u8; 16] = s.get(i..i.checked_add(16)?)?.try_into().ok()?;
+        // SAFETY: `block` is sixteen readable bytes (a borrowed `[u8; 16]`), which is all that
+        // `_mm_loadu_si128` reads; it has no alignment requirement.
+        Some(unsafe { _mm_loadu_si128(block.as_ptr().cast()) })
+    }
+
+    /// One bit per byte of `m`'s sixteen: the byte's high bit.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    #[allow(clippy::cast_sign_loss, reason = "movemask sets only the low 16 bits")]
+    fn bits(m: __m128i) -> u32 {
+        _mm_movemask_epi8(m) as u32
+    }
+
+    #[allow(clippy::cast_possible_wrap, reason = "the byte's bit pattern is what the comparison uses")]
+    const fn splat(b: u8) -> i8 {
+        b as i8
+    }
+
+    #[target_feature(enable = "sse2")]
+    #[allow(clippy::arithmetic_side_effects, reason = "i + 16 <= s.len() after a successful load")]
+    pub(super) fn string_stop(s: &[u8], mut i: usize) -> Result<usize, usize> {
+        while let Some(v) = load(s, i) {
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(splat(b'"')));
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(splat(b'\\')));
+            // v <= 0x1F (unsigned) exactly when min(v, 0x1F) == v.
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+            // `v` itself: a non-ASCII byte has its high bit set.
+            let stop = bits(_mm_or_si128(_mm_or_si128(quote, backslash), _mm_or_si128(control, v)));
+            if stop != 0 {
+                return Ok(i + stop.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+        Err(i)
+    }
+
+    #[target_feature(enable = "sse2")]
+    #[allow(clippy::arithmetic_side_effects, reason = "i + 16 <= s.len() after a successful load")]
+    pub(super) fn ws_stop(s: &[u8], mut i: usize) -> Result<usize, usize> {
+        while let Some(v) = load(s, i) {
+            let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(splat(b' ')));
+            let tab = _mm_cmpeq_epi8(v, _mm_set1_epi8(splat(b'\t')));
+            let lf = _mm_cmpeq_epi8(v, _mm_set1_epi8(splat(b'\n')));
+            let cr = _mm_cmpeq_epi8(v, _mm_set1_epi8(splat(b'\r')));
+            let other = !bits(_mm_or_si128(_mm_or_si128(space, tab), _mm_or_si128(lf, cr))) & 0xFFFF;
+            if other != 0 {
+                return Ok(i + other.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+        Err(i)
+    }
+}
+
+/// Eight bytes per step in `u64` words, then a byte loop for the tail.
+pub(crate) mod swar {
+    use super::is_ws;
+
+    /// `0x01` in every byte of a word.
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    /// `0x80` in every byte of a word.
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+    fn word(s: &[u8], i: usize) -> Option<u64> {
+        s.get(i..i.checked_add(8)?).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes)
+    }
+
+    /// See [`super::string_stop`]. In each word, a byte's high bit is set in `special` if it is
+    /// one of the stopping bytes; the lowest such byte is exact (the subtraction tricks can only
+    /// mis-flag bytes above a truly flagged one).
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "i < s.len() in the byte loop; i + 8 <= s.len() in the word loop; trailing_zeros / 8 < 8"
+    )]
+    pub(crate) fn string_stop(s: &[u8], mut i: usize) -> usize {
+        while let Some(w) = word(s, i) {
+            let quote = w ^ (ONES * u64::from(b'"'));
+            let backslash = w ^ (ONES * u64::from(b'\\'));
+            let special = (quote.wrapping_sub(ONES) & !quote)
+                | (backslash.wrapping_sub(ONES) & !backslash)
+                | (w.wrapping_sub(ONES * 0x20) & !w)
+                | w;
+            let special = special & HIGHS;
+            if special != 0 {
+                return i + (special.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while let Some(&c) = s.get(i) {
+            if c < 0x20 || c == b'"' || c == b'\\' || c >= 0x80 {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// See [`super::ws_stop`]. Runs of spaces (indentation) are skipped eight bytes at a time.
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "i < s.len() when incremented by 1; i + 8 <= s.len() in the word loop; trailing_zeros / 8 < 8"
+    )]
+    pub(crate) fn ws_stop(s: &[u8], mut i: usize) -> usize {
+        loop {
+            while let Some(w) = word(s, i) {
+                // High bit set in each byte that is not a space (exact for the lowest such byte).
+                let x = w ^ (ONES * u64::from(b' '));
+                let not_space = ((x & !HIGHS).wrapping_add(!HIGHS) | x) & HIGHS;
+                if not_space != 0 {
+                    i += (not_space.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
+            if !s.get(i).is_some_and(|&c| is_ws(c)) {
+                return i;
+            }
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    fn naive_string_stop(s: &[u8], i: usize) -> usize {
+        (i..s.len()).find(|&j| s[j] < 0x20 || s[j] == b'"' || s[j] == b'\\' || s[j] >= 0x80).unwrap_or(s.len())
+    }
+
+    fn naive_ws_stop(s: &[u8], i: usize) -> usize {
+        (i..s.len()).find(|&j| !is_ws(s[j])).unwrap_or(s.len())
+    }
+
+    /// Every byte value at every position of buffers around the word and block sizes, over a
+    /// background of each class, from starts around them: the classifiers agree with the byte loops.
+    #[test]
+    fn classifiers_agree_with_byte_loops() {
+        for background in [b'a', b' ', b'\t', b'\n', b'\r', b'"', 0xC3] {
+            for len in [0usize, 1, 7, 8, 9, 15, 16, 17, 31, 33, 40] {
+                for pos in 0..len.max(1) {
+                    for b in 0..=255u8 {
+                        let mut s: Vec<u8> = alloc::vec![background; len];
+                        if let Some(x) = s.get_mut(pos) {
+                            *x = b;
+                        }
+                        for start in [0, 1, 7, 8, 9, 15, 16, 17] {
+                            let start = start.min(len);
+                            assert_eq!(string_stop(&s, start), naive_string_stop(&s, start));
+                            assert_eq!(swar::string_stop(&s, start), naive_string_stop(&s, start));
+                            assert_eq!(ws_stop(&s, start), naive_ws_stop(&s, start));
+                            assert_eq!(swar::ws_stop(&s, start), naive_ws_stop(&s, start));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
