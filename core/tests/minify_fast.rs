@@ -605,17 +605,37 @@ fn deep_body() -> impl Strategy<Value = (Vec<u8>, usize)> {
     )
 }
 
-/// Applies `(op, position seed, byte)` edits: insert, delete, replace a byte, or truncate.
+/// Applies `(op, position seed, byte)` edits: insert, delete, replace a byte, truncate; or, at a
+/// structural byte (`{}[],:"`, which usually follows a whitespace run), swap a closer for the
+/// other kind, replace another with any structural byte, or delete it.
 fn mutate(mut body: Vec<u8>, edits: &[(u8, u64, u8)]) -> Vec<u8> {
+    const STRUCTURAL: &[u8] = b"{}[],:\"";
     for &(op, pos, byte) in edits {
         let n = body.len() as u64;
-        match op % 4 {
+        let structural: Vec<usize> = match op % 6 {
+            4 | 5 => (0..body.len()).filter(|&i| STRUCTURAL.contains(&body[i])).collect(),
+            _ => Vec::new(),
+        };
+        let pick = |list: &[usize]| list[(pos % list.len() as u64) as usize];
+        match op % 6 {
             0 => body.insert((pos % (n + 1)) as usize, byte),
             1 if n > 0 => {
                 body.remove((pos % n) as usize);
             }
             2 if n > 0 => body[(pos % n) as usize] = byte,
             3 => body.truncate((pos % (n + 1)) as usize),
+            4 if !structural.is_empty() => {
+                let at = pick(&structural);
+                // A closer becomes one of the other kind; anything else any structural byte.
+                body[at] = match body[at] {
+                    b'}' => b']',
+                    b']' => b'}',
+                    _ => STRUCTURAL[usize::from(byte) % STRUCTURAL.len()],
+                };
+            }
+            5 if !structural.is_empty() => {
+                body.remove(pick(&structural));
+            }
             _ => {}
         }
     }
@@ -646,7 +666,7 @@ fn sane(whole: &Result<Vec<u8>, Error>, body: &[u8]) -> Result<(), TestCaseError
 
 // Case counts keep the whole file under ~25 s in the debug test profile on 2 cores.
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 800, ..ProptestConfig::default() })]
 
     /// Valid bodies: both minifiers agree and give the expected minified text.
     #[test]
@@ -663,7 +683,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 800, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
 
     /// Valid bodies with edits at random positions: the error paths at every position.
     #[test]
@@ -679,7 +699,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     /// Arbitrary bytes, and bytes from the characters of JSON.
     #[test]
@@ -698,7 +718,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 80, ..ProptestConfig::default() })]
 
     /// Nesting around the limit: accepted up to MAX_DEPTH, `TooDeep` at the first bracket past it.
     #[test]
