@@ -16,12 +16,62 @@ VECTORS = REPO / "tests" / "vectors"
 FIXTURES = REPO / "tests" / "fixtures"
 CORPUS = FUZZ / "corpus"
 
-TARGETS = ["minify", "timestamp", "private_key", "public_key", "verify", "base64", "access_token_response", "c_api", "endpoint"]
+TARGETS = ["minify", "minify_diff", "timestamp", "private_key", "public_key", "verify", "base64", "access_token_response", "c_api", "endpoint"]
 SEP = b"\x1f"  # field separator of the c_api target
 
 
 def b(s):
     return s if isinstance(s, bytes) else s.encode("utf-8")
+
+
+def long_bodies():
+    """Deterministic pretty-printed SNAP-like bodies of 2 to 8 KiB (and a few broken ones)."""
+    state = [0x2545F4914F6CDD1D]
+
+    def rnd(n):  # a 64-bit LCG: the same numbers on every Python version
+        state[0] = (state[0] * 6364136223846793005 + 1442695040888963407) % 2**64
+        return (state[0] >> 33) % n
+
+    words = ["payment", "Rp", "BCA", "transfer", "Jl. Sudirman No. 1", "caf\u00e9", "\u65e5\u672c", "\U0001F600",
+             'quote " and \\ slash /', "tab\tnewline\n", "\u0001ctl"]
+
+    def text(n):
+        return " ".join(words[rnd(len(words))] for _ in range(n))
+
+    def item(i):
+        return {
+            "partnerReferenceNo": f"{2020102900000000000 + i * 7919}",
+            "amount": {"value": f"{rnd(10**9)}.{rnd(100):02d}", "currency": "IDR"},
+            "beneficiaryAccountName": text(1 + rnd(4)),
+            "remark": text(rnd(30)),
+            "feeRate": rnd(1000) / 1000,
+            "exponent": float(f"{rnd(9) + 1}e{rnd(300)}"),
+            "count": -rnd(10**12),
+            "active": rnd(2) == 1,
+            "note": None,
+            "tags": [text(1) for _ in range(rnd(5))],
+            "additionalInfo": {"deviceId": "12345679237", "channel": "mobilephone", "nested": [[{"a": []}], {}]},
+        }
+
+    bodies = {}
+    for n, (indent, target) in enumerate([(2, 2048), (4, 4096), (8, 6144), (40, 8192), (3, 3000), (16, 5000)]):
+        items, i = [], 0
+        while True:
+            items.append(item(i))
+            i += 1
+            body = {"responseCode": "2001700", "responseMessage": "Successful", "items": items}
+            text_ = json.dumps(body, indent=indent, ensure_ascii=n % 2 == 0)
+            if len(text_.encode()) >= target:
+                break
+        bodies[f"long-pretty-{indent}"] = text_.encode()
+    bodies["long-pretty-tabs-crlf"] = b"[" + b",\r\n".join(
+        json.dumps(item(k), indent="\t").replace("\n", "\r\n").encode() for k in range(6)) + b"]\r\n"
+    # Broken near the end of a long body: the error comes after the bulk.
+    good = bodies["long-pretty-4"]
+    bodies["long-pretty-4-trailing-comma"] = good[:-2] + b",\n}"
+    bodies["long-pretty-4-truncated"] = good[: len(good) * 9 // 10]
+    bodies["long-pretty-4-bad-utf8"] = good[:-2] + b',\n    "x": "\xed\xa0\x80"\n}'
+    return bodies
 
 
 def main():
@@ -61,6 +111,12 @@ def main():
     }
     for k, d in edge.items():
         add("minify", k, d)
+
+    # minify_diff: the same seeds, plus long pretty-printed bodies, where the fast path engages
+    # (long whitespace runs and strings between tokens).
+    seeds["minify_diff"] = dict(seeds["minify"])
+    for k, d in long_bodies().items():
+        add("minify_diff", k, d)
 
     # timestamp: the vectors' X-TIMESTAMPs and the forms of the spec.
     for sec in ("token_b2b", "transaction_hmac", "service_rsa"):
