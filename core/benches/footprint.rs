@@ -174,6 +174,13 @@ fn main() {
                 black_box(RsaSigner::from_bytes(&p, &KeyOptions::default()).unwrap());
             }),
         );
+        let d = std::sync::Arc::new(key_file(&format!("rsa{bits}-pkcs8.der")));
+        measure(
+            &format!("RSA-{bits} private key load (DER)"),
+            std::sync::Arc::new(move || {
+                black_box(RsaSigner::from_bytes(&d, &KeyOptions::default()).unwrap());
+            }),
+        );
         let p = public.clone();
         measure(
             &format!("RSA-{bits} public key load (PEM)"),
@@ -189,12 +196,31 @@ fn main() {
                 black_box(s2.sign(b"MCPD00000006|2024-10-04T17:55:58+07:00", &mut getrandom::SysRng).unwrap());
             }),
         );
-        let sig = signer.sign(b"MCPD00000006|2024-10-04T17:55:58+07:00", &mut getrandom::SysRng).unwrap();
+        let s2 = signer.clone();
+        measure(
+            &format!("RSA-{bits} sign_into a caller buffer (blinded)"),
+            std::sync::Arc::new(move || {
+                let mut out = [0u8; 1368];
+                black_box(
+                    s2.sign_into(b"MCPD00000006|2024-10-04T17:55:58+07:00", &mut getrandom::SysRng, &mut out).unwrap(),
+                );
+            }),
+        );
+        let sig = std::sync::Arc::new(
+            signer.sign(b"MCPD00000006|2024-10-04T17:55:58+07:00", &mut getrandom::SysRng).unwrap(),
+        );
         let v = std::sync::Arc::new(signer.verifier());
+        let (v2, sig2) = (v.clone(), sig.clone());
         measure(
             &format!("RSA-{bits} verify"),
             std::sync::Arc::new(move || {
-                v.verify(b"MCPD00000006|2024-10-04T17:55:58+07:00", sig.as_bytes()).unwrap();
+                v2.verify(b"MCPD00000006|2024-10-04T17:55:58+07:00", sig2.as_bytes()).unwrap();
+            }),
+        );
+        measure(
+            &format!("RSA-{bits} signed_digest"),
+            std::sync::Arc::new(move || {
+                black_box(v.signed_digest(sig.as_bytes()).unwrap());
             }),
         );
     }

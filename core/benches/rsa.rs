@@ -163,6 +163,9 @@ fn ratios(all: &[Keys]) {
                 side("ring", || {
                     UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &k.ring_pub).verify(MSG, &k.sig).unwrap()
                 }),
+                side("snapsign RsaVerifier::signed_digest (incl. base64 decode)", || {
+                    black_box(k.verifier.signed_digest(k.sig_b64.as_bytes()).unwrap());
+                }),
             ],
         );
         compare(

@@ -106,9 +106,32 @@ const fn malformed() -> Error {
     Error::InvalidKey { kind: KeyErrorKind::Malformed }
 }
 
+/// A key's DER: the caller's own bytes when it was given as DER (not copied), else decoded or
+/// decrypted here, and then wiped when dropped.
+enum Der<'a> {
+    Given(&'a [u8]),
+    Decoded(Zeroizing<Vec<u8>>),
+    /// Decrypted PKCS#8 (`SecretDocument` zeroizes itself on drop).
+    #[cfg(feature = "encrypted-keys")]
+    Decrypted(pkcs8::SecretDocument),
+}
+
+impl core::ops::Deref for Der<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Der::Given(der) => der,
+            Der::Decoded(der) => der,
+            #[cfg(feature = "encrypted-keys")]
+            Der::Decrypted(doc) => doc.as_bytes(),
+        }
+    }
+}
+
 /// Turns PEM, DER or bare base64 into DER and what the PEM label says it is.
 #[allow(clippy::arithmetic_side_effects, reason = "offsets are positions found inside the input plus marker lengths")]
-fn to_der(input: &[u8]) -> Result<(Label, Zeroizing<Vec<u8>>)> {
+fn to_der(input: &[u8]) -> Result<(Label, Der<'_>)> {
     let start = input.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(input.len());
     let input = input.get(start..).unwrap_or_default();
     if let Some(begin) = find(input, b"-----BEGIN ") {
@@ -123,18 +146,18 @@ fn to_der(input: &[u8]) -> Result<(Label, Zeroizing<Vec<u8>>)> {
         }
         #[cfg(feature = "encrypted-keys")]
         if let Some((dek, text)) = crate::legacy_pem::split(body)? {
-            return Ok((Label::LegacyEncrypted(dek), decode_base64(&text)?));
+            return Ok((Label::LegacyEncrypted(dek), Der::Decoded(decode_base64(&text)?)));
         }
         #[cfg(not(feature = "encrypted-keys"))]
         if find(body, b"Proc-Type:").is_some() || find(body, b"DEK-Info:").is_some() {
             return Err(Error::InvalidKey { kind: KeyErrorKind::Unsupported });
         }
-        return Ok((label, decode_base64(body)?));
+        return Ok((label, Der::Decoded(decode_base64(body)?)));
     }
     if input.first() == Some(&0x30) {
-        return Ok((Label::Unknown, Zeroizing::new(input.to_vec())));
+        return Ok((Label::Unknown, Der::Given(input)));
     }
-    Ok((Label::Unknown, decode_base64(input)?))
+    Ok((Label::Unknown, Der::Decoded(decode_base64(input)?)))
 }
 
 fn check_bits(bits: usize, options: &KeyOptions<'_>) -> Result<()> {
@@ -216,14 +239,14 @@ fn is_certificate_der(der: &[u8]) -> bool {
 }
 
 #[cfg(feature = "encrypted-keys")]
-fn decrypt(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+fn decrypt(der: &[u8], passphrase: &[u8]) -> Result<Der<'static>> {
     let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).map_err(|_| malformed())?;
     let doc = info.decrypt(passphrase).map_err(|_| Error::InvalidKey { kind: KeyErrorKind::WrongPassphrase })?;
-    Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    Ok(Der::Decrypted(doc))
 }
 
 #[cfg(not(feature = "encrypted-keys"))]
-fn decrypt(_der: &[u8], _passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+fn decrypt(_der: &[u8], _passphrase: &[u8]) -> Result<Der<'static>> {
     Err(Error::InvalidKey { kind: KeyErrorKind::Unsupported })
 }
 
@@ -232,7 +255,12 @@ fn decrypt(_der: &[u8], _passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
 /// # Errors
 /// [`Error::InvalidKey`] naming what was found instead, or [`Error::WeakKey`].
 pub(crate) fn private_key(input: &[u8], options: &KeyOptions<'_>) -> Result<PrivateKey> {
-    let (label, mut der) = to_der(input)?;
+    let (label, der) = to_der(input)?;
+    private_key_from_der(label, der, options)
+}
+
+/// [`private_key`] from what [`to_der`] found.
+fn private_key_from_der(label: Label, mut der: Der<'_>, options: &KeyOptions<'_>) -> Result<PrivateKey> {
     match label {
         Label::Spki | Label::Pkcs1Public => return Err(Error::InvalidKey { kind: KeyErrorKind::PublicKeyGiven }),
         Label::Certificate => return Err(Error::InvalidKey { kind: KeyErrorKind::CertificateGiven }),
@@ -301,7 +329,8 @@ pub(crate) fn public_key(input: &[u8], options: &KeyOptions<'_>) -> Result<Publi
         None if matches!(label, Label::Spki | Label::Pkcs1Public) || is_public_der(&der) => {
             return Err(explain_failure(&der, options))
         }
-        None => private_key(input, options)?.to_public_key(),
+        // A private key: its DER is parsed as such (not decoded from the input a second time).
+        None => private_key_from_der(label, der, options)?.to_public_key(),
     };
     check_bits(key.n().bit_width_vartime() as usize, options)?;
     Ok(key)

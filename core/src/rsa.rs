@@ -8,12 +8,12 @@
 //! on top of the constant-time arithmetic of `rsa` 0.10 (the mitigations for the Marvin timing
 //! attack, RUSTSEC-2023-0071). The key is zeroized on drop.
 
+use alloc::boxed::Box;
 use core::fmt;
 
 use rand_core::TryCryptoRng;
-use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::signature::hazmat::PrehashVerifier;
-use rsa::signature::{RandomizedMultipartSigner, SignatureEncoding};
+use rsa::pkcs1v15::{Pkcs1v15Sign, SigningKey};
+use rsa::signature::RandomizedMultipartSigner;
 use rsa::traits::PublicKeyParts;
 use rsa::PublicKey;
 use sha2::{Digest, Sha256};
@@ -27,6 +27,13 @@ use crate::string_to_sign;
 /// The longest RSA signature in base64: an 8192-bit key (the largest the `rsa` crate loads).
 pub const MAX_SIGNATURE_LEN: usize = 1368;
 const MAX_SIGNATURE_BYTES: usize = 1024;
+
+/// The DER DigestInfo prefix of SHA-256 (RFC 8017 §9.2, note 1): what `rsa`'s
+/// `pkcs1v15::SigningKey<Sha256>` puts before the digest, and what a verifier expects there.
+const DIGEST_INFO: [u8; 19] =
+    [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
+/// `T` of EMSA-PKCS1-v1_5 (RFC 8017 §9.2): the DigestInfo prefix, then the SHA-256 digest.
+const T_LEN: usize = DIGEST_INFO.len() + 32;
 
 /// A base64 RSA signature in a fixed buffer.
 pub type RsaSignature = heapless::String<MAX_SIGNATURE_LEN>;
@@ -77,7 +84,6 @@ impl<R: TryCryptoRng + ?Sized> TryCryptoRng for TrackingRng<'_, R> {}
 /// ```
 pub struct RsaSigner {
     key: SigningKey<Sha256>,
-    public: PublicKey,
 }
 
 impl fmt::Debug for RsaSigner {
@@ -103,9 +109,12 @@ impl RsaSigner {
     /// [`Error::InvalidKey`] (naming a public key, certificate, encrypted key, ... found instead)
     /// or [`Error::WeakKey`] for a key under 2048 bits without `options.allow_weak`.
     pub fn from_bytes(key: &[u8], options: &KeyOptions<'_>) -> Result<Self> {
-        let key = key::private_key(key, options)?;
-        let public = key.to_public_key();
-        Ok(RsaSigner { key: SigningKey::new(key), public })
+        Ok(RsaSigner { key: SigningKey::new(key::private_key(key, options)?) })
+    }
+
+    /// The public half, kept inside the private key (not a copy).
+    fn public(&self) -> &PublicKey {
+        self.key.as_ref().as_public_key()
     }
 
     /// The modulus length in bits.
@@ -117,7 +126,7 @@ impl RsaSigner {
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     pub fn modulus_bits(&self) -> usize {
-        self.public.n().bit_width_vartime() as usize
+        self.public().n().bit_width_vartime() as usize
     }
 
     /// The length of this key's base64 signatures (344 for 2048 bits).
@@ -129,7 +138,7 @@ impl RsaSigner {
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     pub fn signature_len(&self) -> usize {
-        encoded_len(self.public.size())
+        encoded_len(self.public().size())
     }
 
     /// The verifier for this key's public half.
@@ -143,7 +152,7 @@ impl RsaSigner {
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     pub fn verifier(&self) -> RsaVerifier {
-        RsaVerifier { key: VerifyingKey::new(self.public.clone()) }
+        RsaVerifier { key: self.public().clone() }
     }
 
     /// Signs `message` and writes the base64 signature into `out`, returning its length.
@@ -183,7 +192,8 @@ impl RsaSigner {
                 Error::Crypto
             }
         })?;
-        encode_into(&sig.to_bytes(), out)
+        // The signature's own bytes (`SignatureEncoding::to_bytes` would copy them first).
+        encode_into(&Box::<[u8]>::from(sig), out)
     }
 
     /// Signs `message`, returning the base64 signature.
@@ -331,7 +341,7 @@ impl RsaSigner {
 /// ```
 #[derive(Clone)]
 pub struct RsaVerifier {
-    key: VerifyingKey<Sha256>,
+    key: PublicKey,
 }
 
 impl fmt::Debug for RsaVerifier {
@@ -356,7 +366,7 @@ impl RsaVerifier {
     /// # Errors
     /// [`Error::InvalidKey`] or [`Error::WeakKey`].
     pub fn from_bytes(key: &[u8], options: &KeyOptions<'_>) -> Result<Self> {
-        Ok(RsaVerifier { key: VerifyingKey::new(key::public_key(key, options)?) })
+        Ok(RsaVerifier { key: key::public_key(key, options)? })
     }
 
     /// The modulus length in bits.
@@ -368,7 +378,7 @@ impl RsaVerifier {
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     pub fn modulus_bits(&self) -> usize {
-        self.key.as_ref().n().bit_width_vartime() as usize
+        self.key.n().bit_width_vartime() as usize
     }
 
     /// The length of this key's base64 signatures.
@@ -380,7 +390,7 @@ impl RsaVerifier {
     /// # Ok::<(), snapsign_core::Error>(())
     /// ```
     pub fn signature_len(&self) -> usize {
-        encoded_len(self.key.as_ref().size())
+        encoded_len(self.key.size())
     }
 
     /// Verifies a base64 signature over `message`.
@@ -405,13 +415,21 @@ impl RsaVerifier {
     /// Verifies a signature over the concatenation of `pieces`.
     fn verify_pieces<'p>(&self, pieces: impl IntoIterator<Item = &'p [u8]>, signature: &[u8]) -> Result<()> {
         let mut buf = [0u8; MAX_SIGNATURE_BYTES];
-        let raw = decode_signature(signature, self.key.as_ref().size(), &mut buf)?;
-        let sig = Signature::try_from(raw).map_err(|_| Error::SignatureMismatch)?;
+        let raw = decode_signature(signature, self.key.size(), &mut buf)?;
         let mut hash = Sha256::new();
         for piece in pieces {
             hash.update(piece);
         }
-        self.key.verify_prehash(&hash.finalize(), &sig).map_err(|_| Error::SignatureMismatch)
+        // `T` (DigestInfo || digest) is built here, on the stack, and checked by `rsa` with an
+        // unprefixed scheme: the same RFC 8017 §8.2.2 check as `pkcs1v15::VerifyingKey<Sha256>`
+        // (whose prefix is DIGEST_INFO), with its constant-time comparison of the whole encoded
+        // message, but on the decoded bytes as they are: a `pkcs1v15::Signature` would first copy
+        // them to the heap, and the verifying key holds a heap copy of the prefix.
+        let mut t = [0u8; T_LEN];
+        let (info, digest) = t.split_at_mut(DIGEST_INFO.len());
+        info.copy_from_slice(&DIGEST_INFO);
+        digest.copy_from_slice(&hash.finalize());
+        self.key.verify(Pkcs1v15Sign::new_unprefixed(), &t, raw).map_err(|_| Error::SignatureMismatch)
     }
 
     /// The SHA-256 digest that `signature` (base64) signs under this key: RFC 8017 §8.2.2
@@ -437,11 +455,7 @@ impl RsaVerifier {
     /// (made with another key or hash algorithm: the encoding is not a SHA-256 DigestInfo).
     pub fn signed_digest(&self, signature: &[u8]) -> Result<[u8; 32]> {
         // EMSA-PKCS1-v1_5 for SHA-256: 00 01 FF..FF 00, the DigestInfo prefix, the digest.
-        const DIGEST_INFO: [u8; 19] = [
-            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
-            0x20,
-        ];
-        let key: &PublicKey = self.key.as_ref();
+        let key = &self.key;
         let k = key.size();
         let mut buf = [0u8; MAX_SIGNATURE_BYTES];
         let raw = decode_signature(signature, k, &mut buf)?;
@@ -450,13 +464,27 @@ impl RsaVerifier {
             return Err(Error::SignatureMismatch);
         }
         let m = rsa::hazmat::rsa_encrypt(key, &s).map_err(|_| Error::SignatureMismatch)?;
-        let bytes = m.to_be_bytes();
-        // The integer is stored at the modulus' limb precision: its leading bytes beyond k are 0.
-        let (high, em) = bytes.split_at(bytes.len().saturating_sub(k));
+        // EM = I2OSP(m, k), written from the limbs (least significant first) into the buffer the
+        // signature was decoded into (no longer needed), rather than through
+        // `BoxedUint::to_be_bytes` (a heap copy). The integer is stored at the modulus' limb
+        // precision: every byte above the low k must be 0.
+        let em_buf = &mut buf;
+        let em = em_buf.get_mut(..k).ok_or(Error::SignatureMismatch)?;
+        let mut unfilled = k;
+        let mut high = 0u8;
+        for byte in m.as_limbs().iter().flat_map(|limb| limb.0.to_le_bytes()) {
+            match unfilled.checked_sub(1).and_then(|at| Some((at, em.get_mut(at)?))) {
+                Some((at, slot)) => {
+                    *slot = byte;
+                    unfilled = at;
+                }
+                None => high |= byte,
+            }
+        }
+        let em = em_buf.get(..k).unwrap_or_default();
         // 00 01, at least 8 bytes of FF, 00, then T: the DigestInfo prefix and the digest.
-        const T_LEN: usize = DIGEST_INFO.len() + 32;
         const MIN_LEN: usize = 11 + T_LEN;
-        if em.len() != k || high.iter().any(|&b| b != 0) || k < MIN_LEN {
+        if unfilled != 0 || high != 0 || k < MIN_LEN {
             return Err(Error::SignatureMismatch);
         }
         let (head, t) = em.split_at(k.saturating_sub(T_LEN));
