@@ -13,7 +13,7 @@ use common::{compare, side, snap_body};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use sha2::{Digest, Sha256};
 use snapsign_core::body_digest::BodyHasher;
-use snapsign_core::minify::{minify_to, Counter};
+use snapsign_core::minify::{minify_to, reference, Counter};
 
 const SIZES: [(usize, &str); 3] = [(1024, "1KiB"), (64 * 1024, "64KiB"), (16 * 1024 * 1024, "16MiB")];
 
@@ -32,6 +32,20 @@ fn streamed(b: &[u8]) -> snapsign_core::BodyDigest {
         h.update(c).unwrap();
     }
     h.finish().unwrap()
+}
+
+/// The digest with the byte-at-a-time state machine alone (the minifier before issue #14's fast
+/// path), for a before/after in the same run.
+fn reference_digest(b: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    reference::minify_to(b, &mut h).unwrap();
+    h.finalize().into()
+}
+
+fn reference_minify_only(b: &[u8]) -> usize {
+    let mut c = Counter::default();
+    reference::minify_to(b, &mut c).unwrap();
+    c.0
 }
 
 fn minify_only(b: &[u8]) -> usize {
@@ -95,11 +109,17 @@ fn main() {
                 side("snapsign body_digest (minify+SHA-256, one pass)", || {
                     black_box(snapsign_core::body_digest(black_box(b)).unwrap());
                 }),
+                side("body_digest, reference minifier only (before #14)", || {
+                    black_box(reference_digest(black_box(b)));
+                }),
                 side("snapsign BodyHasher, 64 KiB chunks", || {
                     black_box(streamed(black_box(b)));
                 }),
                 side("minify alone (validate, count output)", || {
                     black_box(minify_only(black_box(b)));
+                }),
+                side("minify alone, reference state machine", || {
+                    black_box(reference_minify_only(black_box(b)));
                 }),
                 side("serde_json parse + to_vec + SHA-256", || {
                     black_box(serde_sha(black_box(b)));

@@ -266,6 +266,37 @@ fn main() {
         return;
     }
 
+    // Issue #14's limit: SHA-256 of the body as it is, plus one pre-keyed HMAC-SHA512 over a
+    // string as long as the string-to-sign. The signature must minify and validate on top.
+    {
+        use hmac::{Hmac, KeyInit, Mac};
+        use sha2::{Digest, Sha256, Sha512};
+        let keyed = Hmac::<Sha512>::new_from_slice(SECRET).unwrap();
+        let sts_len = METHOD.len() + PATH.len() + TOKEN.len() + 64 + TIMESTAMP.len() + 4;
+        let sts = vec![b'a'; sts_len];
+        let expected_len =
+            snapsign_core::string_to_sign::transaction(METHOD, PATH, TOKEN, &body_digest(&body).unwrap(), TIMESTAMP)
+                .unwrap()
+                .as_bytes()
+                .len();
+        assert_eq!(sts_len, expected_len, "the limit hashes a string of the string-to-sign's length");
+        compare(
+            "Transaction signature, 1 KiB body, against its limit (SHA-256 of the raw body + pre-keyed HMAC-SHA512 of the string-to-sign's length)",
+            None,
+            vec![
+                side("limit: SHA-256(raw body) + pre-keyed HMAC-SHA512", || {
+                    let digest = Sha256::digest(black_box(&body));
+                    let mut mac = keyed.clone();
+                    mac.update(black_box(&sts));
+                    black_box((digest, mac.finalize().into_bytes()));
+                }),
+                side("Rust: HmacSigner::sign_transaction (pre-keyed)", || {
+                    black_box(rust_sign(&signer, black_box(&body)));
+                }),
+            ],
+        );
+    }
+
     let mut sides = vec![
         side("Rust: HmacSigner::sign_transaction (pre-keyed)", || {
             black_box(rust_sign(&signer, black_box(&body)));
