@@ -11,6 +11,7 @@
 //! 100 MB body is hashed in O(1) memory.
 
 use crate::error::{Error, JsonErrorKind, Result};
+use crate::scan;
 
 mod fast;
 
@@ -273,12 +274,12 @@ impl Minifier {
             // content of a string, whitespace between tokens (dropped as one run), the digits of
             // a number. Each stops at the first byte that needs the state machine.
             match self.state {
-                State::Str { .. } if !self.want_low_surrogate => i = scan_string(chunk, i),
+                State::Str { .. } if !self.want_low_surrogate => i = scan::swar::string_stop(chunk, i),
                 State::Value | State::ArrayFirst | State::ObjectFirst | State::Key | State::Colon | State::After
                     if chunk.get(i).is_some_and(|&c| is_ws(c)) =>
                 {
                     stage.write_run(chunk.get(run_start..i), sink);
-                    i = skip_ws(chunk, i + 1);
+                    i = scan::swar::ws_stop(chunk, i + 1);
                     run_start = i;
                 }
                 State::Int | State::Frac | State::ExpDigits => i = skip_digits(chunk, i),
@@ -608,68 +609,6 @@ impl Stage {
             }
         }
         self.len = 0;
-    }
-}
-
-/// `0x01` in every byte of a word.
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-/// `0x80` in every byte of a word.
-const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-
-/// The index of the first byte at or after `i` that ends the plain ASCII content of a string
-/// (`"`, `\`, a control character or a non-ASCII byte), or `chunk.len()`. Eight bytes at a time:
-/// in each word, a byte's high bit is set in `special` if it is one of those; the lowest such
-/// byte is exact (the subtraction tricks can only mis-flag bytes above a truly flagged one).
-#[allow(
-    clippy::arithmetic_side_effects,
-    reason = "i < chunk.len() in the byte loop; i + 8 <= chunk.len() in the word loop; trailing_zeros / 8 < 8"
-)]
-fn scan_string(chunk: &[u8], mut i: usize) -> usize {
-    while let Some(word) = chunk.get(i..i.saturating_add(8)).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
-        let w = u64::from_le_bytes(word);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        let special = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w)
-            | w;
-        let special = special & HIGHS;
-        if special != 0 {
-            return i + (special.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&c) = chunk.get(i) {
-        if c < 0x20 || c == b'"' || c == b'\\' || c >= 0x80 {
-            break;
-        }
-        i += 1;
-    }
-    i
-}
-
-/// The index of the first non-whitespace byte at or after `i`, or `chunk.len()`. Runs of spaces
-/// (indentation) are skipped eight bytes at a time.
-#[allow(
-    clippy::arithmetic_side_effects,
-    reason = "i < chunk.len() when incremented by 1; i + 8 <= chunk.len() in the word loop; trailing_zeros / 8 < 8"
-)]
-fn skip_ws(chunk: &[u8], mut i: usize) -> usize {
-    loop {
-        while let Some(word) = chunk.get(i..i.saturating_add(8)).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
-            // High bit set in each byte that is not a space (exact for the lowest such byte).
-            let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
-            let not_space = ((x & !HIGHS).wrapping_add(!HIGHS) | x) & HIGHS;
-            if not_space != 0 {
-                i += (not_space.trailing_zeros() / 8) as usize;
-                break;
-            }
-            i += 8;
-        }
-        if !chunk.get(i).is_some_and(|&c| is_ws(c)) {
-            return i;
-        }
-        i += 1;
     }
 }
 
