@@ -21,31 +21,44 @@ use snapsign_core::Error;
 /// and its result, and the output written so far.
 type Trace = (Vec<(usize, Result<(), Error>)>, Vec<u8>);
 
-fn stream_public(chunks: &[&[u8]]) -> (Trace, Vec<Vec<u8>>) {
-    let mut m = Minifier::new();
-    let mut out = Vec::new();
-    let mut steps = Vec::new();
-    let mut snapshots = Vec::new();
-    for (i, c) in chunks.iter().enumerate() {
-        let r = m.update(c, &mut out);
-        let failed = r.is_err();
-        steps.push((i, r));
-        if failed {
-            return ((steps, out), snapshots);
-        }
-        snapshots.push(out.clone());
-    }
-    steps.push((chunks.len(), m.finish()));
-    ((steps, out), snapshots)
+/// The streaming API of both minifiers, so one function drives either.
+trait Streaming {
+    fn start() -> Self;
+    fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), Error>;
+    fn end(self) -> Result<(), Error>;
 }
 
-fn stream_reference(chunks: &[&[u8]]) -> (Trace, Vec<Vec<u8>>) {
-    let mut m = reference::Minifier::new();
+impl Streaming for Minifier {
+    fn start() -> Self {
+        Minifier::new()
+    }
+    fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        self.update(chunk, out)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+impl Streaming for reference::Minifier {
+    fn start() -> Self {
+        reference::Minifier::new()
+    }
+    fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        self.update(chunk, out)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
+fn stream<M: Streaming>(chunks: &[&[u8]]) -> (Trace, Vec<Vec<u8>>) {
+    let mut m = M::start();
     let mut out = Vec::new();
     let mut steps = Vec::new();
     let mut snapshots = Vec::new();
     for (i, c) in chunks.iter().enumerate() {
-        let r = m.update(c, &mut out);
+        let r = m.feed(c, &mut out);
         let failed = r.is_err();
         steps.push((i, r));
         if failed {
@@ -53,7 +66,7 @@ fn stream_reference(chunks: &[&[u8]]) -> (Trace, Vec<Vec<u8>>) {
         }
         snapshots.push(out.clone());
     }
-    steps.push((chunks.len(), m.finish()));
+    steps.push((chunks.len(), m.end()));
     ((steps, out), snapshots)
 }
 
@@ -85,8 +98,8 @@ fuzz_target!(|data: &[u8]| {
         start = c;
     }
     chunks.push(&data[start..]);
-    let ((fast_steps, fast_out_s), fast_snaps) = stream_public(&chunks);
-    let ((ref_steps, ref_out_s), ref_snaps) = stream_reference(&chunks);
+    let ((fast_steps, fast_out_s), fast_snaps) = stream::<Minifier>(&chunks);
+    let ((ref_steps, ref_out_s), ref_snaps) = stream::<reference::Minifier>(&chunks);
     assert_eq!(fast_steps, ref_steps, "streamed results differ (cuts {cuts:?})");
     assert_eq!(fast_snaps, ref_snaps, "output after each update differs (cuts {cuts:?})");
     if ref_steps.last().is_some_and(|(_, r)| r.is_ok()) {
