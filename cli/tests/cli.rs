@@ -667,6 +667,34 @@ fn invalid_bodies_are_refused() {
     }
 }
 
+/// `digest` reads its input in pieces: a body of many read buffers gives the core's digest of the
+/// whole body, and an error past the first buffer keeps its offset from the start of the body.
+#[test]
+fn digest_streams_large_bodies() {
+    let dir = temp_dir("digest_large");
+    let mut body = b"[\n".to_vec();
+    for i in 0..40_000 {
+        body.extend_from_slice(format!("  {{\"id\": {i}, \"name\": \"caf\u{e9} \\u00e9 {i}\"}},\n").as_bytes());
+    }
+    body.extend_from_slice(b"  null\n]\n");
+    assert!(body.len() > 3 << 18, "spans several read buffers");
+    let want = snapsign_core::body_digest(&body).unwrap();
+    let file = write(&dir, "large.json", &body);
+    let out = run(&["digest", &file]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("{want}\n"));
+    let out = run_with(&["digest", "-"], &[], Some(&body));
+    assert_eq!(out.stdout, format!("{want}\n"));
+
+    let bad_at = body.len() - 3;
+    body[bad_at] = b'x';
+    let file = write(&dir, "large_bad.json", &body);
+    let out = run(&["digest", &file]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr, format!("snapsign: {file}: invalid JSON body at byte {bad_at}: unexpected character\n"));
+    assert_eq!(run(&["minify", &file]).stderr, out.stderr);
+}
+
 fn decode_base64(text: &str) -> Vec<u8> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::new();

@@ -27,6 +27,16 @@ pub(crate) fn read_input(spec: Option<&str>) -> Outcome<Vec<u8>> {
     }
 }
 
+/// Opens a file, or standard input for `-`, for reading in pieces.
+pub(crate) fn open_input(spec: &str) -> Outcome<Box<dyn Read>> {
+    if spec == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let file =
+        std::fs::File::open(spec).map_err(|e| Failure::input(spec, format!("cannot read: {}", io_reason(&e))))?;
+    Ok(Box::new(file))
+}
+
 /// Reads a file, naming it and the reason in a failure.
 pub(crate) fn read_file(path: &Path) -> Outcome<Vec<u8>> {
     std::fs::read(path).map_err(|e| Failure::input(path.display(), format!("cannot read: {}", io_reason(&e))))
