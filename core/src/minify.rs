@@ -13,6 +13,7 @@
 use crate::error::{Error, JsonErrorKind, Result};
 use crate::scan;
 
+mod block;
 mod fast;
 
 /// The deepest nesting of arrays and objects accepted (the same limit as `serde_json`).
@@ -263,12 +264,39 @@ impl Minifier {
     /// The state machine, with the token-level fast path (`FAST`) or without it (the reference).
     #[allow(clippy::arithmetic_side_effects, reason = "i counts bytes of the chunk, so it stays below chunk.len() + 1")]
     fn run<const FAST: bool, S: Sink + ?Sized>(&mut self, chunk: &[u8], sink: &mut S) -> Result<()> {
-        let mut run_start = 0usize;
-        let mut i = 0usize;
         let mut stage = Stage::new();
+        let mut i = 0usize;
+        if FAST {
+            // The block path where it can check a whole block, the token path and the state
+            // machine where it declines; the latter stop at the block's end, so that the next
+            // block starts from their state.
+            while let Some(block) = chunk.get(i..i + 64).and_then(|b| <&[u8; 64]>::try_from(b).ok()) {
+                if !self.block(block, &mut stage, sink) {
+                    self.range::<true, S>(chunk.get(..i + 64).unwrap_or(chunk), i, &mut stage, sink)?;
+                }
+                i += 64;
+            }
+        }
+        self.range::<FAST, S>(chunk, i, &mut stage, sink)?;
+        stage.flush(sink);
+        self.offset = self.offset.saturating_add(chunk.len());
+        Ok(())
+    }
+
+    /// The state machine over `chunk[i..]`, with the token path (`FAST`) or without it. Offsets
+    /// count from the start of the whole chunk, which `chunk` starts with.
+    #[allow(clippy::arithmetic_side_effects, reason = "i counts bytes of the chunk, so it stays below chunk.len() + 1")]
+    fn range<const FAST: bool, S: Sink + ?Sized>(
+        &mut self,
+        chunk: &[u8],
+        mut i: usize,
+        stage: &mut Stage,
+        sink: &mut S,
+    ) -> Result<()> {
+        let mut run_start = i;
         loop {
             if FAST && self.between_tokens() {
-                i = self.fast(chunk, i, &mut run_start, &mut stage, sink);
+                i = self.fast(chunk, i, &mut run_start, stage, sink);
             }
             // Fast paths over the bulk of a body, which need no state change: the plain ASCII
             // content of a string, whitespace between tokens (dropped as one run), the digits of
@@ -311,8 +339,6 @@ impl Minifier {
             i += 1;
         }
         stage.write_run(chunk.get(run_start..), sink);
-        stage.flush(sink);
-        self.offset = self.offset.saturating_add(chunk.len());
         Ok(())
     }
 
@@ -570,15 +596,18 @@ impl Minifier {
 /// Collects short output runs and hands them to the sink in larger pieces: a pretty-printed body
 /// minifies to many runs of a few dozen bytes, and a hasher's per-call cost would dominate.
 struct Stage {
-    buf: [u8; STAGE_LEN],
+    buf: [u8; STAGE_LEN + 64 + COPY],
     len: usize,
 }
 
 const STAGE_LEN: usize = 512;
 
+/// The size of the copies of [`Stage::write_block`].
+const COPY: usize = 16;
+
 impl Stage {
     const fn new() -> Self {
-        Stage { buf: [0; STAGE_LEN], len: 0 }
+        Stage { buf: [0; STAGE_LEN + 64 + COPY], len: 0 }
     }
 
     fn write_run<S: Sink + ?Sized>(&mut self, run: Option<&[u8]>, sink: &mut S) {
@@ -600,6 +629,48 @@ impl Stage {
             dst.copy_from_slice(run);
             self.len = end;
         }
+    }
+
+    /// Writes the bytes of `block` whose bit is set in `keep`, in order: each run of kept bytes
+    /// in sixteen-byte copies (the source is padded and the buffer has `COPY` bytes to spare, so
+    /// a copy may overrun the run; the next one overwrites what it overran).
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "start + run <= 64, so every index is below 64 + COPY; n counts at most 64 bytes"
+    )]
+    fn write_block<S: Sink + ?Sized>(&mut self, block: &[u8; 64], keep: u64, sink: &mut S) {
+        if self.len + 64 > STAGE_LEN {
+            self.flush(sink);
+        }
+        let Some(dst) = self.buf.get_mut(self.len..self.len + 64 + COPY) else { return };
+        if keep == !0 {
+            if let Some(d) = dst.get_mut(..64) {
+                d.copy_from_slice(block);
+            }
+            self.len += 64;
+            return;
+        }
+        let mut src = [0u8; 64 + COPY];
+        if let Some(s) = src.get_mut(..64) {
+            s.copy_from_slice(block);
+        }
+        let mut keep = keep;
+        let mut n = 0;
+        while keep != 0 {
+            let start = keep.trailing_zeros() as usize;
+            let run = (!(keep >> start)).trailing_zeros() as usize;
+            let mut k = 0;
+            while k < run {
+                if let (Some(d), Some(s)) = (dst.get_mut(n + k..n + k + COPY), src.get(start + k..start + k + COPY)) {
+                    d.copy_from_slice(s);
+                }
+                k += COPY;
+            }
+            n += run;
+            let done = start + run;
+            keep = if done < 64 { (keep >> done) << done } else { 0 };
+        }
+        self.len += n;
     }
 
     fn flush<S: Sink + ?Sized>(&mut self, sink: &mut S) {

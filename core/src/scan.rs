@@ -35,6 +35,33 @@ pub(crate) fn ws_stop(s: &[u8], i: usize) -> usize {
     swar::ws_stop(s, i)
 }
 
+/// One bit per byte of a 64-byte block (bit `k` for byte `k`), for each class the minifier's
+/// block path needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Classes {
+    pub quote: u64,
+    pub backslash: u64,
+    /// Space, tab, LF, CR.
+    pub ws: u64,
+    /// 0x00..=0x1F.
+    pub control: u64,
+    /// 0x80..=0xFF.
+    pub high: u64,
+    /// `{`, `}`, `[`, `]`, `:`, `,`.
+    pub structural: u64,
+}
+
+/// The classes of the 64 bytes of `block`.
+#[inline]
+pub(crate) fn classify(block: &[u8; 64]) -> Classes {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[allow(unsafe_code, reason = "calling an SSE2 function")]
+    // SAFETY: as in `string_stop`: SSE2 is enabled for the whole build.
+    return unsafe { sse2::classify(block) };
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    swar::classify(block)
+}
+
 const fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -69,6 +96,41 @@ mod sse2 {
     #[allow(clippy::cast_possible_wrap, reason = "the byte's bit pattern is what the comparison uses")]
     const fn splat(b: u8) -> i8 {
         b as i8
+    }
+
+    /// The bytes of `v` equal to `b` (all ones), the others zero.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn eq(v: __m128i, b: u8) -> __m128i {
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(splat(b)))
+    }
+
+    /// See [`super::classify`]: four sixteen-byte loads, a comparison per class.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    #[allow(clippy::arithmetic_side_effects, reason = "shift = 16 * k < 64 for the four parts")]
+    pub(super) fn classify(block: &[u8; 64]) -> super::Classes {
+        let mut c = super::Classes { quote: 0, backslash: 0, ws: 0, control: 0, high: 0, structural: 0 };
+        for (k, part) in block.chunks_exact(16).enumerate() {
+            let Some(v) = load(part, 0) else { continue };
+            let shift = 16 * k;
+            let ws = _mm_or_si128(_mm_or_si128(eq(v, b' '), eq(v, b'\t')), _mm_or_si128(eq(v, b'\n'), eq(v, b'\r')));
+            // `{}` and `[]` differ from each other only in bit 0x20 (0x5B/0x7B, 0x5D/0x7D).
+            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let brackets = _mm_or_si128(
+                _mm_cmpeq_epi8(folded, _mm_set1_epi8(splat(b'{'))),
+                _mm_cmpeq_epi8(folded, _mm_set1_epi8(splat(b'}'))),
+            );
+            let structural = _mm_or_si128(brackets, _mm_or_si128(eq(v, b':'), eq(v, b',')));
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+            c.quote |= u64::from(bits(eq(v, b'"'))) << shift;
+            c.backslash |= u64::from(bits(eq(v, b'\\'))) << shift;
+            c.ws |= u64::from(bits(ws)) << shift;
+            c.control |= u64::from(bits(control)) << shift;
+            c.high |= u64::from(bits(v)) << shift;
+            c.structural |= u64::from(bits(structural)) << shift;
+        }
+        c
     }
 
     #[target_feature(enable = "sse2")]
@@ -115,6 +177,68 @@ pub(crate) mod swar {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     /// `0x80` in every byte of a word.
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+    /// `0x7F` in every byte of a word.
+    #[cfg_attr(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        allow(dead_code, reason = "the fallback where there is no SSE2; tested against SSE2 here")
+    )]
+    const LOWS: u64 = !HIGHS;
+
+    /// The high bit of each byte of `w` that is zero, exactly (adding `0x7F` to the low seven
+    /// bits cannot carry into the next byte).
+    #[cfg_attr(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        allow(dead_code, reason = "the fallback where there is no SSE2; tested against SSE2 here")
+    )]
+    const fn zero_bytes(w: u64) -> u64 {
+        !(((w & LOWS).wrapping_add(LOWS)) | w) & HIGHS
+    }
+
+    /// The high bit of each byte of `w` equal to `b`.
+    #[cfg_attr(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        allow(dead_code, reason = "the fallback where there is no SSE2; tested against SSE2 here")
+    )]
+    const fn eq_bytes(w: u64, b: u8) -> u64 {
+        zero_bytes(w ^ ONES.wrapping_mul(b as u64))
+    }
+
+    /// The high bits of a word's bytes as eight bits, byte 0 lowest.
+    #[cfg_attr(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        allow(dead_code, reason = "the fallback where there is no SSE2; tested against SSE2 here")
+    )]
+    const fn gather(high_bits: u64) -> u64 {
+        ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+    }
+
+    /// See [`super::classify`]: eight `u64` words.
+    #[cfg_attr(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        allow(dead_code, reason = "the fallback where there is no SSE2; tested against SSE2 here")
+    )]
+    #[allow(clippy::arithmetic_side_effects, reason = "shift = 8 * k < 64 for the eight words")]
+    pub(crate) fn classify(block: &[u8; 64]) -> super::Classes {
+        let mut c = super::Classes { quote: 0, backslash: 0, ws: 0, control: 0, high: 0, structural: 0 };
+        for (k, part) in block.chunks_exact(8).enumerate() {
+            let Ok(bytes) = <[u8; 8]>::try_from(part) else { continue };
+            let w = u64::from_le_bytes(bytes);
+            let shift = 8 * k;
+            let folded = w | (ONES * 0x20);
+            let ws = eq_bytes(w, b' ') | eq_bytes(w, b'\t') | eq_bytes(w, b'\n') | eq_bytes(w, b'\r');
+            let structural = eq_bytes(folded, b'{') | eq_bytes(folded, b'}') | eq_bytes(w, b':') | eq_bytes(w, b',');
+            // A byte is below 0x20 when its top three bits are zero.
+            let control = zero_bytes(w & (ONES * 0xE0));
+            c.quote |= gather(eq_bytes(w, b'"')) << shift;
+            c.backslash |= gather(eq_bytes(w, b'\\')) << shift;
+            c.ws |= gather(ws) << shift;
+            c.control |= gather(control) << shift;
+            c.high |= gather(w & HIGHS) << shift;
+            c.structural |= gather(structural) << shift;
+        }
+        c
+    }
 
     fn word(s: &[u8], i: usize) -> Option<u64> {
         s.get(i..i.checked_add(8)?).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes)
@@ -208,6 +332,35 @@ mod tests {
                             assert_eq!(swar::ws_stop(&s, start), naive_ws_stop(&s, start));
                         }
                     }
+                }
+            }
+        }
+    }
+    /// Every byte value at every position of a block, over backgrounds of each class: both
+    /// classifiers agree with a byte loop.
+    #[test]
+    fn classify_agrees_with_byte_loop() {
+        fn naive(block: &[u8; 64]) -> Classes {
+            let mask = |f: &dyn Fn(u8) -> bool| {
+                block.iter().enumerate().filter(|(_, &b)| f(b)).fold(0u64, |m, (k, _)| m | 1 << k)
+            };
+            Classes {
+                quote: mask(&|b| b == b'"'),
+                backslash: mask(&|b| b == b'\\'),
+                ws: mask(&|b| is_ws(b)),
+                control: mask(&|b| b < 0x20),
+                high: mask(&|b| b >= 0x80),
+                structural: mask(&|b| b"{}[]:,".contains(&b)),
+            }
+        }
+        for background in [b'a', b' ', b'"', b'{', 0x1F, 0x80, 0xFF] {
+            for pos in 0..64 {
+                for b in 0..=255u8 {
+                    let mut block = [background; 64];
+                    block[pos] = b;
+                    block[(pos * 7 + 13) % 64] = b;
+                    assert_eq!(classify(&block), naive(&block));
+                    assert_eq!(swar::classify(&block), naive(&block));
                 }
             }
         }

@@ -196,7 +196,7 @@ fn utf8_end(s: &[u8], j: usize) -> Option<usize> {
 /// The end of the number that starts at `i`, if it is valid and the byte after it is in `s` (a
 /// number at the end of the chunk may go on in the next one).
 #[allow(clippy::arithmetic_side_effects, reason = "j only moves past bytes just read")]
-fn number_end(s: &[u8], i: usize) -> Option<usize> {
+pub(super) fn number_end(s: &[u8], i: usize) -> Option<usize> {
     let mut j = i;
     if s.get(j) == Some(&b'-') {
         j += 1;

@@ -1,0 +1,147 @@
+//! The minifier's block path: 64 bytes per decision, where the token path decides once per token.
+//!
+//! A block is classified in one pass ([`scan::classify`]: a bit per byte for quotes, backslashes,
+//! whitespace, control, non-ASCII and structural bytes). Which bytes are inside strings follows
+//! from the quotes by a prefix XOR (no escapes in the block, so every quote counts), and the
+//! output is every byte except whitespace outside strings, compacted eight bytes at a time. The
+//! grammar is then checked once per token: a bracket, `:`, `,`, the opening quote of a string, or
+//! the first byte of a number or literal (checked whole, since it must end inside the block).
+//!
+//! It takes a block only when it can check all of it by the state machine's rules: it declines
+//! (returns `false`, changing nothing) on a backslash, a non-ASCII byte, a control character in
+//! a string, a number or literal that reaches the block's end, the depth limit, or anything the
+//! grammar refuses. The caller then gives that block to the token path and the state machine,
+//! which write the same output or report the error at its offset. So the results are the state
+//! machine's for every input and every split into chunks (core/tests/minify_fast.rs, fuzz target
+//! `minify_diff`).
+
+use super::{fast::number_end, Minifier, Sink, Stage, State, MAX_DEPTH};
+use crate::scan;
+
+/// The bits at and below each set bit's position XORed: bit `k` is the parity of the set bits at
+/// positions `0..=k`. For the quotes of a block, the bits inside strings (opening quote included,
+/// closing quote not).
+const fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+impl Minifier {
+    /// Minifies one 64-byte block into `stage` if it can check all of it (see the module
+    /// documentation); otherwise returns `false` having changed nothing.
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "positions are bit indexes below 64; depth < MAX_DEPTH when incremented and > 0 when decremented"
+    )]
+    pub(super) fn block<S: Sink + ?Sized>(&mut self, block: &[u8; 64], stage: &mut Stage, sink: &mut S) -> bool {
+        let (mut state, carry, mut key) = match self.state {
+            State::Str { key } if !self.want_low_surrogate => (if key { State::Colon } else { State::After }, !0, key),
+            State::Value | State::ArrayFirst | State::ObjectFirst | State::Key | State::Colon | State::After => {
+                (self.state, 0, false)
+            }
+            _ => return false,
+        };
+        let c = scan::classify(block);
+        if c.backslash | c.high != 0 {
+            return false;
+        }
+        let inside = prefix_xor(c.quote) ^ carry;
+        if c.control & inside != 0 {
+            return false;
+        }
+        let outside_ws = c.ws & !inside;
+        let closing = c.quote & !inside;
+        let structural = c.structural & !inside;
+        let scalar = !inside & !outside_ws & !closing & !structural;
+        // A number or literal must end inside the block, so that it can be checked whole.
+        if scalar >> 63 != 0 {
+            return false;
+        }
+        let scalar_starts = scalar & !(scalar << 1);
+        let mut tokens = structural | (c.quote & inside) | scalar_starts;
+        // A string carried in from the last block ends at the first closing quote: tokens come
+        // only after it, and if there is none the whole block is string contents.
+        if carry != 0 && closing == 0 {
+            stage.write_block(block, !0, sink);
+            return true;
+        }
+        let mut depth = self.depth;
+        let mut stack = self.stack;
+        let mut started = self.started;
+        while tokens != 0 {
+            let at = tokens.trailing_zeros() as usize;
+            tokens &= tokens - 1;
+            let Some(&b) = block.get(at) else { return false };
+            let in_object = stack & 1 == 1;
+            state = match (state, b) {
+                (State::After, b',') if depth > 0 => {
+                    if in_object {
+                        State::Key
+                    } else {
+                        State::Value
+                    }
+                }
+                (State::Colon, b':') => State::Value,
+                (State::Key | State::ObjectFirst, b'"') => {
+                    key = true;
+                    State::Colon
+                }
+                (State::ObjectFirst | State::After, b'}') | (State::ArrayFirst | State::After, b']')
+                    if depth > 0 && in_object == (b == b'}') =>
+                {
+                    stack >>= 1;
+                    depth -= 1;
+                    State::After
+                }
+                (State::Value | State::ArrayFirst, _) => {
+                    started = true;
+                    match b {
+                        b'"' => {
+                            key = false;
+                            State::After
+                        }
+                        b'{' | b'[' => {
+                            if usize::from(depth) >= MAX_DEPTH {
+                                return false;
+                            }
+                            let object = b == b'{';
+                            stack = (stack << 1) | u128::from(object);
+                            depth += 1;
+                            if object {
+                                State::ObjectFirst
+                            } else {
+                                State::ArrayFirst
+                            }
+                        }
+                        _ => {
+                            let end = at + (scalar >> at).trailing_ones() as usize;
+                            let whole = match b {
+                                b't' => block.get(at..end) == Some(b"true"),
+                                b'f' => block.get(at..end) == Some(b"false"),
+                                b'n' => block.get(at..end) == Some(b"null"),
+                                _ => number_end(block, at) == Some(end),
+                            };
+                            if !whole {
+                                return false;
+                            }
+                            State::After
+                        }
+                    }
+                }
+                _ => return false,
+            };
+        }
+        // A string still open at the block's end: the next block starts inside it.
+        self.state = if inside >> 63 != 0 { State::Str { key } } else { state };
+        self.depth = depth;
+        self.stack = stack;
+        self.started = started;
+        stage.write_block(block, !outside_ws, sink);
+        true
+    }
+}
