@@ -271,10 +271,13 @@ impl Minifier {
             // machine where it declines; the latter stop at the block's end, so that the next
             // block starts from their state.
             while let Some(block) = chunk.get(i..i + 64).and_then(|b| <&[u8; 64]>::try_from(b).ok()) {
-                if !self.block(block, &mut stage, sink) {
-                    self.range::<true, S>(chunk.get(..i + 64).unwrap_or(chunk), i, &mut stage, sink)?;
+                match self.block(block, &mut stage, sink) {
+                    0 => {
+                        self.range::<true, S>(chunk.get(..i + 64).unwrap_or(chunk), i, &mut stage, sink)?;
+                        i += 64;
+                    }
+                    taken => i += taken,
                 }
-                i += 64;
             }
         }
         self.range::<FAST, S>(chunk, i, &mut stage, sink)?;

@@ -164,7 +164,7 @@ fn escape_end(s: &[u8], j: usize) -> Option<usize> {
 }
 
 /// The four hex digits at `j`.
-fn hex4(s: &[u8], j: usize) -> Option<u16> {
+pub(super) fn hex4(s: &[u8], j: usize) -> Option<u16> {
     s.get(j..j.checked_add(4)?)?.iter().try_fold(0u16, |code, &h| Some((code << 4) | hex_value(h)?))
 }
 
