@@ -599,7 +599,7 @@ impl Minifier {
 /// Collects short output runs and hands them to the sink in larger pieces: a pretty-printed body
 /// minifies to many runs of a few dozen bytes, and a hasher's per-call cost would dominate.
 struct Stage {
-    buf: [u8; STAGE_LEN + 64 + COPY],
+    buf: [u8; STAGE_LEN + COPY],
     len: usize,
 }
 
@@ -610,7 +610,7 @@ const COPY: usize = 16;
 
 impl Stage {
     const fn new() -> Self {
-        Stage { buf: [0; STAGE_LEN + 64 + COPY], len: 0 }
+        Stage { buf: [0; STAGE_LEN + COPY], len: 0 }
     }
 
     fn write_run<S: Sink + ?Sized>(&mut self, run: Option<&[u8]>, sink: &mut S) {

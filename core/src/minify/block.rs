@@ -1,19 +1,20 @@
 //! The minifier's block path: 64 bytes per decision, where the token path decides once per token.
 //!
 //! A block is classified in one pass ([`scan::classify`]: a bit per byte for quotes, backslashes,
-//! whitespace, control, non-ASCII and structural bytes). Which bytes are inside strings follows
-//! from the quotes by a prefix XOR (no escapes in the block, so every quote counts), and the
-//! output is every byte except whitespace outside strings, compacted eight bytes at a time. The
-//! grammar is then checked once per token: a bracket, `:`, `,`, the opening quote of a string, or
-//! the first byte of a number or literal (checked whole, since it must end inside the block).
+//! whitespace, control, non-ASCII and structural bytes). Escaped bytes follow from the
+//! backslashes, the bytes inside strings from the other quotes by a prefix XOR, and the output is
+//! every byte except whitespace outside strings, copied in runs. Escapes and runs of UTF-8 are
+//! checked in bulk, and the grammar once per token: a bracket, `:`, `,`, the opening quote of a
+//! string, or the first byte of a number or literal (checked whole). A number or literal that
+//! reaches the block's end is left to start the next block.
 //!
-//! It takes a block only when it can check all of it by the state machine's rules: it declines
-//! (returns `false`, changing nothing) on a backslash, a non-ASCII byte, a control character in
-//! a string, a number or literal that reaches the block's end, the depth limit, or anything the
-//! grammar refuses. The caller then gives that block to the token path and the state machine,
-//! which write the same output or report the error at its offset. So the results are the state
-//! machine's for every input and every split into chunks (core/tests/minify_fast.rs, fuzz target
-//! `minify_diff`).
+//! It takes bytes only when it can check them by the state machine's rules: it declines
+//! (returns 0, changing nothing) on a surrogate escape, an escape or UTF-8 sequence cut by the
+//! block's end, a control character in a string, a number or literal as long as the block, the
+//! depth limit, or anything the grammar refuses. The caller then gives that block to the token
+//! path and the state machine, which write the same output or report the error at its offset.
+//! So the results are the state machine's for every input and every split into chunks
+//! (core/tests/minify_fast.rs, fuzz target `minify_diff`).
 
 use super::{
     fast::{hex4, number_end},
