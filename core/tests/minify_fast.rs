@@ -896,3 +896,36 @@ fn long_whitespace_runs_agree() {
         }
     }
 }
+
+/// Surrogate escapes (a lone high, a lone low, a pair, a pair cut by a byte or by a non-low
+/// escape) at every offset of the first blocks, inside a body longer than a block: the block path
+/// must leave each of them to the state machine, which reports the short form's error moved by
+/// the offset.
+#[test]
+fn surrogate_escapes_at_every_offset_agree() {
+    let escapes: [&[u8]; 7] =
+        [br"\ud800", br"\udc00", br"\ud83d\ude00", br"\udbff\udfff", br"\ud83dx", br"\ud83d\u0041", br"\ud83d\n"];
+    for escape in escapes {
+        let short = [&b"\""[..], escape, b"\""].concat();
+        let short_result = check_all(&short);
+        if let Err(Error::InvalidJson { kind, .. }) = short_result {
+            assert_eq!(kind, JsonErrorKind::InvalidSurrogate, "{:?}", Bytes(&short));
+        }
+        for before in 0..140 {
+            let mut body = b"[\"".to_vec();
+            body.extend((0..before).map(|i| b'a' + (i % 26) as u8));
+            body.extend(escape);
+            body.extend(b"z\", \"");
+            body.extend(vec![b'y'; 150]);
+            body.extend(b"\" ]");
+            let expected = match &short_result {
+                Ok(_) => Ok(body.iter().copied().filter(|&b| b != b' ').collect::<Vec<u8>>()),
+                Err(Error::InvalidJson { offset, kind }) => {
+                    Err(Error::InvalidJson { offset: offset + 1 + before, kind: *kind })
+                }
+                Err(e) => panic!("{e:?}"),
+            };
+            assert_eq!(check_all(&body), expected, "{:?} after {before} bytes", Bytes(escape));
+        }
+    }
+}
