@@ -15,6 +15,7 @@ use crate::scan;
 
 mod block;
 mod fast;
+mod grammar;
 
 /// The deepest nesting of arrays and objects accepted (the same limit as `serde_json`).
 pub const MAX_DEPTH: usize = 128;
@@ -599,18 +600,15 @@ impl Minifier {
 /// Collects short output runs and hands them to the sink in larger pieces: a pretty-printed body
 /// minifies to many runs of a few dozen bytes, and a hasher's per-call cost would dominate.
 struct Stage {
-    buf: [u8; STAGE_LEN + COPY],
+    buf: [u8; STAGE_LEN + scan::COMPACT_ROOM - 64],
     len: usize,
 }
 
 const STAGE_LEN: usize = 512;
 
-/// The size of the copies of [`Stage::write_block`].
-const COPY: usize = 16;
-
 impl Stage {
     const fn new() -> Self {
-        Stage { buf: [0; STAGE_LEN + COPY], len: 0 }
+        Stage { buf: [0; STAGE_LEN + scan::COMPACT_ROOM - 64], len: 0 }
     }
 
     fn write_run<S: Sink + ?Sized>(&mut self, run: Option<&[u8]>, sink: &mut S) {
@@ -634,46 +632,25 @@ impl Stage {
         }
     }
 
-    /// Writes the bytes of `block` whose bit is set in `keep`, in order: each run of kept bytes
-    /// in sixteen-byte copies (the source is padded and the buffer has `COPY` bytes to spare, so
-    /// a copy may overrun the run; the next one overwrites what it overran).
+    /// Writes the bytes of `block` whose bit is set in `keep`, in order.
     #[allow(
         clippy::arithmetic_side_effects,
-        reason = "start + run <= 64, so every index is below 64 + COPY; n counts at most 64 bytes"
+        reason = "len + COMPACT_ROOM <= STAGE_LEN + COMPACT_ROOM - 64 after the flush"
     )]
     fn write_block<S: Sink + ?Sized>(&mut self, block: &[u8; 64], keep: u64, sink: &mut S) {
         if self.len + 64 > STAGE_LEN {
             self.flush(sink);
         }
-        let Some(dst) = self.buf.get_mut(self.len..self.len + 64 + COPY) else { return };
+        let dst = self.buf.get_mut(self.len..self.len + scan::COMPACT_ROOM);
+        let Some(dst) = dst.and_then(|d| <&mut [u8; scan::COMPACT_ROOM]>::try_from(d).ok()) else { return };
         if keep == !0 {
             if let Some(d) = dst.get_mut(..64) {
                 d.copy_from_slice(block);
             }
             self.len += 64;
-            return;
+        } else {
+            self.len += scan::compact(block, keep, dst);
         }
-        let mut src = [0u8; 64 + COPY];
-        if let Some(s) = src.get_mut(..64) {
-            s.copy_from_slice(block);
-        }
-        let mut keep = keep;
-        let mut n = 0;
-        while keep != 0 {
-            let start = keep.trailing_zeros() as usize;
-            let run = (!(keep >> start)).trailing_zeros() as usize;
-            let mut k = 0;
-            while k < run {
-                if let (Some(d), Some(s)) = (dst.get_mut(n + k..n + k + COPY), src.get(start + k..start + k + COPY)) {
-                    d.copy_from_slice(s);
-                }
-                k += COPY;
-            }
-            n += run;
-            let done = start + run;
-            keep = if done < 64 { (keep >> done) << done } else { 0 };
-        }
-        self.len += n;
     }
 
     fn flush<S: Sink + ?Sized>(&mut self, sink: &mut S) {

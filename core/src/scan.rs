@@ -62,6 +62,129 @@ pub(crate) fn classify(block: &[u8; 64]) -> Classes {
     swar::classify(block)
 }
 
+/// The room [`compact`] writes into: a block, and sixteen bytes that its copies may overrun.
+pub(crate) const COMPACT_ROOM: usize = 64 + 16;
+
+/// Writes the bytes of `block` whose bit is set in `keep` to the start of `out`, in order, and
+/// returns how many there are. The bytes of `out` after them are overwritten with unspecified
+/// values.
+///
+/// On x86-64 this is one AVX-512 VBMI2 compress (`vpcompressb`), or SSSE3 shuffles of eight
+/// bytes by a table, detected at run time; elsewhere, and on x86-64 CPUs with neither, copies of
+/// each run of kept bytes.
+#[inline]
+pub(crate) fn compact(block: &[u8; 64], keep: u64, out: &mut [u8; COMPACT_ROOM]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if avx512_compress::get() {
+            #[allow(unsafe_code, reason = "calling an AVX-512 function")]
+            // SAFETY: `get` detected AVX-512F, BW and VBMI2 on this CPU, all that `compact` enables.
+            return unsafe { avx512::compact(block, keep, out) };
+        }
+        if ssse3_shuffle::get() {
+            #[allow(unsafe_code, reason = "calling an SSSE3 function")]
+            // SAFETY: `get` detected SSSE3 on this CPU, which is what `compact` enables.
+            return unsafe { ssse3::compact(block, keep, out) };
+        }
+    }
+    swar::compact(block, keep, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+cpufeatures::new!(avx512_compress, "avx512f", "avx512bw", "avx512vbmi2");
+#[cfg(target_arch = "x86_64")]
+cpufeatures::new!(ssse3_shuffle, "ssse3");
+
+/// One compress instruction for the whole block.
+#[cfg(target_arch = "x86_64")]
+#[allow(
+    unsafe_code,
+    reason = "the AVX-512 load of a block and store of its compressed bytes; each states why it is sound"
+)]
+mod avx512 {
+    use core::arch::x86_64::{_mm512_loadu_si512, _mm512_maskz_compress_epi8, _mm512_storeu_si512};
+
+    /// See [`super::compact`].
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi2")]
+    pub(super) fn compact(block: &[u8; 64], keep: u64, out: &mut [u8; super::COMPACT_ROOM]) -> usize {
+        // SAFETY: `block` is 64 readable bytes, which is what the unaligned load reads.
+        let v = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
+        let packed = _mm512_maskz_compress_epi8(keep, v);
+        // SAFETY: `out` has at least 64 writable bytes, which is what the unaligned store writes.
+        unsafe { _mm512_storeu_si512(out.as_mut_ptr().cast(), packed) };
+        keep.count_ones() as usize
+    }
+}
+
+/// Eight bytes per shuffle, by a table of the kept bytes' indexes for each 8-bit mask.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code, reason = "the SSE2 load of sixteen bytes; it states why it is sound")]
+mod ssse3 {
+    use core::arch::x86_64::{
+        _mm_cvtsi128_si64, _mm_loadu_si128, _mm_set_epi64x, _mm_shuffle_epi8, _mm_unpackhi_epi64,
+    };
+
+    /// For each 8-bit mask, the indexes of its set bits in order, one per byte from the lowest
+    /// (the bytes after them are not used).
+    static INDEXES: [u64; 256] = indexes();
+
+    #[allow(
+        clippy::arithmetic_side_effects,
+        clippy::indexing_slicing,
+        reason = "bit < 8 and n < 8 index bytes of a u64; mask < 256, the table's length"
+    )]
+    const fn indexes() -> [u64; 256] {
+        let mut table = [0u64; 256];
+        let mut mask = 0;
+        while mask < 256 {
+            let (mut bit, mut n, mut entry) = (0, 0, 0u64);
+            while bit < 8 {
+                if mask >> bit & 1 == 1 {
+                    entry |= (bit as u64) << (8 * n);
+                    n += 1;
+                }
+                bit += 1;
+            }
+            table[mask] = entry;
+            mask += 1;
+        }
+        table
+    }
+
+    /// See [`super::compact`].
+    #[target_feature(enable = "ssse3")]
+    #[allow(
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss,
+        clippy::cast_possible_truncation,
+        reason = "n counts kept bytes, at most 64, and each store ends by n + 8 <= 72; the casts keep bit patterns, or take the mask's byte for eight bytes"
+    )]
+    pub(super) fn compact(block: &[u8; 64], keep: u64, out: &mut [u8; super::COMPACT_ROOM]) -> usize {
+        let mut n = 0;
+        for (k, part) in block.chunks_exact(16).enumerate() {
+            let Ok(part) = <&[u8; 16]>::try_from(part) else { continue };
+            // SAFETY: `part` is sixteen readable bytes, which is what the unaligned load reads.
+            let v = unsafe { _mm_loadu_si128(part.as_ptr().cast()) };
+            let lo = (keep >> (16 * k)) as u8;
+            let hi = (keep >> (16 * k + 8)) as u8;
+            let index = |mask: u8| INDEXES.get(usize::from(mask)).copied().unwrap_or(0);
+            let (lo_idx, hi_idx) = (index(lo), index(hi));
+            // The high half's indexes point into the high eight bytes.
+            let shuffle = _mm_set_epi64x((hi_idx | 0x0808_0808_0808_0808) as i64, lo_idx as i64);
+            let packed = _mm_shuffle_epi8(v, shuffle);
+            let halves = [_mm_cvtsi128_si64(packed), _mm_cvtsi128_si64(_mm_unpackhi_epi64(packed, packed))];
+            for (half, count) in halves.into_iter().zip([lo.count_ones(), hi.count_ones()]) {
+                if let Some(dst) = out.get_mut(n..n + 8) {
+                    dst.copy_from_slice(&(half as u64).to_le_bytes());
+                }
+                n += count as usize;
+            }
+        }
+        n
+    }
+}
+
 const fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -240,6 +363,41 @@ pub(crate) mod swar {
         c
     }
 
+    /// See [`super::compact`]: each run of kept bytes in sixteen-byte copies from a padded source
+    /// (a copy may overrun the run into `out`'s spare bytes; the next one overwrites it).
+    #[cfg_attr(
+        target_arch = "x86_64",
+        allow(dead_code, reason = "the fallback where there is no SSSE3; tested against the others here")
+    )]
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "start + run <= 64, so every index is below 64 + 16; n counts at most 64 bytes"
+    )]
+    pub(crate) fn compact(block: &[u8; 64], keep: u64, out: &mut [u8; super::COMPACT_ROOM]) -> usize {
+        const COPY: usize = 16;
+        let mut src = [0u8; 64 + COPY];
+        if let Some(s) = src.get_mut(..64) {
+            s.copy_from_slice(block);
+        }
+        let mut keep = keep;
+        let mut n = 0;
+        while keep != 0 {
+            let start = keep.trailing_zeros() as usize;
+            let run = (!(keep >> start)).trailing_zeros() as usize;
+            let mut k = 0;
+            while k < run {
+                if let (Some(d), Some(s)) = (out.get_mut(n + k..n + k + COPY), src.get(start + k..start + k + COPY)) {
+                    d.copy_from_slice(s);
+                }
+                k += COPY;
+            }
+            n += run;
+            let done = start + run;
+            keep = if done < 64 { (keep >> done) << done } else { 0 };
+        }
+        n
+    }
+
     fn word(s: &[u8], i: usize) -> Option<u64> {
         s.get(i..i.checked_add(8)?).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes)
     }
@@ -336,6 +494,52 @@ mod tests {
             }
         }
     }
+    /// Masks of every shape (runs at every start and length, alternating bits, random words) over
+    /// a block of distinct bytes: every compaction writes exactly the kept bytes, in order.
+    #[test]
+    fn compactions_agree_with_byte_loop() {
+        let block: [u8; 64] = core::array::from_fn(|k| u8::try_from(k).unwrap_or(0).wrapping_mul(37).wrapping_add(11));
+        let mut masks = alloc::vec![0u64, !0, 0x5555_5555_5555_5555, 0xAAAA_AAAA_AAAA_AAAA, 1, 1 << 63];
+        for start in 0..64 {
+            for len in 1..=64 - start {
+                let run = if len == 64 { !0 } else { ((1u64 << len) - 1) << start };
+                masks.extend([run, !run]);
+            }
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            masks.extend([x, x & (x >> 1), x | (x >> 3)]);
+        }
+        for keep in masks {
+            let expected: Vec<u8> = (0..64).filter(|&k| keep >> k & 1 == 1).map(|k| block[k]).collect();
+            let mut out = [0xEEu8; COMPACT_ROOM];
+            let n = compact(&block, keep, &mut out);
+            assert_eq!(&out[..n], &expected[..], "{keep:#018x}");
+            let mut out = [0xEEu8; COMPACT_ROOM];
+            let n = swar::compact(&block, keep, &mut out);
+            assert_eq!(&out[..n], &expected[..], "swar {keep:#018x}");
+            #[cfg(target_arch = "x86_64")]
+            #[allow(unsafe_code, reason = "calling the detected x86-64 functions")]
+            {
+                if ssse3_shuffle::get() {
+                    let mut out = [0xEEu8; COMPACT_ROOM];
+                    // SAFETY: SSSE3 was detected.
+                    let n = unsafe { ssse3::compact(&block, keep, &mut out) };
+                    assert_eq!(&out[..n], &expected[..], "ssse3 {keep:#018x}");
+                }
+                if avx512_compress::get() {
+                    let mut out = [0xEEu8; COMPACT_ROOM];
+                    // SAFETY: AVX-512F, BW and VBMI2 were detected.
+                    let n = unsafe { avx512::compact(&block, keep, &mut out) };
+                    assert_eq!(&out[..n], &expected[..], "avx512 {keep:#018x}");
+                }
+            }
+        }
+    }
+
     /// Every byte value at every position of a block, over backgrounds of each class: both
     /// classifiers agree with a byte loop.
     #[test]

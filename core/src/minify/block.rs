@@ -18,7 +18,8 @@
 
 use super::{
     fast::{hex4, number_end},
-    Minifier, Sink, Stage, State, MAX_DEPTH,
+    grammar::{Between, Token},
+    Minifier, Sink, Stage, State,
 };
 use crate::scan;
 
@@ -99,7 +100,7 @@ impl Minifier {
         reason = "positions are bit indexes below 64; depth < MAX_DEPTH when incremented and > 0 when decremented"
     )]
     pub(super) fn block<S: Sink + ?Sized>(&mut self, block: &[u8; 64], stage: &mut Stage, sink: &mut S) -> usize {
-        let (mut state, carry, mut key) = match self.state {
+        let (state, carry, mut key) = match self.state {
             State::Str { key } if !self.want_low_surrogate => (if key { State::Colon } else { State::After }, !0, key),
             State::Value | State::ArrayFirst | State::ObjectFirst | State::Key | State::Colon | State::After => {
                 (self.state, 0, false)
@@ -145,77 +146,35 @@ impl Minifier {
             stage.write_block(block, !0, sink);
             return 64;
         }
-        let mut depth = self.depth;
-        let mut stack = self.stack;
-        let mut started = self.started;
+        let mut g = Between { state, ..Between::of(self) };
         while tokens != 0 {
             let at = tokens.trailing_zeros() as usize;
             tokens &= tokens - 1;
             let Some(&b) = block.get(at) else { return 0 };
-            let in_object = stack & 1 == 1;
-            state = match (state, b) {
-                (State::After, b',') if depth > 0 => {
-                    if in_object {
-                        State::Key
-                    } else {
-                        State::Value
+            let Some((next, token)) = g.token(b) else { return 0 };
+            match token {
+                Token::Punct => {}
+                Token::Str { key: k } => key = k,
+                Token::Scalar => {
+                    let end = at + (scalar >> at).trailing_ones() as usize;
+                    let whole = match b {
+                        b't' => block.get(at..end) == Some(b"true"),
+                        b'f' => block.get(at..end) == Some(b"false"),
+                        b'n' => block.get(at..end) == Some(b"null"),
+                        _ => number_end(block, at) == Some(end),
+                    };
+                    if !whole {
+                        return 0;
                     }
                 }
-                (State::Colon, b':') => State::Value,
-                (State::Key | State::ObjectFirst, b'"') => {
-                    key = true;
-                    State::Colon
-                }
-                (State::ObjectFirst | State::After, b'}') | (State::ArrayFirst | State::After, b']')
-                    if depth > 0 && in_object == (b == b'}') =>
-                {
-                    stack >>= 1;
-                    depth -= 1;
-                    State::After
-                }
-                (State::Value | State::ArrayFirst, _) => {
-                    started = true;
-                    match b {
-                        b'"' => {
-                            key = false;
-                            State::After
-                        }
-                        b'{' | b'[' => {
-                            if usize::from(depth) >= MAX_DEPTH {
-                                return 0;
-                            }
-                            let object = b == b'{';
-                            stack = (stack << 1) | u128::from(object);
-                            depth += 1;
-                            if object {
-                                State::ObjectFirst
-                            } else {
-                                State::ArrayFirst
-                            }
-                        }
-                        _ => {
-                            let end = at + (scalar >> at).trailing_ones() as usize;
-                            let whole = match b {
-                                b't' => block.get(at..end) == Some(b"true"),
-                                b'f' => block.get(at..end) == Some(b"false"),
-                                b'n' => block.get(at..end) == Some(b"null"),
-                                _ => number_end(block, at) == Some(end),
-                            };
-                            if !whole {
-                                return 0;
-                            }
-                            State::After
-                        }
-                    }
-                }
-                _ => return 0,
-            };
+            }
+            g = next;
         }
         // A string still open at the block's end: the next block starts inside it.
-        self.state = if inside >> 63 != 0 { State::Str { key } } else { state };
-        self.depth = depth;
-        self.stack = stack;
-        self.started = started;
+        if inside >> 63 != 0 {
+            g.state = State::Str { key };
+        }
+        g.store(self);
         stage.write_block(block, !outside_ws & below, sink);
         taken
     }

@@ -14,7 +14,10 @@
 //! their offsets are the state machine's, for any input and any split into chunks; the
 //! differential tests (core/tests/minify_fast.rs, fuzz target `minify_diff`) check exactly that.
 
-use super::{hex_value, is_ws, Minifier, Sink, Stage, State, MAX_DEPTH};
+use super::{
+    grammar::{Between, Token},
+    hex_value, is_ws, Minifier, Sink, Stage,
+};
 use crate::scan;
 
 impl Minifier {
@@ -22,7 +25,7 @@ impl Minifier {
     /// (`run_start` is the start of the pending run), and returns where it stopped.
     #[allow(
         clippy::arithmetic_side_effects,
-        reason = "i only moves to indexes the scans return (at most chunk.len()) or past bytes just read; depth < MAX_DEPTH when incremented and > 0 when decremented"
+        reason = "i only moves to indexes the scans return (at most chunk.len()) or past bytes just read"
     )]
     pub(super) fn fast<S: Sink + ?Sized>(
         &mut self,
@@ -32,10 +35,7 @@ impl Minifier {
         stage: &mut Stage,
         sink: &mut S,
     ) -> usize {
-        let mut state = self.state;
-        let mut depth = self.depth;
-        let mut stack = self.stack;
-        let mut started = self.started;
+        let mut g = Between::of(self);
         while let Some(&b) = chunk.get(i) {
             if is_ws(b) {
                 stage.write_run(chunk.get(*run_start..i), sink);
@@ -44,83 +44,27 @@ impl Minifier {
                 *run_start = i;
                 continue;
             }
-            let in_object = stack & 1 == 1;
-            state = match (state, b) {
-                (State::After, b',') if depth > 0 => {
-                    i += 1;
-                    if in_object {
-                        State::Key
-                    } else {
-                        State::Value
+            let Some((next, token)) = g.token(b) else { break };
+            let end = match token {
+                Token::Punct => Some(i + 1),
+                Token::Str { .. } => string_end(chunk, i + 1).map(|end| end + 1),
+                Token::Scalar => match b {
+                    b't' | b'f' | b'n' => {
+                        let text: &[u8] = match b {
+                            b't' => b"true",
+                            b'f' => b"false",
+                            _ => b"null",
+                        };
+                        (chunk.get(i..i + text.len()) == Some(text)).then_some(i + text.len())
                     }
-                }
-                (State::Colon, b':') => {
-                    i += 1;
-                    State::Value
-                }
-                (State::Key | State::ObjectFirst, b'"') => {
-                    let Some(end) = string_end(chunk, i + 1) else { break };
-                    i = end + 1;
-                    State::Colon
-                }
-                (State::ObjectFirst | State::After, b'}') | (State::ArrayFirst | State::After, b']')
-                    if depth > 0 && in_object == (b == b'}') =>
-                {
-                    stack >>= 1;
-                    depth -= 1;
-                    i += 1;
-                    State::After
-                }
-                (State::Value | State::ArrayFirst, _) => {
-                    let next = match b {
-                        b'"' => {
-                            let Some(end) = string_end(chunk, i + 1) else { break };
-                            i = end + 1;
-                            State::After
-                        }
-                        b'{' | b'[' => {
-                            if usize::from(depth) >= MAX_DEPTH {
-                                break;
-                            }
-                            let object = b == b'{';
-                            stack = (stack << 1) | u128::from(object);
-                            depth += 1;
-                            i += 1;
-                            if object {
-                                State::ObjectFirst
-                            } else {
-                                State::ArrayFirst
-                            }
-                        }
-                        b'-' | b'0'..=b'9' => {
-                            let Some(end) = number_end(chunk, i) else { break };
-                            i = end;
-                            State::After
-                        }
-                        b't' | b'f' | b'n' => {
-                            let text: &[u8] = match b {
-                                b't' => b"true",
-                                b'f' => b"false",
-                                _ => b"null",
-                            };
-                            if chunk.get(i..i + text.len()) != Some(text) {
-                                break;
-                            }
-                            i += text.len();
-                            State::After
-                        }
-                        _ => break,
-                    };
-                    started = true;
-                    next
-                }
-                _ => break,
+                    _ => number_end(chunk, i),
+                },
             };
+            let Some(end) = end else { break };
+            i = end;
+            g = next;
         }
-        self.state = state;
-        self.depth = depth;
-        self.stack = stack;
-        self.started = started;
+        g.store(self);
         i
     }
 }
