@@ -1,10 +1,12 @@
 //! Finding the first byte of a class in JSON text, many bytes per step: how the minifier consumes
 //! string contents and whitespace in bulk.
 //!
-//! On x86-64 the classifier is SSE2, sixteen bytes per step (every x86-64 CPU has SSE2, so there
-//! is nothing to detect at run time). Elsewhere (aarch64, Cortex-M) it is SWAR on `u64` words,
-//! eight bytes per step, in safe code. Both give the exact index, and agree with each other and
-//! with a byte loop (the tests below).
+//! On x86-64 the scans are SSE2, sixteen bytes per step (every x86-64 CPU has SSE2, so there is
+//! nothing to detect at run time). The block path's classification and compaction ([`classify`],
+//! [`compact`]) use AVX-512 (BW, VBMI2) or SSSE3 where `cpufeatures` detects them at run time.
+//! Elsewhere (aarch64, Cortex-M) everything is SWAR on `u64` words, eight bytes per step, in safe
+//! code. All of them give exact results, and agree with each other and with byte loops (the tests
+//! below).
 
 /// The index of the first byte at or after `i` that ends the plain content of a string (`"`,
 /// `\`, a control character or a non-ASCII byte), or `s.len()`.
@@ -51,9 +53,17 @@ pub(crate) struct Classes {
     pub structural: u64,
 }
 
-/// The classes of the 64 bytes of `block`.
+/// The classes of the 64 bytes of `block`: with AVX-512BW where the CPU has it (detected at run
+/// time, with [`compact`]'s features), else SSE2 on x86-64, SWAR elsewhere.
 #[inline]
 pub(crate) fn classify(block: &[u8; 64]) -> Classes {
+    #[cfg(target_arch = "x86_64")]
+    if avx512_compress::get() {
+        #[allow(unsafe_code, reason = "calling an AVX-512 function")]
+        // SAFETY: `get` detected AVX-512F, BW and VBMI2 on this CPU, a superset of what
+        // `classify` enables.
+        return unsafe { avx512::classify(block) };
+    }
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     #[allow(unsafe_code, reason = "calling an SSE2 function")]
     // SAFETY: as in `string_stop`: SSE2 is enabled for the whole build.
@@ -95,14 +105,46 @@ cpufeatures::new!(avx512_compress, "avx512f", "avx512bw", "avx512vbmi2");
 #[cfg(target_arch = "x86_64")]
 cpufeatures::new!(ssse3_shuffle, "ssse3");
 
-/// One compress instruction for the whole block.
+/// 64 bytes per instruction: the block's classes as bit masks, and one compress for the kept bytes.
 #[cfg(target_arch = "x86_64")]
 #[allow(
     unsafe_code,
     reason = "the AVX-512 load of a block and store of its compressed bytes; each states why it is sound"
 )]
 mod avx512 {
-    use core::arch::x86_64::{_mm512_loadu_si512, _mm512_maskz_compress_epi8, _mm512_storeu_si512};
+    use core::arch::x86_64::{
+        __m512i, _mm512_cmpeq_epi8_mask, _mm512_cmple_epu8_mask, _mm512_loadu_si512, _mm512_maskz_compress_epi8,
+        _mm512_movepi8_mask, _mm512_or_si512, _mm512_set1_epi8, _mm512_storeu_si512,
+    };
+
+    #[allow(clippy::cast_possible_wrap, reason = "the byte's bit pattern is what the comparison uses")]
+    const fn splat(b: u8) -> i8 {
+        b as i8
+    }
+
+    /// The bytes of `v` equal to `b`, one bit each.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    fn eq(v: __m512i, b: u8) -> u64 {
+        _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(splat(b)))
+    }
+
+    /// See [`super::classify`]: one load, a comparison (straight into a bit mask) per class.
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(super) fn classify(block: &[u8; 64]) -> super::Classes {
+        // SAFETY: `block` is 64 readable bytes, which is what the unaligned load reads.
+        let v = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
+        // `{}` and `[]` differ from each other only in bit 0x20 (0x5B/0x7B, 0x5D/0x7D).
+        let folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+        super::Classes {
+            quote: eq(v, b'"'),
+            backslash: eq(v, b'\\'),
+            ws: eq(v, b' ') | eq(v, b'\t') | eq(v, b'\n') | eq(v, b'\r'),
+            control: _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1F)),
+            high: _mm512_movepi8_mask(v),
+            structural: eq(folded, b'{') | eq(folded, b'}') | eq(v, b':') | eq(v, b','),
+        }
+    }
 
     /// See [`super::compact`].
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi2")]
@@ -540,8 +582,8 @@ mod tests {
         }
     }
 
-    /// Every byte value at every position of a block, over backgrounds of each class: both
-    /// classifiers agree with a byte loop.
+    /// Every byte value at every position of a block, over backgrounds of each class: every
+    /// classifier this CPU can run (AVX-512BW, SSE2, SWAR) agrees with a byte loop.
     #[test]
     fn classify_agrees_with_byte_loop() {
         fn naive(block: &[u8; 64]) -> Classes {
@@ -565,6 +607,12 @@ mod tests {
                     block[(pos * 7 + 13) % 64] = b;
                     assert_eq!(classify(&block), naive(&block));
                     assert_eq!(swar::classify(&block), naive(&block));
+                    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+                    #[allow(unsafe_code, reason = "calling the SSE2 classifier, which `classify` may bypass")]
+                    // SAFETY: SSE2 is enabled for the whole build.
+                    let sse2 = unsafe { sse2::classify(&block) };
+                    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+                    assert_eq!(sse2, naive(&block));
                 }
             }
         }
