@@ -18,7 +18,7 @@ if ! cargo +nightly miri --version >/dev/null 2>&1; then
 fi
 cargo +nightly miri setup >/dev/null 2>&1 || cargo +nightly miri setup
 
-# --ci (tests/run.sh): the C boundary under both models, the core (unsafe only in scan, whose SSE2 load the minify:: tests reach through the fast path; otherwise only
+# --ci (tests/run.sh): the C boundary under both models, the core (unsafe only in scan, whose SSE2 loads the minify:: tests reach through the fast paths; cpufeatures reports no AVX-512 or SSSE3 under Miri, so the block path compacts with the safe fallback; otherwise only
 # its dependencies' unsafe code is exercised) under Tree Borrows only, to keep CI within its time
 # budget. Without --ci, everything under both models.
 ci=0; [ "${1:-}" = --ci ] && ci=1
