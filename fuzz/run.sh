@@ -10,6 +10,7 @@
 #                 new inputs go there, never into fuzz/corpus/ (the committed seeds)
 #   FUZZ_NICE     niceness of the fuzzers (default 10)
 #   FUZZ_ARGS     extra libFuzzer arguments
+#   FUZZ_BUILD_ONLY=1  build the targets and stop
 # Crashing inputs are written to fuzz/artifacts/<target>/; reproduce one with
 #   fuzz/target/<triple>/release/<target> fuzz/artifacts/<target>/crash-...
 set -euo pipefail
@@ -36,6 +37,8 @@ echo "== building ${#targets[@]} fuzz targets (one cargo fuzz build)"
 start=$(date +%s)
 cargo fuzz build --release
 echo "== built in $(( $(date +%s) - start )) s"
+# FUZZ_BUILD_ONLY=1: stop here (tests/run.sh builds the targets in the background early on).
+[ "${FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 
 triple=$(rustc -vV | sed -n 's/^host: //p')
 bin=target/$triple/release

@@ -37,10 +37,10 @@ supply_chain() {
   cargo deny --log-level error check licenses bans sources
 }
 
-# Miri (one core, about 10 minutes) and the ThreadSanitizer suite (its own nightly -Zbuild-std
-# build in target/tsan) need nothing the other suites build: start them now at the lowest
-# priority, like cargo-deny, so they run on the time the other suites leave idle; their suites
-# below wait for them and show their output.
+# Miri (one core, about 10 minutes), the ThreadSanitizer suite (its own nightly -Zbuild-std
+# build in target/tsan) and the fuzz build need nothing the other suites build: start them now
+# at the lowest priority, like cargo-deny, so they run on the time the other suites leave idle;
+# their suites below wait for them and show their output.
 mkdir -p target/logs
 background() { # NAME COMMAND...: runs COMMAND at nice 19, output to target/logs/NAME.log
   local name="$1"; shift
@@ -55,6 +55,8 @@ collect() { # PID LOG: waits for a background suite, prints its output, returns 
 }
 background miri bash tests/miri/run.sh --ci
 background tsan bash tests/tsan/run.sh
+# The fuzz targets' ASan build (fuzz/ is a workspace of its own, with its own target/) likewise.
+background fuzzbuild env FUZZ_BUILD_ONLY=1 bash fuzz/run.sh
 
 suite "rust: cargo fmt --check (workspace, fuzz, no_std proof)" bash -c \
   'cargo fmt --all --check && cargo fmt --check --manifest-path fuzz/Cargo.toml && cargo fmt --check --manifest-path tests/no_std/Cargo.toml'
@@ -77,11 +79,13 @@ suite "README: every example runs as pasted" bash tests/readme/run.sh
 suite "benchmarks: smoke run (criterion --test, compare.py --quick)" bash bench/smoke.sh
 suite "constant time: dudect smoke (10^5 samples; early-exit controls caught)" \
   cargo bench -p snapsign-core --quiet --bench constant_time -- --smoke
-# Started in the background above.
-suite "Miri: C ABI tests and core parsers, Stacked and Tree Borrows" collect "$miri_pid" target/logs/miri.log
+# Started in the background above. The fuzzers run one at a time, on the core that Miri (often
+# still interpreting at this point) leaves free.
+fuzz() { collect "$fuzzbuild_pid" target/logs/fuzzbuild.log && FUZZ_JOBS=1 bash fuzz/run.sh 15; }
+suite "fuzz: every target for 15 s (ASan)" fuzz
 suite "ThreadSanitizer: 16 C threads share a signer, a verifier and an HMAC handle" collect "$tsan_pid" target/logs/tsan.log
-suite "fuzz: every target for 15 s (ASan)" env FUZZ_JOBS=2 bash fuzz/run.sh 15
 suite "supply chain: cargo deny (licenses, bans, sources)" supply_chain
+suite "Miri: C ABI tests and core parsers, Tree Borrows (both models: tests/miri/run.sh)" collect "$miri_pid" target/logs/miri.log
 
 echo
 [ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"
