@@ -112,15 +112,11 @@ cpufeatures::new!(ssse3_shuffle, "ssse3");
     reason = "the AVX-512 load of a block and store of its compressed bytes; each states why it is sound"
 )]
 mod avx512 {
+    use super::splat;
     use core::arch::x86_64::{
         __m512i, _mm512_cmpeq_epi8_mask, _mm512_cmple_epu8_mask, _mm512_loadu_si512, _mm512_maskz_compress_epi8,
         _mm512_movepi8_mask, _mm512_or_si512, _mm512_set1_epi8, _mm512_storeu_si512,
     };
-
-    #[allow(clippy::cast_possible_wrap, reason = "the byte's bit pattern is what the comparison uses")]
-    const fn splat(b: u8) -> i8 {
-        b as i8
-    }
 
     /// The bytes of `v` equal to `b`, one bit each.
     #[inline]
@@ -227,6 +223,13 @@ mod ssse3 {
     }
 }
 
+/// A byte as the `i8` that the x86-64 intrinsics take, bit pattern kept.
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::cast_possible_wrap, reason = "the byte's bit pattern is what the comparison uses")]
+const fn splat(b: u8) -> i8 {
+    b as i8
+}
+
 const fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -236,6 +239,7 @@ const fn is_ws(b: u8) -> bool {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[allow(unsafe_code, reason = "the SSE2 load of sixteen bytes; each use states why it is sound")]
 mod sse2 {
+    use super::splat;
     use core::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
@@ -256,11 +260,6 @@ mod sse2 {
     #[allow(clippy::cast_sign_loss, reason = "movemask sets only the low 16 bits")]
     fn bits(m: __m128i) -> u32 {
         _mm_movemask_epi8(m) as u32
-    }
-
-    #[allow(clippy::cast_possible_wrap, reason = "the byte's bit pattern is what the comparison uses")]
-    const fn splat(b: u8) -> i8 {
-        b as i8
     }
 
     /// The bytes of `v` equal to `b` (all ones), the others zero.

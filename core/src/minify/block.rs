@@ -18,7 +18,7 @@
 
 use super::{
     fast::{hex4, number_end},
-    grammar::{Between, Token},
+    grammar::{literal, Between, Token},
     Minifier, Sink, Stage, State,
 };
 use crate::scan;
@@ -95,10 +95,7 @@ impl Minifier {
     /// documentation) and returns how many bytes it took: all 64, or up to a number or literal
     /// that reaches the block's end (the next block starts with it). 0 when it declines, having
     /// changed nothing.
-    #[allow(
-        clippy::arithmetic_side_effects,
-        reason = "positions are bit indexes below 64; depth < MAX_DEPTH when incremented and > 0 when decremented"
-    )]
+    #[allow(clippy::arithmetic_side_effects, reason = "positions are bit indexes below 64")]
     pub(super) fn block<S: Sink + ?Sized>(&mut self, block: &[u8; 64], stage: &mut Stage, sink: &mut S) -> usize {
         let (state, carry, mut key) = match self.state {
             State::Str { key } if !self.want_low_surrogate => (if key { State::Colon } else { State::After }, !0, key),
@@ -157,11 +154,9 @@ impl Minifier {
                 Token::Str { key: k } => key = k,
                 Token::Scalar => {
                     let end = at + (scalar >> at).trailing_ones() as usize;
-                    let whole = match b {
-                        b't' => block.get(at..end) == Some(b"true"),
-                        b'f' => block.get(at..end) == Some(b"false"),
-                        b'n' => block.get(at..end) == Some(b"null"),
-                        _ => number_end(block, at) == Some(end),
+                    let whole = match literal(b) {
+                        Some(text) => block.get(at..end) == Some(text),
+                        None => number_end(block, at) == Some(end),
                     };
                     if !whole {
                         return 0;

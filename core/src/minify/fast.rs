@@ -15,7 +15,7 @@
 //! differential tests (core/tests/minify_fast.rs, fuzz target `minify_diff`) check exactly that.
 
 use super::{
-    grammar::{Between, Token},
+    grammar::{literal, Between, Token},
     hex_value, is_ws, Minifier, Sink, Stage,
 };
 use crate::scan;
@@ -48,16 +48,9 @@ impl Minifier {
             let end = match token {
                 Token::Punct => Some(i + 1),
                 Token::Str { .. } => string_end(chunk, i + 1).map(|end| end + 1),
-                Token::Scalar => match b {
-                    b't' | b'f' | b'n' => {
-                        let text: &[u8] = match b {
-                            b't' => b"true",
-                            b'f' => b"false",
-                            _ => b"null",
-                        };
-                        (chunk.get(i..i + text.len()) == Some(text)).then_some(i + text.len())
-                    }
-                    _ => number_end(chunk, i),
+                Token::Scalar => match literal(b) {
+                    Some(text) => (chunk.get(i..i + text.len()) == Some(text)).then_some(i + text.len()),
+                    None => number_end(chunk, i),
                 },
             };
             let Some(end) = end else { break };

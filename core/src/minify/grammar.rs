@@ -2,7 +2,7 @@
 //! the state and the bracket stack. The token path and the block path both take it from here
 //! (the state machine keeps its own byte-by-byte form, which is the reference they agree with).
 
-use super::{Minifier, State, MAX_DEPTH};
+use super::{Literal, Minifier, State, MAX_DEPTH};
 
 /// The minifier's state between tokens.
 #[derive(Clone, Copy)]
@@ -91,5 +91,15 @@ impl Between {
             _ => return None,
         };
         Some((next, token))
+    }
+}
+
+/// The literal a scalar token's first byte starts (`None` for a number's first byte).
+pub(super) const fn literal(b: u8) -> Option<&'static [u8]> {
+    match b {
+        b't' => Some(Literal::True.text()),
+        b'f' => Some(Literal::False.text()),
+        b'n' => Some(Literal::Null.text()),
+        _ => None,
     }
 }
